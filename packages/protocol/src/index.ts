@@ -5,3 +5,4 @@ export * from './connection/index.js';
 export * from './core/index.js';
 export * from './data/index.js';
 export * from './security/index.js';
+export * from './ticket/index.js';

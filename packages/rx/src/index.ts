@@ -1,1 +1,3 @@
-export {};
+export * from './event-catalogue.js';
+export * from './event-hub.js';
+export * from './policies.js';

@@ -1,0 +1,46 @@
+/**
+ * CTRL_LEVEL: what an attendee may do. Values are Windows' own, so code ported from C++/C# reads the same.
+ */
+export const CTRL_LEVEL = {
+  MIN: 0,
+  INVALID: 0,
+  /** Cannot view or interact. */
+  NONE: 1,
+  /** Sees the shared desktop; its input is dropped. */
+  VIEW: 2,
+  /** Sees the desktop and its keyboard and mouse input reach it. */
+  INTERACTIVE: 3,
+  /** Asks for view control (requests only). */
+  REQCTRL_VIEW: 4,
+  /** Asks for interactive control (requests only). */
+  REQCTRL_INTERACTIVE: 5,
+  MAX: 5,
+} as const;
+export type CTRL_LEVEL = (typeof CTRL_LEVEL)[keyof typeof CTRL_LEVEL];
+
+/** ATTENDEE_DISCONNECT_REASON. */
+export const ATTENDEE_DISCONNECT_REASON = {
+  MIN: 0,
+  /** The sharing application called `terminateConnection()` (or closed the session). */
+  APP: 0,
+  /** An internal error: protocol error, socket failure, refused authentication. */
+  ERR: 1,
+  /** The attendee disconnected itself. */
+  CLI: 2,
+  MAX: 2,
+} as const;
+export type ATTENDEE_DISCONNECT_REASON = (typeof ATTENDEE_DISCONNECT_REASON)[keyof typeof ATTENDEE_DISCONNECT_REASON];
+
+/** RDPENCOMAPI_ATTENDEE_FLAGS. */
+export const ATTENDEE_FLAGS = { LOCAL: 1 } as const;
+
+/** RDPENCOMAPI_CONSTANTS. */
+export const RDPENCOMAPI_CONSTANTS = {
+  CONST_MAX_CHANNEL_MESSAGE_SIZE: 1024,
+  CONST_MAX_CHANNEL_NAME_LEN: 8,
+  CONST_MAX_LEGACY_CHANNEL_MESSAGE_SIZE: 409600,
+  CONST_ATTENDEE_ID_EVERYONE: -1,
+  CONST_ATTENDEE_ID_HOST: 0,
+  CONST_CONN_INTERVAL: 50,
+  CONST_ATTENDEE_ID_DEFAULT: -1,
+} as const;

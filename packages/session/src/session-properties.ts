@@ -1,0 +1,130 @@
+import { CTRL_LEVEL } from './constants.js';
+import { RdshareError, invalidArgument } from './errors.js';
+
+/** The documented IRDPSRAPISessionProperties names and value types (names are case-sensitive, as on Windows). */
+export interface SessionPropertyValues {
+  /** Listener port; 0 or unset picks an ephemeral port. */
+  PortId: number;
+  /** Listener address family: AF_UNSPEC 0 (both), AF_INET 2, AF_INET6 23. */
+  PortProtocol: 0 | 2 | 23;
+  /** Level new attendees start at: NONE or VIEW, never INTERACTIVE. */
+  DefaultAttendeeControlLevel: CTRL_LEVEL;
+  /** Lower bound between two captures, in ms (33 ≈ 30 fps). */
+  FrameCaptureIntervalInMs: number;
+  /** Require FIPS-grade encryption from viewers (TLS or Standard RDP Security with FIPS). */
+  EnforceStrongEncryption: boolean;
+  /** Clipboard sharing with interactive attendees. */
+  EnableClipboardRedirect: boolean;
+  /** Transports the listener enables: 1 = TCP. */
+  EnabledTransports: number;
+  /** Mirror-driver attach mode; accepted for compatibility, it has no effect on X11. */
+  DrvConAttach: boolean;
+}
+
+export type SessionPropertyName = keyof SessionPropertyValues;
+
+interface Rule<K extends SessionPropertyName> {
+  default: SessionPropertyValues[K];
+  /** Only settable before open(). */
+  beforeOpenOnly: boolean;
+  validate(value: unknown): SessionPropertyValues[K];
+}
+
+const int = (name: string, min: number, max: number) => (v: unknown) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw invalidArgument(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
+  }
+  return v;
+};
+const bool = (name: string) => (v: unknown) => {
+  if (typeof v !== 'boolean') throw invalidArgument(`${name} must be a boolean, got ${String(v)}`);
+  return v;
+};
+
+const RULES: { [K in SessionPropertyName]: Rule<K> } = {
+  PortId: { default: 0, beforeOpenOnly: true, validate: int('PortId', 0, 65535) },
+  PortProtocol: {
+    default: 0,
+    beforeOpenOnly: true,
+    validate: (v) => {
+      if (v !== 0 && v !== 2 && v !== 23) throw invalidArgument(`PortProtocol must be 0 (AF_UNSPEC), 2 (AF_INET) or 23 (AF_INET6), got ${String(v)}`);
+      return v;
+    },
+  },
+  DefaultAttendeeControlLevel: {
+    default: CTRL_LEVEL.VIEW,
+    beforeOpenOnly: false,
+    validate: (v) => {
+      if (v !== CTRL_LEVEL.NONE && v !== CTRL_LEVEL.VIEW) {
+        throw invalidArgument(`DefaultAttendeeControlLevel must be CTRL_LEVEL.NONE (1) or CTRL_LEVEL.VIEW (2), got ${String(v)}; grant INTERACTIVE per attendee`);
+      }
+      return v;
+    },
+  },
+  FrameCaptureIntervalInMs: { default: 33, beforeOpenOnly: false, validate: int('FrameCaptureIntervalInMs', 1, 60_000) },
+  EnforceStrongEncryption: { default: false, beforeOpenOnly: true, validate: bool('EnforceStrongEncryption') },
+  EnableClipboardRedirect: { default: false, beforeOpenOnly: false, validate: bool('EnableClipboardRedirect') },
+  EnabledTransports: { default: 1, beforeOpenOnly: true, validate: int('EnabledTransports', 1, 1) },
+  DrvConAttach: { default: true, beforeOpenOnly: true, validate: bool('DrvConAttach') },
+};
+
+/**
+ * IRDPSRAPISessionProperties: the named property bag. `get`/`set` mirror get_Property/put_Property and reject
+ * undocumented names; each property also has a typed accessor (`properties.PortId = 3390`).
+ */
+export class SessionProperties {
+  private readonly values = new Map<SessionPropertyName, unknown>();
+  /** @internal set by the session when it opens. */
+  locked = false;
+  /** @internal notified after a change, e.g. to re-time the capture loop. */
+  onChange?: (name: SessionPropertyName) => void;
+
+  constructor(initial: Partial<SessionPropertyValues> = {}) {
+    for (const [name, value] of Object.entries(initial)) this.set(name, value);
+  }
+
+  /** get_Property. */
+  get<K extends SessionPropertyName>(name: K): SessionPropertyValues[K];
+  get(name: string): unknown;
+  get(name: string): unknown {
+    const rule = this.rule(name);
+    return this.values.has(name as SessionPropertyName) ? this.values.get(name as SessionPropertyName) : rule.default;
+  }
+
+  /** put_Property. */
+  set<K extends SessionPropertyName>(name: K, value: SessionPropertyValues[K]): void;
+  set(name: string, value: unknown): void;
+  set(name: string, value: unknown): void {
+    const rule = this.rule(name);
+    if (rule.beforeOpenOnly && this.locked) {
+      throw new RdshareError('READ_ONLY', `${name} can only be set before open()`);
+    }
+    this.values.set(name as SessionPropertyName, rule.validate(value));
+    this.onChange?.(name as SessionPropertyName);
+  }
+
+  private rule(name: string): Rule<SessionPropertyName> {
+    const rule = (RULES as Record<string, Rule<SessionPropertyName>>)[name];
+    if (!Object.hasOwn(RULES, name) || !rule) {
+      throw new RdshareError('UNKNOWN_PROPERTY', `unknown session property '${name}'; known: ${Object.keys(RULES).join(', ')}`);
+    }
+    return rule;
+  }
+
+  get PortId() { return this.get('PortId'); }
+  set PortId(v) { this.set('PortId', v); }
+  get PortProtocol() { return this.get('PortProtocol'); }
+  set PortProtocol(v) { this.set('PortProtocol', v); }
+  get DefaultAttendeeControlLevel() { return this.get('DefaultAttendeeControlLevel'); }
+  set DefaultAttendeeControlLevel(v) { this.set('DefaultAttendeeControlLevel', v); }
+  get FrameCaptureIntervalInMs() { return this.get('FrameCaptureIntervalInMs'); }
+  set FrameCaptureIntervalInMs(v) { this.set('FrameCaptureIntervalInMs', v); }
+  get EnforceStrongEncryption() { return this.get('EnforceStrongEncryption'); }
+  set EnforceStrongEncryption(v) { this.set('EnforceStrongEncryption', v); }
+  get EnableClipboardRedirect() { return this.get('EnableClipboardRedirect'); }
+  set EnableClipboardRedirect(v) { this.set('EnableClipboardRedirect', v); }
+  get EnabledTransports() { return this.get('EnabledTransports'); }
+  set EnabledTransports(v) { this.set('EnabledTransports', v); }
+  get DrvConAttach() { return this.get('DrvConAttach'); }
+  set DrvConAttach(v) { this.set('DrvConAttach', v); }
+}
