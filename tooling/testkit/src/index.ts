@@ -1,1 +1,3 @@
+export * from './images.js';
+export * from './xfreerdp.js';
 export * from './xvfb.js';

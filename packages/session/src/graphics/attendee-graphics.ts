@@ -1,0 +1,113 @@
+import type { EncodedTile, EncodedTileCache } from './encoded-tile-cache.js';
+import type { Rect } from './tile-grid.js';
+import type { TileStore } from './tile-store.js';
+
+/** Where an attendee's graphics go: its connection. */
+export interface GraphicsSink {
+  /** Bytes written but not yet handed to the kernel; the stream holds back while this is high. */
+  backlog(): number;
+  /** Sends tiles as one bitmap update (the sink frames and fragments it). */
+  sendTiles(tiles: EncodedTile[]): void;
+  /** Calls `listener` when the backlog drained; returns an unsubscribe function. */
+  onDrain(listener: () => void): () => void;
+}
+
+export interface AttendeeGraphicsOptions {
+  /** Stop sending while this many bytes wait in the socket (default 256 KiB). */
+  highWaterMark?: number;
+  /** Encoded bytes per bitmap update (default 64 KiB); the connection fragments larger ones. */
+  maxUpdateBytes?: number;
+}
+
+/**
+ * One attendee's view of the tile store. It remembers which version of each tile the attendee has and, when its
+ * socket has room, sends the newest version of every tile it lacks. A slow attendee therefore skips the
+ * versions it had no room for (latest wins) instead of queueing stale frames, and never slows the others.
+ */
+export class AttendeeGraphics {
+  private readonly sent: Uint32Array;
+  private enabled = false;
+  private scheduled = false;
+  private closed = false;
+  /** Where the next scan starts, so a congested attendee still gets every region in turn. */
+  private cursor = 0;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly highWaterMark: number;
+  private readonly maxUpdateBytes: number;
+  /** Tiles and bytes sent, for tests and statistics. */
+  tilesSent = 0;
+  bytesSent = 0;
+
+  constructor(
+    private readonly store: TileStore,
+    private readonly cache: EncodedTileCache,
+    private readonly sink: GraphicsSink,
+    options: AttendeeGraphicsOptions = {},
+  ) {
+    this.sent = new Uint32Array(store.grid.count);
+    this.highWaterMark = options.highWaterMark ?? 256 * 1024;
+    this.maxUpdateBytes = options.maxUpdateBytes ?? 64 * 1024;
+    this.unsubscribe.push(store.onChange(() => this.schedule()));
+    this.unsubscribe.push(sink.onDrain(() => this.schedule()));
+  }
+
+  /** Turns the stream on or off (control level NONE, Suppress Output, pause). Turning it on resends nothing it has. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    if (enabled) this.schedule();
+  }
+
+  /** Forgets what the attendee has in `rects` (all when omitted), e.g. on Refresh Rect. */
+  invalidate(rects?: readonly Rect[]): void {
+    if (!rects) this.sent.fill(0);
+    else for (const r of rects) this.store.grid.forEachTileIn(r, (t) => (this.sent[t] = 0));
+    this.schedule();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const u of this.unsubscribe) u();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed || !this.enabled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Sends stale tiles until the socket is full or the attendee is up to date. */
+  pump(): void {
+    if (this.closed || !this.enabled) return;
+    const { versions } = this.store;
+    const n = versions.length;
+    let batch: EncodedTile[] = [];
+    let batchBytes = 0;
+    let scanned = 0;
+    while (scanned < n) {
+      if (this.sink.backlog() >= this.highWaterMark) break;
+      const t = this.cursor;
+      this.cursor = (this.cursor + 1) % n;
+      scanned++;
+      if (this.sent[t] === versions[t]) continue;
+      const tile = this.cache.get(t);
+      this.sent[t] = versions[t];
+      batch.push(tile);
+      batchBytes += tile.data.byteLength;
+      if (batchBytes >= this.maxUpdateBytes || batch.length >= 0xffff) {
+        this.flush(batch, batchBytes);
+        batch = [];
+        batchBytes = 0;
+      }
+    }
+    if (batch.length > 0) this.flush(batch, batchBytes);
+  }
+
+  private flush(batch: EncodedTile[], bytes: number): void {
+    this.sink.sendTiles(batch);
+    this.tilesSent += batch.length;
+    this.bytesSent += bytes;
+  }
+}
