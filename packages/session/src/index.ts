@@ -1,1 +1,10 @@
-export {};
+export { Attendee, type AttendeeDisconnectInfo, type ConnectivityInfo } from './attendee.js';
+export { AttendeeManager } from './attendee-manager.js';
+export * from './constants.js';
+export { RdshareError, SessionErrorCode } from './errors.js';
+export { Invitation } from './invitation.js';
+export { type AdmissionRefusal, type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
+export { type Logger, consoleLogger } from './logger.js';
+export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
+export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';
+export type { TlsIdentity } from './tls-certificate.js';

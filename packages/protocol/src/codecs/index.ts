@@ -1,1 +1,4 @@
-export {};
+export * from './interleaved.js';
+export * from './pixel-format.js';
+export * from './planar.js';
+export * from './raw.js';

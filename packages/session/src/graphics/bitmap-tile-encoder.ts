@@ -1,0 +1,70 @@
+import {
+  type BitmapBpp,
+  type BitmapData,
+  BitmapDataFlags,
+  type InterleavedBpp,
+  encodeInterleaved,
+  encodePlanar,
+} from '@rdshare/protocol';
+import type { EncodedTile, TileEncoder } from './encoded-tile-cache.js';
+
+/**
+ * A codec class: attendees whose clients take the same bitmap format share one encoded-tile cache.
+ * Planar at 32 bpp; interleaved RLE below (the colour depths FreeRDP and Windows clients negotiate).
+ */
+export type BitmapCodecClass = 'planar-32' | 'interleaved-24' | 'interleaved-16' | 'interleaved-15';
+
+/** The codec class for a client's negotiated colour depth (8 bpp clients get 15 bpp, the nearest we encode). */
+export function bitmapCodecClassFor(colorDepth: number): BitmapCodecClass {
+  if (colorDepth >= 32) return 'planar-32';
+  if (colorDepth === 24) return 'interleaved-24';
+  if (colorDepth === 16) return 'interleaved-16';
+  return 'interleaved-15';
+}
+
+const COMPRESSED = BitmapDataFlags.COMPRESSION | BitmapDataFlags.NO_COMPRESSION_HDR;
+
+/** Encodes tiles of the store's BGRX frame as compressed TS_BITMAP_DATA payloads of the given class. */
+export function bitmapTileEncoder(codec: BitmapCodecClass): TileEncoder {
+  const bpp = Number(codec.split('-')[1]) as BitmapBpp;
+  return (store, tile) => {
+    const rect = store.grid.rectOf(tile);
+    const { data, stride } = store.frame;
+    const source = { data, stride, x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+    const encoded =
+      bpp === 32
+        ? encodePlanar(source, { alpha: false })
+        : encodeInterleaved(source, { bpp: bpp as InterleavedBpp });
+    return { rect, width: encoded.width, bitsPerPixel: bpp, flags: COMPRESSED, data: encoded.data };
+  };
+}
+
+/**
+ * TS_BITMAP_DATA for an encoded tile (destination bounds inclusive). Clients that did not announce
+ * NO_BITMAP_COMPRESSION_HDR get the TS_CD_HEADER; the encoded bytes are the same either way.
+ */
+export function bitmapDataOf(tile: EncodedTile, compressionHeader: boolean): BitmapData {
+  const { rect } = tile;
+  const bytesPerPixel = (tile.bitsPerPixel + 1) >> 3;
+  const header = compressionHeader
+    ? {
+        flags: BitmapDataFlags.COMPRESSION,
+        compressionHeader: {
+          mainBodySize: tile.data.byteLength,
+          scanWidth: tile.width * bytesPerPixel,
+          uncompressedSize: tile.width * rect.height * bytesPerPixel,
+        },
+      }
+    : { flags: tile.flags };
+  return {
+    destLeft: rect.x,
+    destTop: rect.y,
+    destRight: rect.x + rect.width - 1,
+    destBottom: rect.y + rect.height - 1,
+    width: tile.width,
+    height: rect.height,
+    bitsPerPixel: tile.bitsPerPixel,
+    ...header,
+    data: tile.data,
+  };
+}
