@@ -1,4 +1,5 @@
 import { libraryConfig } from '@rdshare/build-config/tsup';
 import { defineConfig } from 'tsup';
 
-export default defineConfig(libraryConfig());
+// shims: the loader finds the addon through import.meta.url, which the CommonJS build must emulate.
+export default defineConfig(libraryConfig({ shims: true }));

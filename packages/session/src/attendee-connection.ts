@@ -32,6 +32,8 @@ export class AttendeeConnection {
   private readonly acceptor: RdpAcceptor;
   private ended = false;
   private graphics?: AttendeeGraphics;
+  /** The client wants TS_CD_HEADER before compressed bitmaps (it did not announce NO_BITMAP_COMPRESSION_HDR). */
+  private compressionHeader = false;
   private readonly drainListeners = new Set<() => void>();
   readonly peerAddress: string;
   /** Set by the session once the attendee is admitted and active. */
@@ -61,9 +63,14 @@ export class AttendeeConnection {
           this.clientInfo = info;
           return authenticate(info);
         },
-        onActive: (client) => this.onActivated?.(client),
+        onActive: (client) => {
+          this.compressionHeader = !client.capabilities.noBitmapCompressionHeader;
+          this.onActivated?.(client);
+        },
         onInput: (events) => this.onInput?.(events),
-        onRefreshRect: (rects) => this.onRefresh?.(rects),
+        // TS_RECTANGLE16 bounds are inclusive.
+        onRefreshRect: (rects) =>
+          this.onRefresh?.(rects.map((r) => ({ x: r.left, y: r.top, width: r.right - r.left + 1, height: r.bottom - r.top + 1 }))),
         onSuppressOutput: (allow) => this.onSuppress?.(allow),
         onChannelData: (name, data) => this.onChannelData?.(name, data),
         onClose: (reason, error) => this.end({ byClient: !error, reason, error }),
@@ -80,7 +87,7 @@ export class AttendeeConnection {
       },
     );
     this.listen(socket);
-    socket.on('close', () => this.end({ byClient: true, reason: 'connection closed by the viewer' }));
+    socket.on('close', () => this.acceptor.transportClosed('connection closed by the viewer'));
     socket.on('error', (error) => this.end({ byClient: false, reason: `socket error: ${error.message}`, error }));
   }
 
@@ -111,7 +118,7 @@ export class AttendeeConnection {
         reject(error);
         this.end({ byClient: false, reason: `TLS handshake failed: ${error.message}`, error });
       });
-      tls.on('close', () => this.end({ byClient: true, reason: 'connection closed by the viewer' }));
+      tls.on('close', () => this.acceptor.transportClosed('connection closed by the viewer'));
       this.listen(tls);
     });
   }
@@ -132,7 +139,7 @@ export class AttendeeConnection {
 
   sendTiles(tiles: EncodedTile[]): void {
     if (this.ended) return;
-    this.acceptor.sendFastPath([{ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(tiles.map(bitmapDataOf)) }]);
+    this.acceptor.sendFastPath([{ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(tiles.map((t) => bitmapDataOf(t, this.compressionHeader))) }]);
   }
 
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void {

@@ -1,1 +1,2 @@
-export {};
+export * from './encomsp.js';
+export * from './virtual-channel.js';

@@ -1,0 +1,67 @@
+/** Why a native operation failed; stable strings, safe to switch on. */
+export const NativeErrorCode = {
+  /** The compiled addon is missing: it was never built or the build failed. */
+  AddonNotBuilt: 'ADDON_NOT_BUILT',
+  /** A shared library the addon links against (libX11, libXdamage, ...) is not installed. */
+  MissingLibrary: 'MISSING_LIBRARY',
+  /** The addon was built for another Node.js ABI, architecture or C library. */
+  AbiMismatch: 'ABI_MISMATCH',
+  /** The addon could not be loaded for a reason not listed above. */
+  LoadFailed: 'LOAD_FAILED',
+  /** No desktop backend exists for this operating system. */
+  UnsupportedPlatform: 'UNSUPPORTED_PLATFORM',
+  /** No display was given and `DISPLAY` is not set. */
+  NoDisplay: 'NO_DISPLAY',
+  /** The X server is not running at that address or refused this client. */
+  DisplayRefused: 'DISPLAY_REFUSED',
+  /** The X server lacks an extension this package needs (MIT-SHM, DAMAGE, XFIXES, RANDR, XTEST, XKEYBOARD). */
+  MissingExtension: 'MISSING_EXTENSION',
+  /** A rectangle lies outside the screen or a frame, or a frame is too small. */
+  OutOfBounds: 'OUT_OF_BOUNDS',
+  /** An argument has the wrong type or an impossible value. */
+  InvalidArgument: 'INVALID_ARGUMENT',
+  /** The scancode names no key of the keyboard. */
+  InvalidScancode: 'INVALID_SCANCODE',
+  /** The X server rejected a capture request. */
+  CaptureFailed: 'CAPTURE_FAILED',
+  /** The connection to the X server broke (the server exited). */
+  ConnectionLost: 'CONNECTION_LOST',
+  /** The object was used after `close()`. */
+  Closed: 'CLOSED',
+} as const;
+export type NativeErrorCode = (typeof NativeErrorCode)[keyof typeof NativeErrorCode];
+
+/** Every error this package raises; `code` says what went wrong, the message says how to fix it where possible. */
+export class NativeError extends Error {
+  override readonly name = 'NativeError';
+
+  constructor(
+    readonly code: NativeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const knownCodes = new Set<string>(Object.values(NativeErrorCode));
+
+/** Turns an error thrown by the addon (a plain Error with a `code` string) into a NativeError. */
+export function toNativeError(error: unknown): unknown {
+  if (error instanceof NativeError) return error;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && knownCodes.has(code))
+      return new NativeError(code as NativeErrorCode, error.message);
+  }
+  return error;
+}
+
+/** Runs `call` and rethrows the addon's errors as NativeError. */
+export function translated<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw toNativeError(error);
+  }
+}

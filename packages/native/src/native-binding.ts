@@ -1,0 +1,89 @@
+import type { Size } from './geometry.js';
+
+/** A window as the addon reports it. */
+export interface RawWindow {
+  id: number;
+  title: string;
+  pid: number;
+  application: string;
+  instance: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  mapped: boolean;
+  stackIndex: number;
+}
+
+export interface RawCursor {
+  width: number;
+  height: number;
+  xhot: number;
+  yhot: number;
+  x: number;
+  y: number;
+  serial: number;
+  pixels: Uint8Array;
+}
+
+export interface RawLocks {
+  caps: boolean;
+  num: boolean;
+  scroll: boolean;
+}
+
+/** One delivery from the event thread: whatever happened since the previous one. */
+export interface RawDelivery {
+  damage?: Int32Array;
+  resize?: Size;
+  cursor?: RawCursor;
+  pointer?: { x: number; y: number };
+  windows?: { type: 'opened' | 'closed' | 'updated'; window: RawWindow }[];
+  locks?: RawLocks;
+  lost?: true;
+}
+
+/** The addon's per-display object (src/native/native_desktop.cc). */
+export interface RawDesktop {
+  geometry(): { width: number; height: number; depth: number };
+  capture(
+    x: number,
+    y: number,
+    width: number,
+    height: number,
+    target: Uint8Array,
+    offset: number,
+    stride: number,
+  ): Promise<void>;
+  setInterest(damage: boolean, pointer: boolean, damageIntervalMs: number): void;
+  setRef(keepAlive: boolean): void;
+  cursor(): RawCursor | null;
+  pointer(): Promise<{ x: number; y: number }>;
+  windows(): RawWindow[];
+  locks(): RawLocks;
+  key(scancode: number, extended: boolean, down: boolean): void;
+  unicode(codePoint: number, down: boolean): void;
+  move(x: number, y: number): void;
+  button(button: number, down: boolean): void;
+  setLocks(caps: boolean, num: boolean, scroll: boolean): void;
+  close(): void;
+}
+
+/** What `rdshare_native.node` exports. */
+export interface NativeAddon {
+  NativeDesktop: new (display: string, onEvent: (delivery: RawDelivery) => void) => RawDesktop;
+  diffTiles(
+    stored: Uint8Array,
+    storedOffset: number,
+    storedStride: number,
+    incoming: Uint8Array,
+    incomingOffset: number,
+    incomingStride: number,
+    x: number,
+    y: number,
+    width: number,
+    height: number,
+    tileSize: number,
+    copy: boolean,
+  ): Promise<Int32Array>;
+}

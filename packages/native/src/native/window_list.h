@@ -1,0 +1,62 @@
+// Top-level window enumeration: EWMH when a window manager announces itself, otherwise the root's
+// children with ICCCM rules (WM_STATE marks a client, override-redirect windows are not top-levels).
+#pragma once
+
+#include <X11/Xlib.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace rdshare {
+
+struct WindowRecord {
+  uint32_t id = 0;
+  std::string title;
+  int32_t pid = 0;
+  std::string application;  // WM_CLASS class
+  std::string instance;     // WM_CLASS instance
+  int32_t x = 0, y = 0, width = 0, height = 0;
+  bool mapped = false;
+  int32_t stack_index = 0;  // 0 is the bottom
+
+  bool operator==(const WindowRecord& o) const {
+    return id == o.id && title == o.title && pid == o.pid && application == o.application &&
+           instance == o.instance && x == o.x && y == o.y && width == o.width && height == o.height &&
+           mapped == o.mapped && stack_index == o.stack_index;
+  }
+};
+
+struct WindowChange {
+  enum Type { kOpened, kClosed, kUpdated } type;
+  WindowRecord window;
+};
+
+class WindowLister {
+ public:
+  explicit WindowLister(Display* dpy);
+
+  /** Reads the current top-level windows, bottom to top, and subscribes to their property changes. */
+  std::vector<WindowRecord> Snapshot();
+
+  /** Whether a PropertyNotify for `atom` can change the list. */
+  bool Relevant(Atom atom) const;
+
+  static std::vector<WindowChange> Diff(const std::vector<WindowRecord>& before,
+                                        const std::vector<WindowRecord>& after);
+
+ private:
+  bool ReadRecord(Window client, Window frame, WindowRecord* out);
+  Window FindClient(Window frame, int depth);
+  bool HasProperty(Window w, Atom atom);
+  std::vector<Window> ManagedClients(bool* managed);
+
+  Display* dpy_;
+  Window root_;
+  Atom net_client_list_stacking_, net_client_list_, net_wm_name_, net_wm_pid_, net_supporting_wm_check_,
+      wm_state_, utf8_string_;
+  std::set<Window> watched_;
+};
+
+}  // namespace rdshare

@@ -1,0 +1,72 @@
+import type { CursorSource } from './cursor-source.js';
+import type { DesktopSource } from './desktop-source.js';
+import { NativeError } from './errors.js';
+import type { InputSink } from './input-sink.js';
+import type { WindowTracker } from './window-tracker.js';
+import { type DisplayOptions, X11Connection } from './x11/x11-connection.js';
+import { X11CursorSource } from './x11/x11-cursor-source.js';
+import { X11DesktopSource } from './x11/x11-desktop-source.js';
+import { X11InputSink } from './x11/x11-input-sink.js';
+import { X11WindowTracker } from './x11/x11-window-tracker.js';
+
+export type { DisplayOptions };
+
+/** Everything a sharer needs from one desktop, over one set of connections. */
+export interface Desktop {
+  source: DesktopSource;
+  cursor: CursorSource;
+  input: InputSink;
+  windows: WindowTracker;
+  /** Closes all four; the connection goes away when the last of them is closed. */
+  close(): void;
+}
+
+function connect(display: string | undefined, options: DisplayOptions | undefined): X11Connection {
+  // X11 is the only backend; other Unix systems run X servers too.
+  if (!['linux', 'freebsd', 'openbsd', 'netbsd'].includes(process.platform)) {
+    throw new NativeError('UNSUPPORTED_PLATFORM', `no desktop backend for ${process.platform}; only X11 is supported`);
+  }
+  return new X11Connection(display, options);
+}
+
+/**
+ * Opens a desktop: `display` is an X display name such as `:99` (default: `DISPLAY`). Opening
+ * connects synchronously (a local handshake); everything after that is event-driven or off-thread.
+ * @throws {NativeError} `NO_DISPLAY`, `DISPLAY_REFUSED`, `MISSING_EXTENSION` or a loader code.
+ */
+export function openDisplay(display?: string, options?: DisplayOptions): Desktop {
+  const connection = connect(display, options);
+  const desktop: Desktop = {
+    source: new X11DesktopSource(connection),
+    cursor: new X11CursorSource(connection),
+    input: new X11InputSink(connection),
+    windows: new X11WindowTracker(connection),
+    close() {
+      desktop.source.close();
+      desktop.cursor.close();
+      desktop.input.close();
+      desktop.windows.close();
+    },
+  };
+  return desktop;
+}
+
+/** Opens a {@link DesktopSource} on its own connection. */
+export function createDesktopSource(display?: string, options?: DisplayOptions): DesktopSource {
+  return new X11DesktopSource(connect(display, options));
+}
+
+/** Opens a {@link CursorSource} on its own connection. */
+export function createCursorSource(display?: string): CursorSource {
+  return new X11CursorSource(connect(display, undefined));
+}
+
+/** Opens an {@link InputSink} on its own connection. */
+export function createInputSink(display?: string): InputSink {
+  return new X11InputSink(connect(display, undefined));
+}
+
+/** Opens a {@link WindowTracker} on its own connection. */
+export function createWindowTracker(display?: string): WindowTracker {
+  return new X11WindowTracker(connect(display, undefined));
+}

@@ -1,0 +1,41 @@
+import type { Rect } from './geometry.js';
+
+/** A top-level window. */
+export interface WindowInfo {
+  /** The X window id of the client window. */
+  id: number;
+  /** `_NET_WM_NAME`, else `WM_NAME`; empty when unset. */
+  title: string;
+  /** `_NET_WM_PID`; 0 when the client does not set it. */
+  pid: number;
+  /** The application the window belongs to: the class part of `WM_CLASS` (e.g. `XTerm`); empty when unset. */
+  application: string;
+  /** The instance part of `WM_CLASS` (e.g. `xterm`). */
+  instance: string;
+  /** The client area in root coordinates. */
+  rect: Rect;
+  /** Whether the window is viewable (mapped, and all its ancestors too). */
+  mapped: boolean;
+  /** Position in the stacking order, 0 at the bottom. */
+  stackIndex: number;
+}
+
+/** A change to the window list. `closed` carries the window's last known state. */
+export interface WindowEvent {
+  type: 'opened' | 'closed' | 'updated';
+  window: WindowInfo;
+}
+
+/**
+ * Follows the top-level windows of a desktop. With an EWMH window manager the list is its
+ * `_NET_CLIENT_LIST_STACKING`; without one it is the root's mapped, non-override-redirect children
+ * (or their descendants carrying `WM_STATE`), so a window that is unmapped without a manager closes.
+ */
+export interface WindowTracker {
+  /** The current windows, bottom to top (kept current by the event thread; no round trip). */
+  list(): WindowInfo[];
+  /** Calls `listener` for each change. @returns a function that removes the listener. */
+  onChange(listener: (event: WindowEvent) => void): () => void;
+  /** Releases the connection. Idempotent. */
+  close(): void;
+}

@@ -1,0 +1,72 @@
+import type { DesktopSource } from '../desktop-source.js';
+import { NativeError, toNativeError, translated } from '../errors.js';
+import { allocateFrame, assertFrame, assertRectInside, type Frame } from '../frame.js';
+import { isInteger, type Point, type Rect, type Size } from '../geometry.js';
+import type { X11Connection } from './x11-connection.js';
+
+/** {@link DesktopSource} for an X11 screen: MIT-SHM capture, XDamage changes, RandR sizes. */
+export class X11DesktopSource implements DesktopSource {
+  private closed = false;
+
+  constructor(private readonly connection: X11Connection) {
+    connection.acquire();
+  }
+
+  get display(): string {
+    return this.connection.display;
+  }
+  get width(): number {
+    return this.geometry().width;
+  }
+  get height(): number {
+    return this.geometry().height;
+  }
+  get depth(): number {
+    return this.geometry().depth;
+  }
+
+  private geometry() {
+    return translated(() => this.live().geometry());
+  }
+
+  private live() {
+    if (this.closed) throw new NativeError('CLOSED', `the desktop source for ${this.display} is closed`);
+    return this.connection.native();
+  }
+
+  async capture(rect: Rect, into: Frame, at: Point = { x: 0, y: 0 }): Promise<void> {
+    const raw = this.live();
+    assertFrame(into, 'capture target');
+    if (!isInteger(at?.x) || !isInteger(at?.y))
+      throw new NativeError('INVALID_ARGUMENT', 'at must have integer x and y');
+    assertRectInside(rect, this.geometry(), 'capture rectangle');
+    assertRectInside({ x: at.x, y: at.y, width: rect.width, height: rect.height }, into, 'capture destination');
+    const offset = at.y * into.stride + at.x * 4;
+    try {
+      await raw.capture(rect.x, rect.y, rect.width, rect.height, into.data, offset, into.stride);
+    } catch (error) {
+      throw toNativeError(error);
+    }
+  }
+
+  allocateFrame(width?: number, height?: number): Frame {
+    const size = this.geometry();
+    return allocateFrame(width ?? size.width, height ?? size.height);
+  }
+
+  onDamage(listener: (rects: Rect[]) => void): () => void {
+    this.live();
+    return this.connection.onDamage(listener);
+  }
+
+  onResize(listener: (size: Size) => void): () => void {
+    this.live();
+    return this.connection.onResize(listener);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.release();
+  }
+}

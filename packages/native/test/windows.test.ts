@@ -1,0 +1,85 @@
+import { killAndWait, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWindowTracker, type WindowEvent, type WindowTracker } from '../src/index.js';
+import { waitForValue } from './wait-for-value.js';
+
+let x: XvfbDisplay;
+let tracker: WindowTracker;
+
+beforeAll(async () => {
+  x = await startXvfb({ width: 640, height: 480, depth: 24 });
+  tracker = createWindowTracker(x.display);
+});
+
+afterAll(async () => {
+  tracker?.close();
+  await x?.stop();
+});
+
+describe('WindowTracker (X11, no window manager)', () => {
+  it('lists windows the test opens, with title, pid, application, rectangle and stacking, and reports open/update/close', async () => {
+    expect(tracker.list()).toEqual([]);
+    const events: WindowEvent[] = [];
+    const off = tracker.onChange((e) => events.push(e));
+
+    const logo = x.spawn('xlogo', ['-geometry', '120x90+10+20', '-bw', '0', '-title', 'Logo under test']);
+    const opened = await waitForValue(
+      () => events.find((e) => e.type === 'opened' && e.window.title === 'Logo under test'),
+      10_000,
+      'xlogo opened',
+    );
+    expect(opened.window).toMatchObject({
+      application: 'XLogo',
+      instance: 'xlogo',
+      rect: { x: 10, y: 20, width: 120, height: 90 },
+      mapped: true,
+    });
+
+    const term = x.spawn('xterm', ['-T', 'Terminal under test', '-geometry', '40x5+200+100']);
+    const termWindow = await waitForValue(
+      () => tracker.list().find((w) => w.title === 'Terminal under test'),
+      10_000,
+      'xterm listed',
+    );
+    expect(termWindow.application).toBe('XTerm');
+    expect(termWindow.pid).toBe(term.pid);
+    const list = tracker.list();
+    expect(list.map((w) => w.title)).toEqual(['Logo under test', 'Terminal under test']); // bottom to top
+    expect(list.map((w) => w.stackIndex)).toEqual([0, 1]);
+
+    // A title change arrives as an update (xdotool writes both names, as Latin-1 STRING).
+    await x.exec('xdotool', ['search', '--name', 'Terminal under test', 'set_window', '--name', 'Renamed terminal']);
+    const updated = await waitForValue(
+      () => events.find((e) => e.type === 'updated' && e.window.title === 'Renamed terminal'),
+      10_000,
+      'title update',
+    );
+    expect(updated.window.id).toBe(termWindow.id);
+
+    await killAndWait(logo);
+    const closed = await waitForValue(() => events.find((e) => e.type === 'closed'), 10_000, 'xlogo closed');
+    expect(closed.window.id).toBe(opened.window.id);
+    expect(tracker.list().map((w) => w.title)).toEqual(['Renamed terminal']);
+    await killAndWait(term);
+    await waitFor(() => tracker.list().length === 0, 10_000, 'empty list');
+    off();
+  });
+
+  it('skips override-redirect windows', async () => {
+    // Xt honours the overrideRedirect resource on a top-level shell, which makes it a popup.
+    const popup = x.spawn('xlogo', ['-geometry', '50x50+0+0', '-xrm', '*overrideRedirect: true', '-title', 'popup']);
+    const normal = x.spawn('xlogo', ['-geometry', '50x50+100+0', '-title', 'normal']);
+    await waitFor(() => tracker.list().some((w) => w.title === 'normal'), 10_000, 'normal window');
+    const tree = await x.exec('xwininfo', ['-root', '-children']);
+    const popupId = /(0x[0-9a-f]+) .*50x50\+0\+0/.exec(tree)?.[1];
+    expect(popupId).toBeDefined();
+    const info = await waitFor(async () => {
+      const out = await x.exec('xwininfo', ['-id', popupId!]);
+      return out.includes('IsViewable') && out;
+    });
+    expect(info).toContain('Override Redirect State: yes');
+    expect(tracker.list().map((w) => w.title)).toEqual(['normal']);
+    await killAndWait(popup);
+    await killAndWait(normal);
+  });
+});
