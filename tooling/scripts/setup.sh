@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev pkg-config
   # node-gyp's toolchain
   python3 make g++
+  # the protocol tests make a throwaway TLS certificate with it
+  openssl
 )
 
 missing=()

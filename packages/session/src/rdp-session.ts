@@ -52,6 +52,11 @@ export interface RdpSessionOptions {
   /** A TLS certificate and key (PEM) to use instead of the one generated at `open()`. */
   tls?: TlsIdentity;
   logger?: Logger;
+  /**
+   * Slowing down of password guessing: after a failed authentication, a peer address waits `baseMs`, doubling
+   * with each further failure up to `maxMs`, before its next connection is read. Default 250 ms up to 8 s.
+   */
+  authFailureDelay?: { baseMs: number; maxMs: number };
 }
 
 type State = 'new' | 'opening' | 'open' | 'closed';
@@ -95,7 +100,7 @@ export class RdpSession {
   private readonly connections = new Set<AttendeeConnection>();
   /** Each attendee's graphics stream and whether it counts as watching. */
   private readonly streams = new Map<Attendee, WatchState>();
-  private readonly throttle = new AuthThrottle();
+  private readonly throttle: AuthThrottle;
   private readonly crypto: CryptoProvider = nodeCryptoProvider();
   private nextAttendeeId = 1;
   private watchers = 0;
@@ -108,6 +113,11 @@ export class RdpSession {
     this.display = normalizeDisplay(display);
     this.logger = options.logger ?? consoleLogger();
     this.properties = new SessionProperties(options.properties);
+    const delay = options.authFailureDelay ?? { baseMs: 250, maxMs: 8000 };
+    if (!(delay.baseMs >= 0 && delay.maxMs >= delay.baseMs)) {
+      throw invalidArgument('authFailureDelay needs 0 <= baseMs <= maxMs');
+    }
+    this.throttle = new AuthThrottle(delay.baseMs, delay.maxMs);
     this.invitations = new InvitationManager(
       (authString) => this.connectionString(authString),
       () => randomBytes(12).toString('base64url'),
@@ -293,7 +303,13 @@ export class RdpSession {
     this.attendees.add(attendee);
     this.streams.set(attendee, watch);
     applyLevel(attendee.controlLevel);
-    this.logger.info('attendee connected', { attendee: id, name: attendee.remoteName, peer: peerIp, colorDepth: client.colorDepth });
+    this.logger.info('attendee connected', {
+      attendee: id,
+      name: attendee.remoteName,
+      peer: peerIp,
+      colorDepth: client.colorDepth,
+      security: client.securityLayer,
+    });
     this.hub.publish('attendeeConnected', { attendee });
     return attendee;
   }

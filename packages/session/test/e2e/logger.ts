@@ -1,0 +1,9 @@
+import type { Logger } from '../../src/index.js';
+
+/** A logger that keeps its lines for assertions instead of printing them. */
+export function silentLogger(lines: { level: string; message: string; fields?: Record<string, unknown> }[] = []): Logger {
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, message, fields });
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

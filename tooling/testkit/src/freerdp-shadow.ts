@@ -1,0 +1,69 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { killAndWait, type XvfbDisplay, waitFor } from './xvfb.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface FreerdpShadow {
+  process: ChildProcess;
+  port: number;
+  /** Everything freerdp-shadow-cli printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Shares `display` with FreeRDP's `freerdp-shadow-cli` on 127.0.0.1 without authentication, its certificate
+ * kept in a private folder; resolves once it listens.
+ */
+export async function startFreerdpShadow(display: XvfbDisplay, port?: number): Promise<FreerdpShadow> {
+  const chosen = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'rdshare-shadow-'));
+  const child = display.spawn(
+    'freerdp-shadow-cli',
+    ['/bind-address:127.0.0.1', `/port:${chosen}`, '-auth'],
+    { HOME: dir, XDG_CONFIG_HOME: dir },
+    'pipe',
+  );
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const stop = () => killAndWait(child);
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`freerdp-shadow-cli exited with ${child.exitCode}: ${out}`);
+        const { stdout } = await execFileAsync('ss', ['-tlnH', `( sport = :${chosen} )`]);
+        return stdout.trim() !== '';
+      },
+      10_000,
+      `freerdp-shadow-cli to listen on port ${chosen}`,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { process: child, port: chosen, output: () => out, stop };
+}
