@@ -8,6 +8,7 @@ import {
   type CryptoProvider,
   ErrorInfo,
   encodeConnectionString,
+  encodeFastPathPointerUpdate,
   encodeProprietaryCertificate,
   encodeRsaPublicKey,
   invitationKeyHashes,
@@ -23,6 +24,7 @@ import { AttendeeGraphics } from './graphics/attendee-graphics.js';
 import { type BitmapCodecClass, bitmapCodecClassFor, bitmapTileEncoder } from './graphics/bitmap-tile-encoder.js';
 import { DesktopCapture } from './graphics/desktop-capture.js';
 import { EncodedTileCache } from './graphics/encoded-tile-cache.js';
+import { PointerCacheSlots, PointerShapes } from './graphics/pointer-shapes.js';
 import { InputRouter } from './input-router.js';
 import type { Invitation } from './invitation.js';
 import { InvitationManager } from './invitation-manager.js';
@@ -60,6 +62,11 @@ export interface RdpSessionOptions {
 }
 
 type State = 'new' | 'opening' | 'open' | 'closed';
+
+interface PointerSender {
+  shape(): void;
+  position(x: number, y: number): void;
+}
 
 interface WatchState {
   graphics: AttendeeGraphics;
@@ -104,6 +111,9 @@ export class RdpSession {
   private readonly crypto: CryptoProvider = nodeCryptoProvider();
   private nextAttendeeId = 1;
   private watchers = 0;
+  private readonly pointer = new PointerShapes();
+  /** Per attendee: sends the current pointer shape (after a cursor change) or position (after a move). */
+  private readonly pointerSenders = new Map<Attendee, PointerSender>();
   private paused = false;
 
   constructor(private readonly options: RdpSessionOptions = {}) {
@@ -157,6 +167,14 @@ export class RdpSession {
         () => this.properties.FrameCaptureIntervalInMs,
         (error) => this.report(error, 'capture failed'),
       );
+      const { cursor } = this.desktop;
+      this.pointer.update(cursor.current());
+      cursor.onChange((image) => {
+        if (this.pointer.update(image)) for (const p of this.pointerSenders.values()) p.shape();
+      });
+      cursor.onMove(({ x, y }) => {
+        for (const p of this.pointerSenders.values()) p.position(x, y);
+      });
       this.listening = await this.listen();
       this.properties.locked = true;
       this.state = 'open';
@@ -302,6 +320,8 @@ export class RdpSession {
     };
     this.attendees.add(attendee);
     this.streams.set(attendee, watch);
+    this.pointerSenders.set(attendee, this.pointerSender(connection, client, attendee, watch));
+    this.pointerSenders.get(attendee)!.shape();
     applyLevel(attendee.controlLevel);
     this.logger.info('attendee connected', {
       attendee: id,
@@ -331,6 +351,32 @@ export class RdpSession {
     }
   }
 
+  /**
+   * Pointer updates for one attendee: shapes through its client's pointer cache (a shape seen before goes as
+   * a cached-pointer update), positions only to attendees that watch but do not steer (an interactive
+   * attendee's own mouse is the source of those moves).
+   */
+  private pointerSender(connection: AttendeeConnection, client: ActivatedClient, attendee: Attendee, watch: WatchState): PointerSender {
+    const slots = new PointerCacheSlots(client.capabilities.pointerCacheSize || client.capabilities.colorPointerCacheSize);
+    const large = client.capabilities.largePointerFlags !== 0;
+    return {
+      shape: () => {
+        const serial = this.pointer.serial;
+        if (serial === undefined) return;
+        const { slot, hit } = slots.place(serial);
+        const update = hit
+          ? encodeFastPathPointerUpdate({ type: 'cached', cacheIndex: slot })
+          : this.pointer.shapeUpdate(slot, large);
+        if (update) connection.sendFastPath([update]);
+        else slots.forget(slot);
+      },
+      position: (x, y) => {
+        if (!watch.watching || attendee.controlLevel === CTRL_LEVEL.INTERACTIVE) return;
+        connection.sendFastPath([encodeFastPathPointerUpdate({ type: 'position', x, y })]);
+      },
+    };
+  }
+
   private cacheFor(codec: BitmapCodecClass): EncodedTileCache {
     let cache = this.caches.get(codec);
     if (!cache) {
@@ -344,6 +390,7 @@ export class RdpSession {
     if (!this.attendees.remove(attendee)) return;
     const watch = this.streams.get(attendee);
     this.streams.delete(attendee);
+    this.pointerSenders.delete(attendee);
     if (watch) this.setWatching(watch, false);
     const reason = end.byClient ? ATTENDEE_DISCONNECT_REASON.CLI : end.error ? ATTENDEE_DISCONNECT_REASON.ERR : ATTENDEE_DISCONNECT_REASON.APP;
     if (end.error) this.logger.warn('attendee connection failed', { attendee: attendee.id, reason: end.reason });

@@ -88,4 +88,10 @@ export class PointerCacheSlots {
     this.used[lru] = this.clock;
     return { slot: lru, hit: false };
   }
+
+  /** Empties a slot whose shape could not be sent after all. */
+  forget(slot: number): void {
+    this.slots[slot] = undefined;
+    this.used[slot] = 0;
+  }
 }

@@ -20,7 +20,7 @@ import {
   type InputEvent,
   RdpAcceptor,
 } from '@rdshare/protocol';
-import { type XvfbDisplay, startXfreerdp, startXvfb, waitFor } from '@rdshare/testkit';
+import { type XvfbDisplay, killAndWait, startXfreerdp, startXvfb, waitFor } from '@rdshare/testkit';
 import { RdpSession } from '../../src/index.js';
 
 const OUT = fileURLToPath(new URL('../../../protocol/test/fuzz/recordings/', import.meta.url));
@@ -121,6 +121,11 @@ interface Scenario {
   description: string;
   args: string[];
   input: boolean;
+  /**
+   * Connect with `/v:` and pass the invitation's password and auth string as `/shell:` and `/shell-dir:`
+   * instead of the ticket: in /assistance mode xfreerdp 2.11 ignores `/bpp` and always asks for 32 bpp.
+   */
+  direct?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -132,9 +137,10 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'rdp-16bpp-input',
-    description: 'Standard RDP Security (RC4), 16 bpp, mouse and keyboard input',
-    args: ['-gfx', '/sec:rdp', '/bpp:16'],
+    description: 'Standard RDP Security (RC4), 16 bpp (no ticket: /v: with /shell and /shell-dir), mouse and keyboard input',
+    args: ['/sec:rdp', '/bpp:16', '/gdi:sw', '-gfx', '/rfx-mode:image', '-rfx', '-nsc'],
     input: true,
+    direct: true,
   },
   {
     name: 'tls-32bpp-input',
@@ -143,6 +149,23 @@ const SCENARIOS: Scenario[] = [
     input: true,
   },
 ];
+
+function startDirect(viewer: XvfbDisplay, port: number, authString: string, args: string[]) {
+  const child = viewer.spawn(
+    'xfreerdp',
+    [`/v:127.0.0.1:${port}`, '/u:viewer', `/shell:${PASSWORD}`, `/shell-dir:${authString}`, '/cert:ignore', ...args],
+    {},
+    'pipe',
+  );
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  return { output: () => out, stop: () => killAndWait(child) };
+}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -153,12 +176,9 @@ async function record(session: RdpSession, viewer: XvfbDisplay, scenario: Scenar
     password: PASSWORD,
     attendeeLimit: 1,
   });
-  const client = startXfreerdp({
-    display: viewer,
-    connectionString: invitation.connectionString,
-    password: PASSWORD,
-    args: scenario.args,
-  });
+  const client = scenario.direct
+    ? startDirect(viewer, session.port, invitation.authString, scenario.args)
+    : startXfreerdp({ display: viewer, connectionString: invitation.connectionString, password: PASSWORD, args: scenario.args });
   try {
     await waitFor(() => current?.active, 20_000, `${scenario.name} to activate`).catch((error) => {
       throw new Error(`${error.message}\n${client.output()}`);

@@ -1,0 +1,2 @@
+export { decodeConnectionString as decodeTicketForTest } from '@rdshare/protocol';
+export { RdpSession, RdshareError } from '../src/index.js';
