@@ -1,4 +1,4 @@
-import { type MonoTypeOperatorFunction, type Observable, filter, map } from 'rxjs';
+import { filter, type MonoTypeOperatorFunction, map, type Observable } from 'rxjs';
 import type { ControlLevelValue, SessionEventMap, SessionEventTypes } from './event-catalogue.js';
 
 type Request<T extends SessionEventTypes> = SessionEventMap<T>['controlLevelChangeRequest'];

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { EventHub, SESSION_EVENT_NAMES, capRequestedLevel, denyRequestsWhere, grantAsRequested } from '../src/index.js';
+import { capRequestedLevel, denyRequestsWhere, EventHub, grantAsRequested, SESSION_EVENT_NAMES } from '../src/index.js';
 
 interface Types {
   attendee: { id: number; group: string };

@@ -4,11 +4,11 @@ import {
   type ActivatedClient,
   type ClientInfo,
   ErrorInfo,
+  encodeBitmapUpdate,
   FastPathUpdateCode,
   type InputEvent,
   ProtocolError,
   RdpAcceptor,
-  encodeBitmapUpdate,
 } from '@rdshare/protocol';
 import type { AttendeeGraphics } from './graphics/attendee-graphics.js';
 import { bitmapDataOf } from './graphics/bitmap-tile-encoder.js';
@@ -70,7 +70,9 @@ export class AttendeeConnection {
         onInput: (events) => this.onInput?.(events),
         // TS_RECTANGLE16 bounds are inclusive.
         onRefreshRect: (rects) =>
-          this.onRefresh?.(rects.map((r) => ({ x: r.left, y: r.top, width: r.right - r.left + 1, height: r.bottom - r.top + 1 }))),
+          this.onRefresh?.(
+            rects.map((r) => ({ x: r.left, y: r.top, width: r.right - r.left + 1, height: r.bottom - r.top + 1 })),
+          ),
         onSuppressOutput: (allow) => this.onSuppress?.(allow),
         onChannelData: (name, data) => this.onChannelData?.(name, data),
         onClose: (reason, error) => this.end({ byClient: !error, reason, error }),
@@ -81,7 +83,9 @@ export class AttendeeConnection {
         height: session.height,
         security: {
           tls: true,
-          rdp: session.enforceStrongEncryption ? undefined : { key: session.rsaKey, certificate: session.proprietaryCertificate },
+          rdp: session.enforceStrongEncryption
+            ? undefined
+            : { key: session.rsaKey, certificate: session.proprietaryCertificate },
         },
         channels: session.channelNames(),
       },
@@ -139,7 +143,12 @@ export class AttendeeConnection {
 
   sendTiles(tiles: EncodedTile[]): void {
     if (this.ended) return;
-    this.acceptor.sendFastPath([{ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(tiles.map((t) => bitmapDataOf(t, this.compressionHeader))) }]);
+    this.acceptor.sendFastPath([
+      {
+        code: FastPathUpdateCode.BITMAP,
+        data: encodeBitmapUpdate(tiles.map((t) => bitmapDataOf(t, this.compressionHeader))),
+      },
+    ]);
   }
 
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void {

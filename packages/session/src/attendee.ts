@@ -52,7 +52,9 @@ export class Attendee {
 
   set controlLevel(level: CTRL_LEVEL) {
     if (!SETTABLE.includes(level)) {
-      throw invalidArgument(`controlLevel must be CTRL_LEVEL.NONE (1), VIEW (2) or INTERACTIVE (3), got ${String(level)}`);
+      throw invalidArgument(
+        `controlLevel must be CTRL_LEVEL.NONE (1), VIEW (2) or INTERACTIVE (3), got ${String(level)}`,
+      );
     }
     if (level === this.level) return;
     this.level = level;

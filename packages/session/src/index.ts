@@ -4,7 +4,7 @@ export * from './constants.js';
 export { RdshareError, SessionErrorCode } from './errors.js';
 export { Invitation } from './invitation.js';
 export { type AdmissionRefusal, type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
-export { type Logger, consoleLogger } from './logger.js';
+export { consoleLogger, type Logger } from './logger.js';
 export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
 export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';
 export type { TlsIdentity } from './tls-certificate.js';

@@ -1,4 +1,4 @@
-import { type InputEvent, PtrFlags, PtrXFlags, SyncToggleFlags, decodeMouseWheel } from '@rdshare/protocol';
+import { decodeMouseWheel, type InputEvent, PtrFlags, PtrXFlags, SyncToggleFlags } from '@rdshare/protocol';
 
 /** The part of @rdshare/native's InputSink the router drives. */
 export interface InputTarget {

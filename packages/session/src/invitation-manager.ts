@@ -1,4 +1,4 @@
-import { RdshareError, invalidArgument } from './errors.js';
+import { invalidArgument, RdshareError } from './errors.js';
 import { Invitation, validateAttendeeLimit } from './invitation.js';
 
 export interface CreateInvitationOptions {
@@ -20,7 +20,8 @@ const MAX_TEXT = 255;
 function text(name: string, value: unknown, allowEmpty: boolean): string {
   if (typeof value !== 'string') throw invalidArgument(`${name} must be a string, got ${typeof value}`);
   if (!allowEmpty && value.length === 0) throw invalidArgument(`${name} must not be empty`);
-  if (value.length > MAX_TEXT) throw invalidArgument(`${name} must be at most ${MAX_TEXT} characters, got ${value.length}`);
+  if (value.length > MAX_TEXT)
+    throw invalidArgument(`${name} must be at most ${MAX_TEXT} characters, got ${value.length}`);
   return value;
 }
 
@@ -48,14 +49,18 @@ export class InvitationManager implements Iterable<Invitation> {
    */
   createInvitation(options: CreateInvitationOptions): Invitation {
     this.assertOpen();
-    if (options === null || typeof options !== 'object') throw invalidArgument('createInvitation takes an options object');
+    if (options === null || typeof options !== 'object')
+      throw invalidArgument('createInvitation takes an options object');
     const groupName = text('groupName', options.groupName, false);
     const password = text('password', options.password, true);
     const attendeeLimit = validateAttendeeLimit(options.attendeeLimit);
-    const authString = options.authString === undefined ? this.randomId() : text('authString', options.authString, false);
-    if (this.byAuth.has(authString)) throw new RdshareError('DUPLICATE', `an invitation with auth string '${authString}' exists already`);
+    const authString =
+      options.authString === undefined ? this.randomId() : text('authString', options.authString, false);
+    if (this.byAuth.has(authString))
+      throw new RdshareError('DUPLICATE', `an invitation with auth string '${authString}' exists already`);
     for (const inv of this.byAuth.values()) {
-      if (inv.groupName === groupName) throw new RdshareError('DUPLICATE', `an invitation for group '${groupName}' exists already`);
+      if (inv.groupName === groupName)
+        throw new RdshareError('DUPLICATE', `an invitation for group '${groupName}' exists already`);
     }
     const invitation = new Invitation(this.ticket(authString), authString, groupName, password, attendeeLimit);
     this.byAuth.set(authString, invitation);
@@ -70,7 +75,8 @@ export class InvitationManager implements Iterable<Invitation> {
   /** get_Item: by index (creation order) or by auth string. */
   item(key: number | string): Invitation {
     const inv = typeof key === 'number' ? [...this.byAuth.values()][key] : this.byAuth.get(key);
-    if (!inv) throw new RdshareError('NOT_FOUND', `no invitation ${typeof key === 'number' ? `at index ${key}` : `'${key}'`}`);
+    if (!inv)
+      throw new RdshareError('NOT_FOUND', `no invitation ${typeof key === 'number' ? `at index ${key}` : `'${key}'`}`);
     return inv;
   }
 
@@ -82,7 +88,11 @@ export class InvitationManager implements Iterable<Invitation> {
    * @internal Decides whether a Client Info PDU's WorkingDir/AlternateShell admit one more attendee.
    * The password is compared in constant time, and only after the invitation was found.
    */
-  admit(authString: string, password: string, connectedWith: (inv: Invitation) => number): Invitation | AdmissionRefusal {
+  admit(
+    authString: string,
+    password: string,
+    connectedWith: (inv: Invitation) => number,
+  ): Invitation | AdmissionRefusal {
     const inv = this.byAuth.get(authString);
     if (!inv) return 'unknown-invitation';
     const passwordOk = constantTimeEquals(password, inv.password);

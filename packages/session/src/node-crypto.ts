@@ -1,4 +1,12 @@
-import { createHash, createHmac, createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { CryptoProvider, RsaKey } from '@rdshare/protocol';
 
 const digest = (alg: string) => (data: Uint8Array) => new Uint8Array(createHash(alg).update(data).digest());
@@ -12,7 +20,8 @@ export function nodeCryptoProvider(): CryptoProvider {
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     hmacSha1: (key, data) => new Uint8Array(createHmac('sha1', key).update(data).digest()),
     des3Cbc(mode, key, iv, data) {
-      const c = mode === 'encrypt' ? createCipheriv('des-ede3-cbc', key, iv) : createDecipheriv('des-ede3-cbc', key, iv);
+      const c =
+        mode === 'encrypt' ? createCipheriv('des-ede3-cbc', key, iv) : createDecipheriv('des-ede3-cbc', key, iv);
       c.setAutoPadding(false);
       return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
     },
@@ -33,5 +42,9 @@ export function generateSessionKey(bits = 2048): SessionKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
   const jwk = privateKey.export({ format: 'jwk' });
   if (!jwk.n || !jwk.e || !jwk.d) throw new Error('RSA key export lacks n, e or d');
-  return { privateKey, publicKey, rsa: { n: b64urlToBigint(jwk.n), e: b64urlToBigint(jwk.e), d: b64urlToBigint(jwk.d) } };
+  return {
+    privateKey,
+    publicKey,
+    rsa: { n: b64urlToBigint(jwk.n), e: b64urlToBigint(jwk.e), d: b64urlToBigint(jwk.d) },
+  };
 }

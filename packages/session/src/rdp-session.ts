@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
-import { type SecureContext, createSecureContext } from 'node:tls';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { type Desktop, openDisplay } from '@rdshare/native';
 import {
   type ActivatedClient,
-  type ClientInfo,
   type CryptoProvider,
   ErrorInfo,
   encodeConnectionString,
@@ -19,7 +18,7 @@ import { AttendeeConnection, type ConnectionEnd } from './attendee-connection.js
 import { AttendeeManager } from './attendee-manager.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { ATTENDEE_DISCONNECT_REASON, ATTENDEE_FLAGS, CTRL_LEVEL } from './constants.js';
-import { RdshareError, invalidArgument } from './errors.js';
+import { invalidArgument, RdshareError } from './errors.js';
 import { AttendeeGraphics } from './graphics/attendee-graphics.js';
 import { type BitmapCodecClass, bitmapCodecClassFor, bitmapTileEncoder } from './graphics/bitmap-tile-encoder.js';
 import { DesktopCapture } from './graphics/desktop-capture.js';
@@ -29,11 +28,11 @@ import { InputRouter } from './input-router.js';
 import type { Invitation } from './invitation.js';
 import { InvitationManager } from './invitation-manager.js';
 import { ticketAddresses } from './listener-addresses.js';
-import { type Logger, consoleLogger } from './logger.js';
+import { consoleLogger, type Logger } from './logger.js';
 import { generateSessionKey, nodeCryptoProvider } from './node-crypto.js';
-import { SessionProperties, type SessionPropertyValues } from './session-properties.js';
 import type { SessionInternals } from './session-internals.js';
-import { type TlsIdentity, createSelfSignedCertificate } from './tls-certificate.js';
+import { SessionProperties, type SessionPropertyValues } from './session-properties.js';
+import { createSelfSignedCertificate, type TlsIdentity } from './tls-certificate.js';
 
 /** The object types the session's events carry. */
 export interface RdpSessionEventTypes {
@@ -141,7 +140,10 @@ export class RdpSession {
     if (this.state === 'closed') throw new RdshareError('CLOSED', 'this session was closed; create a new RdpSession');
     if (this.state !== 'new') throw new RdshareError('ALREADY_OPEN', 'open() was called already');
     if (displaysInUse.has(this.display)) {
-      throw new RdshareError('DISPLAY_IN_USE', `display ${this.display} is already shared by another RdpSession in this process`);
+      throw new RdshareError(
+        'DISPLAY_IN_USE',
+        `display ${this.display} is already shared by another RdpSession in this process`,
+      );
     }
     this.state = 'opening';
     displaysInUse.add(this.display);
@@ -183,7 +185,9 @@ export class RdpSession {
       this.release();
       this.state = 'new';
       if (error instanceof RdshareError) throw error;
-      throw new RdshareError('LISTEN_FAILED', `could not open the session: ${(error as Error).message}`, { cause: error });
+      throw new RdshareError('LISTEN_FAILED', `could not open the session: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
@@ -194,7 +198,11 @@ export class RdpSession {
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', (error) =>
-        reject(new RdshareError('LISTEN_FAILED', `cannot listen on ${host}:${this.properties.PortId}: ${error.message}`, { cause: error })),
+        reject(
+          new RdshareError('LISTEN_FAILED', `cannot listen on ${host}:${this.properties.PortId}: ${error.message}`, {
+            cause: error,
+          }),
+        ),
       );
       server.listen({ port: this.properties.PortId, host, ipv6Only: family === 23 }, () => {
         const addr = server.address() as AddressInfo;
@@ -238,8 +246,14 @@ export class RdpSession {
       const result = this.invitations.admit(info.workingDir, info.alternateShell, (inv) => this.connectedWith(inv));
       if (typeof result === 'string') {
         this.throttle.recordFailure(peer);
-        this.logger.warn('attendee refused', { peer, viewer: info.userName, reason: result, authString: info.workingDir });
-        const errorInfo = result === 'attendee-limit' ? ErrorInfo.SERVER_DENIED_CONNECTION : ErrorInfo.SERVER_INSUFFICIENT_PRIVILEGES;
+        this.logger.warn('attendee refused', {
+          peer,
+          viewer: info.userName,
+          reason: result,
+          authString: info.workingDir,
+        });
+        const errorInfo =
+          result === 'attendee-limit' ? ErrorInfo.SERVER_DENIED_CONNECTION : ErrorInfo.SERVER_INSUFFICIENT_PRIVILEGES;
         return { accept: false, errorInfo, reason: result };
       }
       this.throttle.recordSuccess(peer);
@@ -356,8 +370,15 @@ export class RdpSession {
    * a cached-pointer update), positions only to attendees that watch but do not steer (an interactive
    * attendee's own mouse is the source of those moves).
    */
-  private pointerSender(connection: AttendeeConnection, client: ActivatedClient, attendee: Attendee, watch: WatchState): PointerSender {
-    const slots = new PointerCacheSlots(client.capabilities.pointerCacheSize || client.capabilities.colorPointerCacheSize);
+  private pointerSender(
+    connection: AttendeeConnection,
+    client: ActivatedClient,
+    attendee: Attendee,
+    watch: WatchState,
+  ): PointerSender {
+    const slots = new PointerCacheSlots(
+      client.capabilities.pointerCacheSize || client.capabilities.colorPointerCacheSize,
+    );
     const large = client.capabilities.largePointerFlags !== 0;
     return {
       shape: () => {
@@ -392,7 +413,11 @@ export class RdpSession {
     this.streams.delete(attendee);
     this.pointerSenders.delete(attendee);
     if (watch) this.setWatching(watch, false);
-    const reason = end.byClient ? ATTENDEE_DISCONNECT_REASON.CLI : end.error ? ATTENDEE_DISCONNECT_REASON.ERR : ATTENDEE_DISCONNECT_REASON.APP;
+    const reason = end.byClient
+      ? ATTENDEE_DISCONNECT_REASON.CLI
+      : end.error
+        ? ATTENDEE_DISCONNECT_REASON.ERR
+        : ATTENDEE_DISCONNECT_REASON.APP;
     if (end.error) this.logger.warn('attendee connection failed', { attendee: attendee.id, reason: end.reason });
     else this.logger.info('attendee disconnected', { attendee: attendee.id, reason: end.reason });
     // Like Windows, closing the session raises no disconnect events for the attendees it drops.
@@ -420,7 +445,10 @@ export class RdpSession {
 
   private assertOpen(): void {
     if (this.state !== 'open') {
-      throw new RdshareError(this.state === 'closed' ? 'CLOSED' : 'NOT_OPEN', `the session is ${this.state === 'closed' ? 'closed' : 'not open'}; call open() first`);
+      throw new RdshareError(
+        this.state === 'closed' ? 'CLOSED' : 'NOT_OPEN',
+        `the session is ${this.state === 'closed' ? 'closed' : 'not open'}; call open() first`,
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import { CTRL_LEVEL } from './constants.js';
-import { RdshareError, invalidArgument } from './errors.js';
+import { invalidArgument, RdshareError } from './errors.js';
 
 /** The documented IRDPSRAPISessionProperties names and value types (names are case-sensitive, as on Windows). */
 export interface SessionPropertyValues {
@@ -47,7 +47,8 @@ const RULES: { [K in SessionPropertyName]: Rule<K> } = {
     default: 0,
     beforeOpenOnly: true,
     validate: (v) => {
-      if (v !== 0 && v !== 2 && v !== 23) throw invalidArgument(`PortProtocol must be 0 (AF_UNSPEC), 2 (AF_INET) or 23 (AF_INET6), got ${String(v)}`);
+      if (v !== 0 && v !== 2 && v !== 23)
+        throw invalidArgument(`PortProtocol must be 0 (AF_UNSPEC), 2 (AF_INET) or 23 (AF_INET6), got ${String(v)}`);
       return v;
     },
   },
@@ -56,12 +57,18 @@ const RULES: { [K in SessionPropertyName]: Rule<K> } = {
     beforeOpenOnly: false,
     validate: (v) => {
       if (v !== CTRL_LEVEL.NONE && v !== CTRL_LEVEL.VIEW) {
-        throw invalidArgument(`DefaultAttendeeControlLevel must be CTRL_LEVEL.NONE (1) or CTRL_LEVEL.VIEW (2), got ${String(v)}; grant INTERACTIVE per attendee`);
+        throw invalidArgument(
+          `DefaultAttendeeControlLevel must be CTRL_LEVEL.NONE (1) or CTRL_LEVEL.VIEW (2), got ${String(v)}; grant INTERACTIVE per attendee`,
+        );
       }
       return v;
     },
   },
-  FrameCaptureIntervalInMs: { default: 33, beforeOpenOnly: false, validate: int('FrameCaptureIntervalInMs', 1, 60_000) },
+  FrameCaptureIntervalInMs: {
+    default: 33,
+    beforeOpenOnly: false,
+    validate: int('FrameCaptureIntervalInMs', 1, 60_000),
+  },
   EnforceStrongEncryption: { default: false, beforeOpenOnly: true, validate: bool('EnforceStrongEncryption') },
   EnableClipboardRedirect: { default: false, beforeOpenOnly: false, validate: bool('EnableClipboardRedirect') },
   EnabledTransports: { default: 1, beforeOpenOnly: true, validate: int('EnabledTransports', 1, 1) },
@@ -106,25 +113,60 @@ export class SessionProperties {
   private rule(name: string): Rule<SessionPropertyName> {
     const rule = (RULES as Record<string, Rule<SessionPropertyName>>)[name];
     if (!Object.hasOwn(RULES, name) || !rule) {
-      throw new RdshareError('UNKNOWN_PROPERTY', `unknown session property '${name}'; known: ${Object.keys(RULES).join(', ')}`);
+      throw new RdshareError(
+        'UNKNOWN_PROPERTY',
+        `unknown session property '${name}'; known: ${Object.keys(RULES).join(', ')}`,
+      );
     }
     return rule;
   }
 
-  get PortId() { return this.get('PortId'); }
-  set PortId(v) { this.set('PortId', v); }
-  get PortProtocol() { return this.get('PortProtocol'); }
-  set PortProtocol(v) { this.set('PortProtocol', v); }
-  get DefaultAttendeeControlLevel() { return this.get('DefaultAttendeeControlLevel'); }
-  set DefaultAttendeeControlLevel(v) { this.set('DefaultAttendeeControlLevel', v); }
-  get FrameCaptureIntervalInMs() { return this.get('FrameCaptureIntervalInMs'); }
-  set FrameCaptureIntervalInMs(v) { this.set('FrameCaptureIntervalInMs', v); }
-  get EnforceStrongEncryption() { return this.get('EnforceStrongEncryption'); }
-  set EnforceStrongEncryption(v) { this.set('EnforceStrongEncryption', v); }
-  get EnableClipboardRedirect() { return this.get('EnableClipboardRedirect'); }
-  set EnableClipboardRedirect(v) { this.set('EnableClipboardRedirect', v); }
-  get EnabledTransports() { return this.get('EnabledTransports'); }
-  set EnabledTransports(v) { this.set('EnabledTransports', v); }
-  get DrvConAttach() { return this.get('DrvConAttach'); }
-  set DrvConAttach(v) { this.set('DrvConAttach', v); }
+  get PortId() {
+    return this.get('PortId');
+  }
+  set PortId(v) {
+    this.set('PortId', v);
+  }
+  get PortProtocol() {
+    return this.get('PortProtocol');
+  }
+  set PortProtocol(v) {
+    this.set('PortProtocol', v);
+  }
+  get DefaultAttendeeControlLevel() {
+    return this.get('DefaultAttendeeControlLevel');
+  }
+  set DefaultAttendeeControlLevel(v) {
+    this.set('DefaultAttendeeControlLevel', v);
+  }
+  get FrameCaptureIntervalInMs() {
+    return this.get('FrameCaptureIntervalInMs');
+  }
+  set FrameCaptureIntervalInMs(v) {
+    this.set('FrameCaptureIntervalInMs', v);
+  }
+  get EnforceStrongEncryption() {
+    return this.get('EnforceStrongEncryption');
+  }
+  set EnforceStrongEncryption(v) {
+    this.set('EnforceStrongEncryption', v);
+  }
+  get EnableClipboardRedirect() {
+    return this.get('EnableClipboardRedirect');
+  }
+  set EnableClipboardRedirect(v) {
+    this.set('EnableClipboardRedirect', v);
+  }
+  get EnabledTransports() {
+    return this.get('EnabledTransports');
+  }
+  set EnabledTransports(v) {
+    this.set('EnabledTransports', v);
+  }
+  get DrvConAttach() {
+    return this.get('DrvConAttach');
+  }
+  set DrvConAttach(v) {
+    this.set('DrvConAttach', v);
+  }
 }

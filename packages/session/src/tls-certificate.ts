@@ -1,4 +1,4 @@
-import { type KeyObject, X509Certificate, randomBytes, sign } from 'node:crypto';
+import { type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 
 // Minimal DER writer: just the ASN.1 a self-signed X.509 v3 certificate needs.
 function der(tag: number, ...content: Buffer[]): Buffer {

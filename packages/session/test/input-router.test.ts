@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type InputTarget, InputRouter } from '../src/input-router.js';
+import { InputRouter, type InputTarget } from '../src/input-router.js';
 
 function recorder() {
   const calls: unknown[][] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RdshareError } from '../src/errors.js';
-import { InvitationManager, constantTimeEquals } from '../src/invitation-manager.js';
+import { constantTimeEquals, InvitationManager } from '../src/invitation-manager.js';
 
 const manager = (open = true) => {
   let n = 0;
@@ -38,8 +38,12 @@ describe('InvitationManager', () => {
 
   it('validates arguments and uniqueness', () => {
     const m = manager();
-    expect(() => m.createInvitation({ groupName: '', password: 'p', attendeeLimit: 1 })).toThrow(/groupName must not be empty/);
-    expect(() => m.createInvitation({ groupName: 'g', password: 'p'.repeat(256), attendeeLimit: 1 })).toThrow(/at most 255/);
+    expect(() => m.createInvitation({ groupName: '', password: 'p', attendeeLimit: 1 })).toThrow(
+      /groupName must not be empty/,
+    );
+    expect(() => m.createInvitation({ groupName: 'g', password: 'p'.repeat(256), attendeeLimit: 1 })).toThrow(
+      /at most 255/,
+    );
     expect(() => m.createInvitation({ groupName: 'g', password: 'p', attendeeLimit: 0 })).toThrow(/attendeeLimit/);
     m.createInvitation({ authString: 'a', groupName: 'g', password: 'p', attendeeLimit: 1 });
     expect(() => m.createInvitation({ authString: 'a', groupName: 'h', password: 'p', attendeeLimit: 1 })).toThrow(

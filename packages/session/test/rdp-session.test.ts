@@ -1,6 +1,6 @@
-import { type XvfbDisplay, startXvfb } from '@rdshare/testkit';
+import { startXvfb, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RdpSession, RdshareError, decodeTicketForTest } from './session-test-helpers.js';
+import { decodeTicketForTest, RdpSession, RdshareError } from './session-test-helpers.js';
 
 describe('RdpSession lifecycle and validation', () => {
   let display: XvfbDisplay;
@@ -49,7 +49,12 @@ describe('RdpSession lifecycle and validation', () => {
   it('listens on PortId and writes a ticket with its address, port and key hashes', async () => {
     const s = new RdpSession({ display: display.display, listenAddress: '127.0.0.1' });
     await s.open();
-    const inv = s.invitations.createInvitation({ authString: 'auth-1', groupName: 'g', password: 'p', attendeeLimit: 3 });
+    const inv = s.invitations.createInvitation({
+      authString: 'auth-1',
+      groupName: 'g',
+      password: 'p',
+      attendeeLimit: 3,
+    });
     const ticket = decodeTicketForTest(inv.connectionString);
     expect(ticket.authString).toBe('auth-1');
     expect(ticket.addresses).toEqual([{ address: '127.0.0.1', port: s.port }]);
@@ -57,7 +62,11 @@ describe('RdpSession lifecycle and validation', () => {
     expect(ticket.kh2).toMatch(/^sha256:[A-Za-z0-9+/]{43}=$/);
     const port = s.port;
     await s.close();
-    const fixed = new RdpSession({ display: display.display, listenAddress: '127.0.0.1', properties: { PortId: port } });
+    const fixed = new RdpSession({
+      display: display.display,
+      listenAddress: '127.0.0.1',
+      properties: { PortId: port },
+    });
     await fixed.open();
     expect(fixed.port).toBe(port);
     expect(() => (fixed.properties.PortId = 1)).toThrow(expect.objectContaining({ code: 'READ_ONLY' }));

@@ -148,8 +148,8 @@ int main(int argc, char **argv) {
     }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    /* After a stall, skip the missed ticks rather than bursting through them. */
-    if (now.tv_sec > next.tv_sec + 1) next = now;
+    /* After a stall (or SIGSTOP), skip the missed ticks rather than bursting through them. */
+    if ((now.tv_sec - next.tv_sec) * 1000000000LL + (now.tv_nsec - next.tv_nsec) > period_ns) next = now;
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {
     }
   }

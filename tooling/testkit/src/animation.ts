@@ -16,6 +16,10 @@ export interface Animation {
   readonly drawnAt: ReadonlyMap<number, number>;
   /** The counter of the last frame drawn. */
   latest(): number;
+  /** Freezes the picture (SIGSTOP), e.g. to compare a viewer's screen with the shared one. */
+  pause(): void;
+  /** Animates again from the current time, without catching up on the frames missed. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -48,5 +52,14 @@ export async function startAnimation(display: XvfbDisplay, options: AnimationOpt
     child.once('exit', (code) => reject(new Error(`animation client exited with ${code}: ${stderr}`)));
   });
   await firstFrame;
-  return { drawnAt, latest: () => latest, stop: () => killAndWait(child) };
+  return {
+    drawnAt,
+    latest: () => latest,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop: async () => {
+      child.kill('SIGCONT');
+      await killAndWait(child);
+    },
+  };
 }

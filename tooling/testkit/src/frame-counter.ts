@@ -53,7 +53,9 @@ export async function startFrameCounterReader(
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new Error(`no frame counter seen on ${display.display} within ${timeoutMs} ms${stderr ? `: ${stderr}` : ''}`));
+        reject(
+          new Error(`no frame counter seen on ${display.display} within ${timeoutMs} ms${stderr ? `: ${stderr}` : ''}`),
+        );
       }, timeoutMs);
       const finish = () => {
         clearTimeout(timer);

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { killAndWait, type XvfbDisplay, waitFor } from './xvfb.js';
+import { killAndWait, waitFor, type XvfbDisplay } from './xvfb.js';
 
 const execFileAsync = promisify(execFile);
 

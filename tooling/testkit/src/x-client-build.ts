@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -10,32 +11,38 @@ const execFileAsync = promisify(execFile);
 /** The small C X clients that ship as sources next to this file. */
 export type XClientName = 'animation-client' | 'frame-counter-reader';
 
-let outDir: string | undefined;
 const builds = new Map<XClientName, Promise<string>>();
 
 /**
- * Compiles one of the testkit's C X clients with the system `cc` (needs libx11-dev) into a private temporary
- * folder, once per process, and returns the executable's path. C because a Node or xdotool loop cannot paint
- * or poll an X display at the rates a frame-accurate measurement needs.
+ * Compiles one of the testkit's C X clients with the system `cc` (needs libx11-dev) and returns the executable's
+ * path. C because a Node or xdotool loop cannot paint or poll an X display at the rates a frame-accurate
+ * measurement needs. Executables are kept in a per-user temporary folder under a hash of their source, so later
+ * runs reuse them and an edited source is rebuilt.
  */
 export function buildXClient(name: XClientName): Promise<string> {
   let build = builds.get(name);
   if (!build) {
-    if (!outDir) {
-      const dir = mkdtempSync(join(tmpdir(), 'rdshare-xclients-'));
-      outDir = dir;
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    }
-    const source = fileURLToPath(new URL(`./${name}.c`, import.meta.url));
-    const binary = join(outDir, name);
-    build = execFileAsync('cc', ['-O2', '-Wall', '-o', binary, source, '-lX11', '-lm']).then(
-      () => binary,
-      (error: Error & { stderr?: string }) => {
-        builds.delete(name);
-        throw new Error(`cannot compile ${source}: ${error.stderr ?? error.message}`);
-      },
-    );
+    build = compile(name);
     builds.set(name, build);
+    build.catch(() => builds.delete(name));
   }
   return build;
+}
+
+async function compile(name: XClientName): Promise<string> {
+  const source = fileURLToPath(new URL(`./${name}.c`, import.meta.url));
+  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `rdshare-xclients-${userInfo().uid}`);
+  const binary = join(dir, `${name}-${hash}`);
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Built under a private name and renamed, so concurrent test processes never run a half-written file.
+  const partial = `${binary}.${process.pid}`;
+  try {
+    await execFileAsync('cc', ['-O2', '-Wall', '-o', partial, source, '-lX11', '-lm']);
+  } catch (error) {
+    throw new Error(`cannot compile ${source}: ${(error as { stderr?: string }).stderr || (error as Error).message}`);
+  }
+  renameSync(partial, binary);
+  return binary;
 }

@@ -35,7 +35,13 @@ export function startXfreerdp(options: XfreerdpOptions): XfreerdpViewer {
   writeFileSync(ticket, options.connectionString);
   const child = options.display.spawn(
     'xfreerdp',
-    [ticket, `/assistance:${options.password}`, `/u:${options.name ?? 'viewer'}`, '/cert:ignore', ...(options.args ?? [])],
+    [
+      ticket,
+      `/assistance:${options.password}`,
+      `/u:${options.name ?? 'viewer'}`,
+      '/cert:ignore',
+      ...(options.args ?? []),
+    ],
     { HOME: dir, XDG_CONFIG_HOME: dir },
     'pipe',
   );

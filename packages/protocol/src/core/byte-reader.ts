@@ -33,7 +33,11 @@ export class ByteReader {
   /** Throws TRUNCATED unless `n` more bytes are available. */
   need(n: number, what = 'field'): void {
     if (n < 0 || this.offset + n > this.bytes.byteLength) {
-      throw new ProtocolError('TRUNCATED', `${what} needs ${n} bytes at offset ${this.offset}, ${this.remaining} left`, this.pdu);
+      throw new ProtocolError(
+        'TRUNCATED',
+        `${what} needs ${n} bytes at offset ${this.offset}, ${this.remaining} left`,
+        this.pdu,
+      );
     }
   }
 

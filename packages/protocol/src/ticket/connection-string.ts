@@ -27,7 +27,12 @@ export interface ConnectionString {
 const escapeXml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const unescapeXml = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /**
  * Writes the single-line form Windows produces. FreeRDP's parser searches for the literal `<E>`, `<C>`,
@@ -60,7 +65,8 @@ function integer(value: string | undefined, what: string, max: number): number |
 
 /** Parses a connection string (whitespace between elements allowed). */
 export function decodeConnectionString(text: string): ConnectionString {
-  if (text.length > MAX_TICKET) throw new ProtocolError('OVERSIZE', `longer than ${MAX_TICKET} characters`, 'ConnectionString');
+  if (text.length > MAX_TICKET)
+    throw new ProtocolError('OVERSIZE', `longer than ${MAX_TICKET} characters`, 'ConnectionString');
   const s = text.trim();
   if (!s.startsWith('<E>') || !s.endsWith('</E>')) {
     throw new ProtocolError('INVALID', 'not an <E>...</E> connection string', 'ConnectionString');

@@ -2,9 +2,9 @@ import {
   type BitmapBpp,
   type BitmapData,
   BitmapDataFlags,
-  type InterleavedBpp,
   encodeInterleaved,
   encodePlanar,
+  type InterleavedBpp,
 } from '@rdshare/protocol';
 import type { EncodedTile, TileEncoder } from './encoded-tile-cache.js';
 
@@ -32,9 +32,7 @@ export function bitmapTileEncoder(codec: BitmapCodecClass): TileEncoder {
     const { data, stride } = store.frame;
     const source = { data, stride, x: rect.x, y: rect.y, width: rect.width, height: rect.height };
     const encoded =
-      bpp === 32
-        ? encodePlanar(source, { alpha: false })
-        : encodeInterleaved(source, { bpp: bpp as InterleavedBpp });
+      bpp === 32 ? encodePlanar(source, { alpha: false }) : encodeInterleaved(source, { bpp: bpp as InterleavedBpp });
     return { rect, width: encoded.width, bitsPerPixel: bpp, flags: COMPRESSED, data: encoded.data };
   };
 }

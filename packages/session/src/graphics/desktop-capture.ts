@@ -1,5 +1,5 @@
 import { type DesktopSource, type Frame, type Rect, syncTiles } from '@rdshare/native';
-import { TILE_SIZE, boundingRect } from './tile-grid.js';
+import { boundingRect, TILE_SIZE } from './tile-grid.js';
 import { TileStore } from './tile-store.js';
 
 /** Above this many separate damage rectangles one bounding capture is cheaper than many small ones. */

@@ -1,5 +1,5 @@
-import type { TileStore } from './tile-store.js';
 import type { Rect } from './tile-grid.js';
+import type { TileStore } from './tile-store.js';
 
 /** One tile encoded for one codec class, ready to go into a TS_BITMAP_DATA. */
 export interface EncodedTile {

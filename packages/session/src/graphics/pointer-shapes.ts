@@ -1,5 +1,5 @@
 import type { CursorImage } from '@rdshare/native';
-import { type PointerUpdate, encodeFastPathPointerUpdate, pointerFromArgb } from '@rdshare/protocol';
+import { encodeFastPathPointerUpdate, type PointerUpdate, pointerFromArgb } from '@rdshare/protocol';
 
 /** Largest pointer a 'new' pointer update carries; larger ones need the Large Pointer capability. */
 const NEW_POINTER_MAX = 96;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type XvfbDisplay, startXvfb } from '@rdshare/testkit';
+import { startXvfb, type XvfbDisplay } from '@rdshare/testkit';
 
 export const WIDTH = 640;
 export const HEIGHT = 480;

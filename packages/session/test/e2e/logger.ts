@@ -1,7 +1,9 @@
 import type { Logger } from '../../src/index.js';
 
 /** A logger that keeps its lines for assertions instead of printing them. */
-export function silentLogger(lines: { level: string; message: string; fields?: Record<string, unknown> }[] = []): Logger {
+export function silentLogger(
+  lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [],
+): Logger {
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, fields });
   };

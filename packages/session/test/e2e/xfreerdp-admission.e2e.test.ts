@@ -1,7 +1,7 @@
-import { type XvfbDisplay, diffRgba, startXfreerdp, waitFor } from '@rdshare/testkit';
+import { diffRgba, startXfreerdp, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Invitation, RdpSession } from '../../src/index.js';
-import { HEIGHT, WIDTH, sharedDisplay, viewerDisplay } from './fixtures.js';
+import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
 type Line = { level: string; message: string; fields?: Record<string, unknown> };
@@ -48,8 +48,18 @@ describe('admission: invitations, passwords and limits', () => {
   }
 
   it('admits two attendees, refuses every bad attempt, and keeps serving the admitted ones live', async () => {
-    const first = startXfreerdp({ display: viewers[0], connectionString: open.connectionString, password: 'right-pw', args: ['-gfx', '/bpp:32'] });
-    const second = startXfreerdp({ display: viewers[1], connectionString: open.connectionString, password: 'right-pw', args: ['-gfx', '/bpp:32', '/sec:rdp'] });
+    const first = startXfreerdp({
+      display: viewers[0],
+      connectionString: open.connectionString,
+      password: 'right-pw',
+      args: ['-gfx', '/bpp:32'],
+    });
+    const second = startXfreerdp({
+      display: viewers[1],
+      connectionString: open.connectionString,
+      password: 'right-pw',
+      args: ['-gfx', '/bpp:32', '/sec:rdp'],
+    });
     await waitFor(() => session.attendees.count === 2, 20_000, 'two attendees');
     await waitFor(() => mirrors(shared, viewers[0]), 20_000, 'viewer 1 to show the display');
     await waitFor(() => mirrors(shared, viewers[1]), 20_000, 'viewer 2 to show the display');

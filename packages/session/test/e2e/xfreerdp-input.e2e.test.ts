@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type XfreerdpViewer, type XvfbDisplay, startXfreerdp, waitFor } from '@rdshare/testkit';
+import { startXfreerdp, waitFor, type XfreerdpViewer, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '../../src/index.js';
 import { sharedDisplay, viewerDisplay } from './fixtures.js';
@@ -28,19 +28,36 @@ describe('input from an xfreerdp attendee', () => {
     // A real application on the shared display that writes what it is typed into a file...
     shared.spawn('xterm', ['-geometry', '40x5+10+10', '-e', 'sh', '-c', `stty -echo; cat > ${typed}`]);
     // ...and one that reports where it is clicked (window at 300,200; xev also prints root coordinates).
-    xev = spawn('xev', ['-geometry', '200x150+300+200', '-event', 'button'], { env: { ...process.env, DISPLAY: shared.display } });
+    xev = spawn('xev', ['-geometry', '200x150+300+200', '-event', 'button'], {
+      env: { ...process.env, DISPLAY: shared.display },
+    });
     xev.stdout?.on('data', (d) => {
       xevOutput += d;
     });
-    await waitFor(async () => (await shared.exec('xwininfo', ['-root', '-children'])).includes('xterm'), 10_000, 'xterm');
+    await waitFor(
+      async () => (await shared.exec('xwininfo', ['-root', '-children'])).includes('xterm'),
+      10_000,
+      'xterm',
+    );
     session = new RdpSession({ display: shared.display, listenAddress: '127.0.0.1', logger: silentLogger() });
-    const connected = new Promise<Attendee>((resolve) => session.events.attendeeConnected$.subscribe(({ attendee }) => resolve(attendee)));
+    const connected = new Promise<Attendee>((resolve) =>
+      session.events.attendeeConnected$.subscribe(({ attendee }) => resolve(attendee)),
+    );
     await session.open();
     const invitation = session.invitations.createInvitation({ groupName: 'input', password: 'pw', attendeeLimit: 1 });
-    client = startXfreerdp({ display: viewer, connectionString: invitation.connectionString, password: 'pw', args: ['-gfx', '/bpp:32'] });
+    client = startXfreerdp({
+      display: viewer,
+      connectionString: invitation.connectionString,
+      password: 'pw',
+      args: ['-gfx', '/bpp:32'],
+    });
     attendee = await connected;
     // Wait for the first frame so the viewer window is up and mapped over the whole viewer display.
-    await waitFor(async () => (await viewer.exec('xwininfo', ['-root', '-children'])).includes('FreeRDP'), 15_000, 'viewer window');
+    await waitFor(
+      async () => (await viewer.exec('xwininfo', ['-root', '-children'])).includes('FreeRDP'),
+      15_000,
+      'viewer window',
+    );
     await sleep(500);
   });
 
@@ -78,7 +95,11 @@ describe('input from an xfreerdp attendee', () => {
     await typeInViewer('Hello rdshare 42!');
     await waitFor(() => readFileSync(typed, 'utf8').includes('Hello rdshare 42!\n'), 10_000, 'typed text in the file');
     await clickInViewer(350, 250);
-    await waitFor(() => /ButtonPress[\s\S]*?root:\(350,250\)[\s\S]*?button 1,/.test(xevOutput), 10_000, `a click at (350,250) in xev: ${xevOutput}`);
+    await waitFor(
+      () => /ButtonPress[\s\S]*?root:\(350,250\)[\s\S]*?button 1,/.test(xevOutput),
+      10_000,
+      `a click at (350,250) in xev: ${xevOutput}`,
+    );
   });
 
   it('stops again when the level goes back to view', async () => {

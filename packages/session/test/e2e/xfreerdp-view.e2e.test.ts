@@ -1,7 +1,7 @@
-import { type XvfbDisplay, diffRgba, startXfreerdp, to565, waitFor } from '@rdshare/testkit';
+import { diffRgba, startXfreerdp, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RdpSession } from '../../src/index.js';
-import { HEIGHT, WIDTH, sharedDisplay, viewerDisplay } from './fixtures.js';
+import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
 
 describe('xfreerdp joins a session and shows the shared display', () => {
   let shared: XvfbDisplay;
@@ -46,7 +46,9 @@ describe('xfreerdp joins a session and shows the shared display', () => {
         'the viewer to show the shared display',
       ).catch(async (error) => {
         const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce);
-        throw new Error(`${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`);
+        throw new Error(
+          `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`,
+        );
       });
       expect(session.attendees.count).toBe(1);
     } finally {

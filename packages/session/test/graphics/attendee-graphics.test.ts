@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AttendeeGraphics, type GraphicsSink } from '../../src/graphics/attendee-graphics.js';
-import { EncodedTileCache, type EncodedTile } from '../../src/graphics/encoded-tile-cache.js';
+import { type EncodedTile, EncodedTileCache } from '../../src/graphics/encoded-tile-cache.js';
 import { TileStore } from '../../src/graphics/tile-store.js';
 
 const tick = () => new Promise((r) => setImmediate(r));

@@ -1,4 +1,4 @@
-import { FastPathUpdateCode, decodeFastPathPointerUpdate } from '@rdshare/protocol';
+import { decodeFastPathPointerUpdate, FastPathUpdateCode } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import { PointerCacheSlots, PointerShapes } from '../../src/graphics/pointer-shapes.js';
 
