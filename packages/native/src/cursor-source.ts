@@ -26,8 +26,10 @@ export interface CursorSource {
   /** Calls `listener` with each new cursor image. @returns a function that removes the listener. */
   onChange(listener: (image: CursorImage) => void): () => void;
   /**
-   * Calls `listener` when the pointer moves, whoever moved it. X reports no motion to a passive
-   * observer, so the event thread samples the position every 16 ms while a listener exists.
+   * Calls `listener` when the pointer moves, whoever moved it with a device or XTest. The event thread
+   * listens for XInput 2 raw motion and then asks for the position once; an idle pointer costs nothing.
+   * A warp (`XWarpPointer`) makes no raw motion, so one by another client shows with the next motion.
+   * Servers without XInput 2 are sampled every 16 ms instead.
    * @returns a function that removes the listener.
    */
   onMove(listener: (position: Point) => void): () => void;

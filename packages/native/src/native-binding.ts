@@ -32,6 +32,14 @@ export interface RawLocks {
   scroll: boolean;
 }
 
+/** How the event thread follows the pointer (for tests and diagnostics). */
+export interface RawStats {
+  /** Motion arrives as XInput 2 raw events; false means the position is sampled every 16 ms. */
+  rawMotion: boolean;
+  /** XQueryPointer round trips the event thread has made. */
+  pointerQueries: number;
+}
+
 /** One delivery from the event thread: whatever happened since the previous one. */
 export interface RawDelivery {
   damage?: Int32Array;
@@ -66,6 +74,7 @@ export interface RawDesktop {
   move(x: number, y: number): void;
   button(button: number, down: boolean): void;
   setLocks(caps: boolean, num: boolean, scroll: boolean): void;
+  stats(): RawStats;
   close(): void;
 }
 

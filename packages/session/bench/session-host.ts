@@ -18,7 +18,9 @@ const session = new RdpSession({
 });
 await session.open();
 const invitation = session.invitations.createInvitation({ groupName: 'bench', password, attendeeLimit: 1 });
-process.stdout.write(`${JSON.stringify({ port: session.port, connectionString: invitation.connectionString, password })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ port: session.port, connectionString: invitation.connectionString, password })}\n`,
+);
 
 let closing = false;
 const close = async () => {

@@ -9,9 +9,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type Animation,
+  diffRgba,
+  type FrameCounterReader,
   type FrameStats,
-  type XfreerdpViewer,
-  type XvfbDisplay,
   frameStats,
   killAndWait,
   monotonicUs,
@@ -23,6 +23,9 @@ import {
   startXfreerdpDirect,
   startXvfb,
   tcpBytesSent,
+  waitFor,
+  type XfreerdpViewer,
+  type XvfbDisplay,
 } from '@rdshare/testkit';
 import { expect, it } from 'vitest';
 
@@ -47,20 +50,26 @@ interface Result extends FrameStats {
   firstFrameMs: number;
   bytesPerSecond: number;
   cpuPercent: number;
+  /** Share of the viewer's pixels equal to the shared display's once the animation is frozen. */
+  identicalPercent: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Our sharer in a child process of its own. `tsx` (a devDependency of @rdshare/native, resolved from there)
+ * Our sharer in a child process of its own. `tsx` (a devDependency of this package)
  * runs the TypeScript sources; the `source` condition makes the workspace packages resolve to theirs too.
  */
 async function startRdshare(shared: XvfbDisplay): Promise<Sharer> {
-  const tsx = createRequire(fileURLToPath(new URL('../../native/package.json', import.meta.url))).resolve('tsx');
+  const tsx = createRequire(fileURLToPath(new URL('../package.json', import.meta.url))).resolve('tsx');
   const host = fileURLToPath(new URL('./session-host.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', pathToFileURL(tsx).href, host, shared.display], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', pathToFileURL(tsx).href, host, shared.display],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += d;
@@ -114,7 +123,37 @@ async function startShadow(shared: XvfbDisplay): Promise<Sharer> {
   };
 }
 
-async function measure(sharer: Sharer, viewer: XvfbDisplay, animation: Animation): Promise<Result> {
+/**
+ * Freezes the animation, waits for the viewer to show the last frame and settle, and compares the two screens.
+ * Runs after the measured window, so it costs the figures nothing.
+ */
+async function fidelity(
+  shared: XvfbDisplay,
+  viewer: XvfbDisplay,
+  animation: Animation,
+  reader: FrameCounterReader,
+): Promise<number> {
+  animation.pause();
+  try {
+    const last = animation.latest();
+    await waitFor(() => reader.sightings.at(-1)?.counter === last, 5000, 'the viewer to show the last frame').catch(
+      () => undefined,
+    );
+    await sleep(500);
+    const [expected, actual] = await Promise.all([shared.screenshot(), viewer.screenshot()]);
+    const { differing } = diffRgba(expected, actual, WIDTH, HEIGHT);
+    return (100 * (WIDTH * HEIGHT - differing)) / (WIDTH * HEIGHT);
+  } finally {
+    animation.resume();
+  }
+}
+
+async function measure(
+  sharer: Sharer,
+  shared: XvfbDisplay,
+  viewer: XvfbDisplay,
+  animation: Animation,
+): Promise<Result> {
   const reader = await startFrameCounterReader(viewer);
   const connectedAt = monotonicUs();
   const client = sharer.connectViewer(viewer);
@@ -132,12 +171,14 @@ async function measure(sharer: Sharer, viewer: XvfbDisplay, animation: Animation
     const cpuAfter = processCpuSeconds(sharer.pid);
     if (client.process.exitCode !== null) throw new Error(`${sharer.name}: xfreerdp left early\n${client.output()}`);
     const seconds = (toUs - fromUs) / 1e6;
+    const identicalPercent = await fidelity(shared, viewer, animation, reader);
     return {
       name: sharer.name,
       firstFrameMs: (first.atUs - connectedAt) / 1000,
       ...frameStats(animation.drawnAt, reader.sightings, fromUs, toUs),
       bytesPerSecond: (bytesAfter - bytesBefore) / seconds,
       cpuPercent: ((cpuAfter - cpuBefore) / seconds) * 100,
+      identicalPercent,
     };
   } finally {
     await client.stop();
@@ -154,6 +195,7 @@ function table(rows: Result[]): string {
     ['kB/s', (r) => r.bytesPerSecond / 1000, 0],
     ['CPU %', (r) => r.cpuPercent, 1],
     ['1st frame ms', (r) => r.firstFrameMs, 0],
+    ['identical %', (r) => r.identicalPercent, 2],
   ];
   const name = (s: string) => s.padEnd(20);
   const cell = (s: string) => s.padStart(13);
@@ -180,7 +222,7 @@ it('rdshare against freerdp-shadow-cli, 1280x800 animated at 30 fps', async () =
     for (const start of [startRdshare, startShadow]) {
       const sharer = await start(shared);
       try {
-        results.push(await measure(sharer, viewer, animation));
+        results.push(await measure(sharer, shared, viewer, animation));
       } finally {
         await sharer.stop();
       }

@@ -88,6 +88,7 @@ export class AttendeeConnection {
             : { key: session.rsaKey, certificate: session.proprietaryCertificate },
         },
         channels: session.channelNames(),
+        maxColorDepth: session.colorDepth(),
       },
     );
     this.listen(socket);

@@ -65,6 +65,8 @@ type State = 'new' | 'opening' | 'open' | 'closed';
 interface PointerSender {
   shape(): void;
   position(x: number, y: number): void;
+  /** Whether this attendee wants position updates now (it watches and does not steer). */
+  wantsPosition(): boolean;
 }
 
 interface WatchState {
@@ -109,10 +111,12 @@ export class RdpSession {
   private readonly throttle: AuthThrottle;
   private readonly crypto: CryptoProvider = nodeCryptoProvider();
   private nextAttendeeId = 1;
+  private depth: 15 | 16 | 24 | 32 = 32;
   private watchers = 0;
   private readonly pointer = new PointerShapes();
   /** Per attendee: sends the current pointer shape (after a cursor change) or position (after a move). */
   private readonly pointerSenders = new Map<Attendee, PointerSender>();
+  private stopPointerTracking?: () => void;
   private paused = false;
 
   constructor(private readonly options: RdpSessionOptions = {}) {
@@ -162,6 +166,7 @@ export class RdpSession {
         width: source.width,
         height: source.height,
         logger: this.logger,
+        colorDepth: () => this.depth,
         channelNames: () => ['encomsp'],
       };
       this.capture = new DesktopCapture(
@@ -173,9 +178,6 @@ export class RdpSession {
       this.pointer.update(cursor.current());
       cursor.onChange((image) => {
         if (this.pointer.update(image)) for (const p of this.pointerSenders.values()) p.shape();
-      });
-      cursor.onMove(({ x, y }) => {
-        for (const p of this.pointerSenders.values()) p.position(x, y);
       });
       this.listening = await this.listen();
       this.properties.locked = true;
@@ -210,6 +212,21 @@ export class RdpSession {
         resolve({ address: host, port: addr.port });
       });
     });
+  }
+
+  /**
+   * get_ColorDepth / put_ColorDepth: the highest colour depth attendees get (15, 16, 24 or 32 bits per pixel;
+   * default 32, lossless planar). Viewers asking for more are given this depth; it applies to new connections.
+   */
+  get colorDepth(): 15 | 16 | 24 | 32 {
+    return this.depth;
+  }
+
+  set colorDepth(depth: 15 | 16 | 24 | 32) {
+    if (depth !== 15 && depth !== 16 && depth !== 24 && depth !== 32) {
+      throw invalidArgument(`colorDepth must be 15, 16, 24 or 32, got ${String(depth)}`);
+    }
+    this.depth = depth;
   }
 
   /** The port the session listens on (useful with an ephemeral `PortId` of 0). */
@@ -295,6 +312,7 @@ export class RdpSession {
     const watch: WatchState = { graphics, watching: false };
     const applyLevel = (level: CTRL_LEVEL) => {
       this.setWatching(watch, level !== CTRL_LEVEL.NONE && !suppressed && !this.paused);
+      this.updatePointerTracking();
     };
     const attendee: Attendee = new Attendee(
       id,
@@ -391,11 +409,22 @@ export class RdpSession {
         if (update) connection.sendFastPath([update]);
         else slots.forget(slot);
       },
-      position: (x, y) => {
-        if (!watch.watching || attendee.controlLevel === CTRL_LEVEL.INTERACTIVE) return;
-        connection.sendFastPath([encodeFastPathPointerUpdate({ type: 'position', x, y })]);
-      },
+      wantsPosition: () => watch.watching && attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE,
+      position: (x, y) => connection.sendFastPath([encodeFastPathPointerUpdate({ type: 'position', x, y })]),
     };
+  }
+
+  /** Follows the pointer only while some attendee wants its position: nobody watching costs nothing. */
+  private updatePointerTracking(): void {
+    const wanted = [...this.pointerSenders.values()].some((p) => p.wantsPosition());
+    if (wanted && !this.stopPointerTracking && this.desktop) {
+      this.stopPointerTracking = this.desktop.cursor.onMove(({ x, y }) => {
+        for (const p of this.pointerSenders.values()) if (p.wantsPosition()) p.position(x, y);
+      });
+    } else if (!wanted && this.stopPointerTracking) {
+      this.stopPointerTracking();
+      this.stopPointerTracking = undefined;
+    }
   }
 
   private cacheFor(codec: BitmapCodecClass): EncodedTileCache {
@@ -413,6 +442,7 @@ export class RdpSession {
     this.streams.delete(attendee);
     this.pointerSenders.delete(attendee);
     if (watch) this.setWatching(watch, false);
+    this.updatePointerTracking();
     const reason = end.byClient
       ? ATTENDEE_DISCONNECT_REASON.CLI
       : end.error
@@ -436,6 +466,8 @@ export class RdpSession {
   }
 
   private release(): void {
+    this.stopPointerTracking?.();
+    this.stopPointerTracking = undefined;
     this.server?.close();
     this.capture?.close();
     this.desktop?.close();

@@ -11,6 +11,8 @@ export interface SessionInternals {
   readonly width: number;
   readonly height: number;
   readonly logger: Logger;
+  /** The session's ColorDepth at the time a connection starts. */
+  colorDepth(): number;
   /** Static virtual channels the sharer serves. */
   channelNames(): string[];
 }

@@ -36,6 +36,16 @@ describe('RdpSession lifecycle and validation', () => {
     await expect(s.open()).rejects.toBeInstanceOf(RdshareError);
   });
 
+  it('validates colorDepth', () => {
+    const s = new RdpSession({ display: display.display });
+    expect(s.colorDepth).toBe(32);
+    s.colorDepth = 16;
+    expect(s.colorDepth).toBe(16);
+    expect(() => {
+      s.colorDepth = 8 as never;
+    }).toThrow(/15, 16, 24 or 32/);
+  });
+
   it('allows one session per display', async () => {
     const a = new RdpSession({ display: display.display, listenAddress: '127.0.0.1' });
     await a.open();

@@ -1,6 +1,7 @@
 #include "event_pump.h"
 
 #include <X11/XKBlib.h>
+#include <X11/extensions/XInput2.h>
 #include <X11/extensions/Xfixes.h>
 #include <X11/extensions/Xrandr.h>
 #include <poll.h>
@@ -44,6 +45,12 @@ bool EventPump::Open(const std::string& name, std::string* code, std::string* er
     *error = "X display " + name + " does not offer XKEYBOARD";
     return false;
   }
+  // Optional: without XI 2 the pointer is sampled instead. 2.2 is announced because from 2.1 on raw
+  // events reach the root even while another client grabs the pointer; any 2.x answer will do.
+  int xi_opcode = 0, xi_event = 0, xi_major = 2, xi_minor = 2;
+  if (XQueryExtension(dpy_, "XInputExtension", &xi_opcode, &xi_event, &error_base) &&
+      XIQueryVersion(dpy_, &xi_major, &xi_minor) == Success && xi_major >= 2)
+    xi_opcode_ = xi_opcode;
   XRRSelectInput(dpy_, root_, RRScreenChangeNotifyMask);
   XFixesSelectCursorInput(dpy_, root_, XFixesDisplayCursorNotifyMask);
   XkbSelectEvents(dpy_, XkbUseCoreKbd, XkbIndicatorStateNotifyMask, XkbIndicatorStateNotifyMask);
@@ -114,6 +121,17 @@ void EventPump::ApplyInterest() {
     region_ = 0;
     std::lock_guard<std::mutex> lock(mu_);
     pending_.damage.clear();
+  }
+  if (xi_opcode_ >= 0 && want_pointer_ != motion_selected_) {
+    // Raw events go to every client that selects them on the root, whoever owns the pointer, and
+    // include XTest motion; an empty mask stops them.
+    unsigned char bits[XIMaskLen(XI_LASTEVENT)] = {};
+    if (want_pointer_) XISetMask(bits, XI_RawMotion);
+    XIEventMask mask{XIAllMasterDevices, static_cast<int>(sizeof bits), bits};
+    XISelectEvents(dpy_, root_, &mask, 1);
+    motion_selected_ = want_pointer_;
+    // One query establishes where the pointer is now: it may have moved while nobody listened.
+    motion_seen_ = motion_selected_;
   }
   XFlush(dpy_);
 }
@@ -187,7 +205,29 @@ void EventPump::RefreshWindows() {
   Signal(lock);
 }
 
+void EventPump::QueryPointer() {
+  Window root, child;
+  int x, y, wx, wy;
+  unsigned int mask;
+  pointer_queries_++;
+  if (!XQueryPointer(dpy_, root_, &root, &child, &x, &y, &wx, &wy, &mask) || (x == pointer_x_ && y == pointer_y_))
+    return;
+  pointer_x_ = x;
+  pointer_y_ = y;
+  std::unique_lock<std::mutex> lock(mu_);
+  pending_.moved = true;
+  pending_.pointer_x = x;
+  pending_.pointer_y = y;
+  Signal(lock);
+}
+
 void EventPump::Handle(XEvent& event) {
+  // Only raw motion is selected, and its payload (device deltas) is not needed: the position is
+  // queried once after the burst, so the cookie's data is never fetched.
+  if (event.type == GenericEvent && event.xcookie.extension == xi_opcode_) {
+    motion_seen_ = true;
+    return;
+  }
   if (event.type == damage_event_ + XDamageNotify) {
     if (damage_ == 0) return;
     // Subtracting into a region collects everything damaged since the last notification in one
@@ -243,7 +283,7 @@ void EventPump::Handle(XEvent& event) {
 
 void EventPump::Run() {
   using Clock = std::chrono::steady_clock;
-  const int pointer_period_ms = 16;
+  const int pointer_sample_ms = 16;  // only without XI 2
   ApplyInterest();
   while (!stop_) {
     while (!dead_ && XPending(dpy_) > 0) {
@@ -258,21 +298,11 @@ void EventPump::Run() {
       return;
     }
     if (windows_dirty_) RefreshWindows();
-    if (want_pointer_) {
-      Window root, child;
-      int x, y, wx, wy;
-      unsigned int mask;
-      if (XQueryPointer(dpy_, root_, &root, &child, &x, &y, &wx, &wy, &mask) && (x != pointer_x_ || y != pointer_y_)) {
-        pointer_x_ = x;
-        pointer_y_ = y;
-        std::unique_lock<std::mutex> lock(mu_);
-        pending_.moved = true;
-        pending_.pointer_x = x;
-        pending_.pointer_y = y;
-        Signal(lock);
-      }
-    }
-    int timeout = want_pointer_ ? pointer_period_ms : -1;
+    // Every pending event was read above, so a burst of raw motion costs one query.
+    bool query = xi_opcode_ < 0 || motion_seen_;
+    motion_seen_ = false;
+    if (want_pointer_ && query) QueryPointer();
+    int timeout = want_pointer_ && xi_opcode_ < 0 ? pointer_sample_ms : -1;
     {
       std::unique_lock<std::mutex> lock(mu_);
       if (!pending_.damage.empty() && !signalled_) {

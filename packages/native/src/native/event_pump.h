@@ -1,6 +1,6 @@
-// The thread that owns the event connection: it reads damage, cursor, RandR, XKB indicator and
-// window-structure events as they arrive, keeps the cached state current and tells its owner when
-// there is something to deliver. Nothing here runs on the JavaScript thread.
+// The thread that owns the event connection: it reads damage, cursor, RandR, XKB indicator,
+// window-structure and XInput 2 raw motion events as they arrive, keeps the cached state current and
+// tells its owner when there is something to deliver. Nothing here runs on the JavaScript thread.
 #pragma once
 
 #include <X11/Xlib.h>
@@ -63,6 +63,11 @@ class EventPump {
   std::vector<WindowRecord> windows();
   LockState locks();
 
+  /** Whether pointer motion arrives as XInput 2 raw events; without XI 2 the position is sampled. */
+  bool raw_motion() const { return xi_opcode_ >= 0; }
+  /** XQueryPointer round trips made by the event thread, so that tests can prove it does not poll. */
+  uint64_t pointer_queries() const { return pointer_queries_.load(); }
+
  private:
   void Run();
   void Handle(XEvent& event);
@@ -72,6 +77,7 @@ class EventPump {
   void RefreshCursor();
   void RefreshWindows();
   void ReadLocks(unsigned int state);
+  void QueryPointer();
 
   Display* dpy_ = nullptr;
   Window root_ = 0;
@@ -84,6 +90,10 @@ class EventPump {
   std::unique_ptr<WindowLister> lister_;
   bool windows_dirty_ = false;
   int pointer_x_ = -1, pointer_y_ = -1;
+  int xi_opcode_ = -1;            // XInputExtension's major opcode when it offers XI 2, else -1
+  bool motion_selected_ = false;  // raw motion is selected on the root
+  bool motion_seen_ = false;      // raw motion arrived since the last pointer query
+  std::atomic<uint64_t> pointer_queries_{0};
 
   std::thread thread_;
   bool started_ = false;  // written before the thread exists, read by it

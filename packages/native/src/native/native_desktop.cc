@@ -158,6 +158,7 @@ Napi::Function NativeDesktop::Define(Napi::Env env) {
                          InstanceMethod<&NativeDesktop::Move>("move"),
                          InstanceMethod<&NativeDesktop::Button>("button"),
                          InstanceMethod<&NativeDesktop::SetLocks>("setLocks"),
+                         InstanceMethod<&NativeDesktop::Stats>("stats"),
                          InstanceMethod<&NativeDesktop::Close>("close"),
                      });
 }
@@ -409,6 +410,16 @@ Napi::Value NativeDesktop::SetLocks(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   input_.SetLocks(info[0].ToBoolean(), info[1].ToBoolean(), info[2].ToBoolean());
   return env.Undefined();
+}
+
+// stats(): how the event thread follows the pointer, for tests and diagnostics.
+Napi::Value NativeDesktop::Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("rawMotion", Napi::Boolean::New(env, pump_->raw_motion()));
+  o.Set("pointerQueries", Napi::Number::New(env, static_cast<double>(pump_->pointer_queries())));
+  return o;
 }
 
 Napi::Value NativeDesktop::Close(const Napi::CallbackInfo& info) {

@@ -48,6 +48,7 @@ class NativeDesktop : public Napi::ObjectWrap<NativeDesktop> {
   Napi::Value Move(const Napi::CallbackInfo& info);
   Napi::Value Button(const Napi::CallbackInfo& info);
   Napi::Value SetLocks(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   bool open_ = false;

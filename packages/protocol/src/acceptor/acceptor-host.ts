@@ -103,6 +103,11 @@ export interface AcceptorOptions {
   };
   /** Static channel names the host serves; other channels are joined but their data is dropped. Default: all. */
   channels?: string[];
+  /**
+   * Highest colour depth the session runs at (8, 15, 16, 24 or 32; default 32). A client asking for more gets
+   * this depth in the Demand Active PDU and uses it: IRDPSRAPISharingSession's ColorDepth.
+   */
+  maxColorDepth?: number;
   /** Largest reassembled static channel message (default 1 MiB). */
   maxChannelMessage?: number;
 }

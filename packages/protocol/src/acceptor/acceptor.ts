@@ -574,7 +574,11 @@ export class RdpAcceptor {
   }
 
   private sendDemandActive(): void {
-    const colorDepth = requestedColorDepth((this.clientData as ClientData).core);
+    // The server has the last word on the session depth (the client adopts the Demand Active's preferredBitsPerPixel).
+    const colorDepth = Math.min(
+      requestedColorDepth((this.clientData as ClientData).core),
+      this.options.maxColorDepth ?? 32,
+    );
     const capabilitySets = serverCapabilitySets({
       width: this.width,
       height: this.height,

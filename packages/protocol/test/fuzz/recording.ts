@@ -56,7 +56,8 @@ export function loadRecordings(): Recording[] {
   return manifest.recordings.map((entry) => {
     const stream = new Uint8Array(readFileSync(new URL(entry.stream, DIR)));
     const total = entry.chunks.reduce((sum, n) => sum + n, 0);
-    if (total !== stream.byteLength) throw new Error(`${entry.name}: chunks sum to ${total}, stream has ${stream.byteLength}`);
+    if (total !== stream.byteLength)
+      throw new Error(`${entry.name}: chunks sum to ${total}, stream has ${stream.byteLength}`);
     return {
       name: entry.name,
       description: entry.description,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError, decodeConnectionString, encodeConnectionString } from '../../src/index.js';
+import { decodeConnectionString, encodeConnectionString, ProtocolError } from '../../src/index.js';
 
 // A connection string as RDPSRAPI produced it (quoted in wds-protocol.md §2.1).
 const windows =

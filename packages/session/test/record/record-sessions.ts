@@ -20,7 +20,7 @@ import {
   type InputEvent,
   RdpAcceptor,
 } from '@rdshare/protocol';
-import { type XvfbDisplay, killAndWait, startXfreerdp, startXvfb, waitFor } from '@rdshare/testkit';
+import { killAndWait, startXfreerdp, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { RdpSession } from '../../src/index.js';
 
 const OUT = fileURLToPath(new URL('../../../protocol/test/fuzz/recordings/', import.meta.url));
@@ -123,7 +123,7 @@ interface Scenario {
   input: boolean;
   /**
    * Connect with `/v:` and pass the invitation's password and auth string as `/shell:` and `/shell-dir:`
-   * instead of the ticket: in /assistance mode xfreerdp 2.11 ignores `/bpp` and always asks for 32 bpp.
+   * instead of the ticket (a different channel set and client data than /assistance mode).
    */
   direct?: boolean;
 }
@@ -136,9 +136,11 @@ const SCENARIOS: Scenario[] = [
     input: true,
   },
   {
-    name: 'rdp-16bpp-input',
-    description: 'Standard RDP Security (RC4), 16 bpp (no ticket: /v: with /shell and /shell-dir), mouse and keyboard input',
-    args: ['/sec:rdp', '/bpp:16', '/gdi:sw', '-gfx', '/rfx-mode:image', '-rfx', '-nsc'],
+    // xfreerdp 2.11.7 does not honour /bpp:16 here (with or without a ticket, with or without -gfx): its client
+    // core data still says highColorDepth 24 with RNS_UD_CS_WANT_32BPP_SESSION, so this session runs at 32 bpp.
+    name: 'rdp-direct-bpp16-input',
+    description: 'Standard RDP Security (RC4), /v: without a ticket, /bpp:16 asked for, mouse and keyboard input',
+    args: ['-gfx', '/sec:rdp', '/bpp:16'],
     input: true,
     direct: true,
   },
@@ -178,7 +180,12 @@ async function record(session: RdpSession, viewer: XvfbDisplay, scenario: Scenar
   });
   const client = scenario.direct
     ? startDirect(viewer, session.port, invitation.authString, scenario.args)
-    : startXfreerdp({ display: viewer, connectionString: invitation.connectionString, password: PASSWORD, args: scenario.args });
+    : startXfreerdp({
+        display: viewer,
+        connectionString: invitation.connectionString,
+        password: PASSWORD,
+        args: scenario.args,
+      });
   try {
     await waitFor(() => current?.active, 20_000, `${scenario.name} to activate`).catch((error) => {
       throw new Error(`${error.message}\n${client.output()}`);
@@ -234,9 +241,7 @@ async function main(): Promise<void> {
   try {
     const recordings = [];
     for (const scenario of SCENARIOS) recordings.push(await record(session, viewer, scenario));
-    const version = execFileSync('dpkg-query', ['-W', '-f', '${Package} ${Version}', 'freerdp2-x11'], {
-      encoding: 'utf8',
-    });
+    const version = execFileSync('dpkg-query', ['-W', 'freerdp2-x11'], { encoding: 'utf8' }).trim().replace('\t', ' ');
     const manifest = { recordedWith: version, recordedAt: new Date().toISOString().slice(0, 10), recordings };
     writeFileSync(join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     for (const r of recordings) console.log(`${r.name}: ${r.chunks.reduce((a, b) => a + b, 0)} bytes`);
