@@ -1,16 +1,9 @@
 import { type BitmapBpp, packPixel, unpackPixel } from '../../src/codecs/index.js';
 
-/** Seeded PRNG (mulberry32) so fuzz and noise images are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../data/fuzz.js';
+
+/** Seeded PRNG so fuzz and noise images are reproducible. */
+export { rng };
 
 export type Pattern = 'solid' | 'gradient' | 'text' | 'noise' | 'desktop';
 export const PATTERNS: readonly Pattern[] = ['solid', 'gradient', 'text', 'noise', 'desktop'];

@@ -7,22 +7,11 @@ import {
 } from '../../src/security/proprietary-certificate.js';
 import { decodeRsaPublicKey, encodeRsaPublicKey } from '../../src/security/rsa-public-key.js';
 import { decodeSecurityExchange, encodeSecurityExchange } from '../../src/security/security-exchange.js';
+import { prng } from '../data/fuzz.js';
 import { generateRsaKey, nodeCryptoProvider } from '../node-crypto.js';
 import { WINDOWS_CERTIFICATE } from './certificates.js';
 
 const crypto = nodeCryptoProvider();
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random bytes, or a valid encoding with a few bytes changed, truncated or extended. */
 function inputs(seed: number, valid: Uint8Array[], count: number): Uint8Array[] {
