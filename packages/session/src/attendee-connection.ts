@@ -8,6 +8,7 @@ import {
   FastPathUpdateCode,
   type InputEvent,
   ProtocolError,
+  packBitmapUpdates,
   RdpAcceptor,
 } from '@rdshare/protocol';
 import type { AttendeeGraphics } from './graphics/attendee-graphics.js';
@@ -34,6 +35,8 @@ export class AttendeeConnection {
   private graphics?: AttendeeGraphics;
   /** The client wants TS_CD_HEADER before compressed bitmaps (it did not announce NO_BITMAP_COMPRESSION_HDR). */
   private compressionHeader = false;
+  /** Largest update the client reassembles. */
+  private maxRequestSize = 0x3f80;
   private readonly drainListeners = new Set<() => void>();
   readonly peerAddress: string;
   /** Set by the session once the attendee is admitted and active. */
@@ -65,6 +68,7 @@ export class AttendeeConnection {
         },
         onActive: (client) => {
           this.compressionHeader = !client.capabilities.noBitmapCompressionHeader;
+          this.maxRequestSize = client.capabilities.multifragmentMaxRequestSize;
           this.onActivated?.(client);
         },
         onInput: (events) => this.onInput?.(events),
@@ -142,14 +146,12 @@ export class AttendeeConnection {
     return () => this.drainListeners.delete(listener);
   }
 
+  /** Sends tiles as bitmap updates, each within the client's MultifragmentUpdate size. */
   sendTiles(tiles: EncodedTile[]): void {
     if (this.ended) return;
-    this.acceptor.sendFastPath([
-      {
-        code: FastPathUpdateCode.BITMAP,
-        data: encodeBitmapUpdate(tiles.map((t) => bitmapDataOf(t, this.compressionHeader))),
-      },
-    ]);
+    const rects = tiles.map((t) => bitmapDataOf(t, this.compressionHeader));
+    const groups = packBitmapUpdates(rects, this.maxRequestSize);
+    this.acceptor.sendFastPath(groups.map((g) => ({ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(g) })));
   }
 
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void {
