@@ -12,7 +12,18 @@ case "${1:-}" in
   test)
     bash tooling/scripts/setup.sh
     pnpm lint
-    exec pnpm test
+    log=$(mktemp)
+    set +e
+    pnpm test 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    # One closing line over every package's vitest summary.
+    summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\S*:?test: +Tests ' || true)
+    passed=$(echo "$summary" | grep -oE '[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
+    failed=$(echo "$summary" | grep -oE '[0-9]+ failed' | awk '{s += $1} END {print s + 0}')
+    rm -f "$log"
+    echo "$passed passed, $failed failed"
+    exit "$status"
     ;;
   *)
     echo "usage: $0 demo|test" >&2
