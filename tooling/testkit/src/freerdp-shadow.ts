@@ -1,11 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { killAndWait, waitFor, type XvfbDisplay } from './xvfb.js';
+import { spawnFreerdp } from './freerdp-process.js';
+import { waitFor, type XvfbDisplay } from './xvfb.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -35,26 +33,13 @@ export function freePort(): Promise<number> {
  */
 export async function startFreerdpShadow(display: XvfbDisplay, port?: number): Promise<FreerdpShadow> {
   const chosen = port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'rdshare-shadow-'));
-  const child = display.spawn(
-    'freerdp-shadow-cli',
-    ['/bind-address:127.0.0.1', `/port:${chosen}`, '-auth'],
-    { HOME: dir, XDG_CONFIG_HOME: dir },
-    'pipe',
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const stop = () => killAndWait(child);
+  const shadow = spawnFreerdp(display, 'freerdp-shadow-cli', ['/bind-address:127.0.0.1', `/port:${chosen}`, '-auth']);
+  const { process: child, stop } = shadow;
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`freerdp-shadow-cli exited with ${child.exitCode}: ${out}`);
+        if (child.exitCode !== null)
+          throw new Error(`freerdp-shadow-cli exited with ${child.exitCode}: ${shadow.output()}`);
         const { stdout } = await execFileAsync('ss', ['-tlnH', `( sport = :${chosen} )`]);
         return stdout.trim() !== '';
       },
@@ -65,5 +50,5 @@ export async function startFreerdpShadow(display: XvfbDisplay, port?: number): P
     await stop();
     throw error;
   }
-  return { process: child, port: chosen, output: () => out, stop };
+  return { process: child, port: chosen, output: shadow.output, stop };
 }

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { killAndWait, type XvfbDisplay } from './xvfb.js';
+import { spawnFreerdp } from './freerdp-process.js';
+import type { XvfbDisplay } from './xvfb.js';
 
 export interface XfreerdpOptions {
   /** Where the viewer window goes. */
@@ -30,34 +30,16 @@ export interface XfreerdpViewer {
  * person would: `xfreerdp ticket.msrcIncident /assistance:<password> /u:<name> /cert:ignore`.
  */
 export function startXfreerdp(options: XfreerdpOptions): XfreerdpViewer {
-  const dir = mkdtempSync(join(tmpdir(), 'rdshare-xfreerdp-'));
-  const ticket = join(dir, 'ticket.msrcIncident');
-  writeFileSync(ticket, options.connectionString);
-  const child = options.display.spawn(
-    'xfreerdp',
-    [
+  const { process, output, exited, stop } = spawnFreerdp(options.display, 'xfreerdp', (dir) => {
+    const ticket = join(dir, 'ticket.msrcIncident');
+    writeFileSync(ticket, options.connectionString);
+    return [
       ticket,
       `/assistance:${options.password}`,
       `/u:${options.name ?? 'viewer'}`,
       '/cert:ignore',
       ...(options.args ?? []),
-    ],
-    { HOME: dir, XDG_CONFIG_HOME: dir },
-    'pipe',
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
+    ];
   });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  exited.then(() => rmSync(dir, { recursive: true, force: true }));
-  return {
-    process: child,
-    output: () => out,
-    exited,
-    stop: () => killAndWait(child),
-  };
+  return { process, output, exited, stop };
 }

@@ -1,0 +1,44 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { killAndWait, type XvfbDisplay } from './xvfb.js';
+
+/** A FreeRDP program running on a display, with its own HOME/config folder and its output collected. */
+export interface FreerdpProcess {
+  process: ChildProcess;
+  /** A private folder (HOME and XDG_CONFIG_HOME of the process), removed when it exits. */
+  dir: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Resolves with the exit code once it exits. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `command` on `display` with a throwaway config folder, so certificates and known hosts never leak
+ * between runs. `args` may be a function of that folder (e.g. a ticket file written into it first).
+ */
+export function spawnFreerdp(
+  display: XvfbDisplay,
+  command: string,
+  args: string[] | ((dir: string) => string[]),
+): FreerdpProcess {
+  const dir = mkdtempSync(join(tmpdir(), `rdshare-${command}-`));
+  const child = display.spawn(
+    command,
+    typeof args === 'function' ? args(dir) : args,
+    { HOME: dir, XDG_CONFIG_HOME: dir },
+    'pipe',
+  );
+  let out = '';
+  const collect = (d: Buffer) => {
+    out += d;
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  exited.then(() => rmSync(dir, { recursive: true, force: true }));
+  return { process: child, dir, output: () => out, exited, stop: () => killAndWait(child) };
+}
