@@ -281,6 +281,8 @@ export class RdpSession {
     let attendee: Attendee | undefined;
     connection.onActivated = (client) => {
       if (!invitation || this.state !== 'open') return connection.disconnect();
+      // The acceptor reactivates after a desktop resize; that is the same attendee, whose screen is all stale.
+      if (attendee) return this.streams.get(attendee)?.graphics.invalidate();
       attendee = this.admitAttendee(connection, socket, invitation, client);
     };
     connection.onEnd = (end) => {
