@@ -369,6 +369,15 @@ export function decodeInterleaved(
     s += B;
     return v;
   };
+  /**
+   * Run length of a regular (5-bit) or lite (4-bit) order: FG/BG image orders count in units of 8 pixels and
+   * take `extra + 1` from a MEGA byte when the field is 0; the other orders add `mega` (32 or 16) to it.
+   */
+  const shortRunLength = (field: number, fgbgImage: boolean, mega: number): number => {
+    if (field !== 0) return fgbgImage ? field << 3 : field;
+    need(1, 'run length');
+    return bytes[s++] + (fgbgImage ? 1 : mega);
+  };
 
   while (s < end) {
     if (firstLine && i >= width) {
@@ -380,34 +389,12 @@ export function decodeInterleaved(
     let len: number;
     if ((header & 0xc0) !== 0xc0) {
       code = header >> 5;
-      len = header & 0x1f;
       s++;
-      if (code === O.REGULAR_FGBG_IMAGE) {
-        if (len === 0) {
-          need(1, 'run length');
-          len = bytes[s++] + 1;
-        } else {
-          len <<= 3;
-        }
-      } else if (len === 0) {
-        need(1, 'run length');
-        len = bytes[s++] + 32;
-      }
+      len = shortRunLength(header & 0x1f, code === O.REGULAR_FGBG_IMAGE, 32);
     } else if ((header & 0xf0) !== 0xf0) {
       code = header >> 4;
-      len = header & 0x0f;
       s++;
-      if (code === O.LITE_SET_FG_FGBG_IMAGE) {
-        if (len === 0) {
-          need(1, 'run length');
-          len = bytes[s++] + 1;
-        } else {
-          len <<= 3;
-        }
-      } else if (len === 0) {
-        need(1, 'run length');
-        len = bytes[s++] + 16;
-      }
+      len = shortRunLength(header & 0x0f, code === O.LITE_SET_FG_FGBG_IMAGE, 16);
     } else {
       code = header;
       if (code <= O.MEGA_MEGA_DITHERED_RUN && code !== 0xf5) {
