@@ -43,7 +43,6 @@ export class AttendeeConnection {
   onInput?: (events: InputEvent[]) => void;
   onRefresh?: (rects: { x: number; y: number; width: number; height: number }[]) => void;
   onSuppress?: (allow: boolean) => void;
-  onChannelData?: (name: string, data: Uint8Array) => void;
   onActivated?: (client: ActivatedClient) => void;
   onEnd?: (end: ConnectionEnd) => void;
   clientInfo?: ClientInfo;
@@ -78,7 +77,6 @@ export class AttendeeConnection {
             rects.map((r) => ({ x: r.left, y: r.top, width: r.right - r.left + 1, height: r.bottom - r.top + 1 })),
           ),
         onSuppressOutput: (allow) => this.onSuppress?.(allow),
-        onChannelData: (name, data) => this.onChannelData?.(name, data),
         onClose: (reason, error) => this.end({ byClient: !error, reason, error }),
       },
       {
@@ -156,10 +154,6 @@ export class AttendeeConnection {
 
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void {
     if (!this.ended) this.acceptor.sendFastPath(updates);
-  }
-
-  sendChannelData(name: string, data: Uint8Array): void {
-    if (!this.ended) this.acceptor.sendChannelData(name, data);
   }
 
   /** Ends the connection from our side, telling the viewer why (Set Error Info) first. */

@@ -117,7 +117,6 @@ export class RdpSession {
   /** Per attendee: sends the current pointer shape (after a cursor change) or position (after a move). */
   private readonly pointerSenders = new Map<Attendee, PointerSender>();
   private stopPointerTracking?: () => void;
-  private paused = false;
 
   constructor(private readonly options: RdpSessionOptions = {}) {
     if (options === null || typeof options !== 'object') throw invalidArgument('RdpSession options must be an object');
@@ -313,7 +312,7 @@ export class RdpSession {
     const id = this.nextAttendeeId++;
     const watch: WatchState = { graphics, watching: false };
     const applyLevel = (level: CTRL_LEVEL) => {
-      this.setWatching(watch, level !== CTRL_LEVEL.NONE && !suppressed && !this.paused);
+      this.setWatching(watch, level !== CTRL_LEVEL.NONE && !suppressed);
       this.updatePointerTracking();
     };
     const attendee: Attendee = new Attendee(

@@ -34,9 +34,6 @@ export class AttendeeGraphics {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly highWaterMark: number;
   private readonly maxUpdateBytes: number;
-  /** Tiles and bytes sent, for tests and statistics. */
-  tilesSent = 0;
-  bytesSent = 0;
 
   constructor(
     private readonly store: TileStore,
@@ -97,17 +94,11 @@ export class AttendeeGraphics {
       batch.push(tile);
       batchBytes += tile.data.byteLength;
       if (batchBytes >= this.maxUpdateBytes || batch.length >= 0xffff) {
-        this.flush(batch, batchBytes);
+        this.sink.sendTiles(batch);
         batch = [];
         batchBytes = 0;
       }
     }
-    if (batch.length > 0) this.flush(batch, batchBytes);
-  }
-
-  private flush(batch: EncodedTile[], bytes: number): void {
-    this.sink.sendTiles(batch);
-    this.tilesSent += batch.length;
-    this.bytesSent += bytes;
+    if (batch.length > 0) this.sink.sendTiles(batch);
   }
 }

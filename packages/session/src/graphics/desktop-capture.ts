@@ -23,9 +23,6 @@ export class DesktopCapture {
   private lastCapture = 0;
   private readonly unsubscribe: () => void;
   private closed = false;
-  /** Captures done and tiles found changed, for statistics and tests. */
-  captures = 0;
-  changedTiles = 0;
 
   constructor(
     private readonly source: DesktopSource,
@@ -91,8 +88,6 @@ export class DesktopCapture {
         const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
         for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
       }
-      this.captures++;
-      this.changedTiles += changed.length;
       this.store.markChanged(changed);
     } finally {
       this.running = false;
