@@ -25,9 +25,12 @@ export const PlanarHeader = {
 export type PlanarHeader = (typeof PlanarHeader)[keyof typeof PlanarHeader];
 
 export interface PlanarEncodeOptions {
-  /** Send the alpha plane; off (NA set, no plane) suits a desktop whose X byte is not alpha. */
+  /**
+   * Copy the source's fourth byte into the alpha plane. Off (default) sends a fully opaque alpha plane, right
+   * for a desktop whose X byte is not alpha; the plane is always present (see {@link encodePlanar}).
+   */
   readonly alpha?: boolean;
-  /** Run-length encode the planes (default true); raw planes are sent anyway when they are smaller. */
+  /** Run-length encode the planes (default true); false sends raw planes. */
   readonly rle?: boolean;
   /** Scan lines bottom-up as Bitmap Updates want (default true); false for RDPGFX. */
   readonly bottomUp?: boolean;
@@ -121,13 +124,45 @@ function grow(buf: Uint8Array, size: number): Uint8Array {
   return buf.byteLength >= size ? buf : new Uint8Array(size);
 }
 
+let opaqueWidth = 0;
+let opaqueFirstLine: Uint8Array = new Uint8Array(0);
+let opaqueNextLine: Uint8Array = new Uint8Array(0);
+
+/**
+ * Writes an alpha plane of 0xFF samples: RAW[FF] and a RUN for the first scan line, then one all-zero delta
+ * RUN per scan line, a few bytes per row. The two encoded lines depend only on the width, so they are kept.
+ */
+function writeOpaqueRlePlane(out: Uint8Array, pos: number, width: number, height: number): number {
+  if (opaqueWidth !== width) {
+    const line = new Uint8Array(width);
+    const bound = width + Math.ceil(width / 15) + 1;
+    const first = new Uint8Array(bound);
+    opaqueFirstLine = first.slice(0, encodePlanarScanLine(line.fill(0xff), width, first, 0));
+    const next = new Uint8Array(bound);
+    opaqueNextLine = next.slice(0, encodePlanarScanLine(line.fill(0), width, next, 0));
+    opaqueWidth = width;
+  }
+  out.set(opaqueFirstLine, pos);
+  pos += opaqueFirstLine.byteLength;
+  for (let r = 1; r < height; r++) {
+    out.set(opaqueNextLine, pos);
+    pos += opaqueNextLine.byteLength;
+  }
+  return pos;
+}
+
 /**
  * Encodes a rectangle of a BGRX/BGRA frame as an RDP6_BITMAP_STREAM with ARGB planes (ColorLossLevel 0,
  * lossless). Wrap it in TS_BITMAP_DATA with bitsPerPixel 32 and BITMAP_COMPRESSION.
+ *
+ * The stream always carries the alpha plane and, by default, RLE planes: FormatHeader 0x10, what Windows
+ * servers send. Some clients decode nothing else (they show black for the no-alpha form, NA 0x20), and an
+ * opaque alpha plane costs a few bytes per scan line. RLE is kept even for noise, where it is up to 1/15
+ * larger than raw planes, for the same reason.
  */
 export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {}): EncodedBitmap {
   checkSource(src, PDU);
-  const alpha = options.alpha ?? false;
+  const sourceAlpha = options.alpha ?? false;
   const rle = options.rle ?? true;
   const bottomUp = options.bottomUp ?? true;
   const { data, stride, height } = src;
@@ -135,13 +170,12 @@ export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {
   const width = options.padWidth ? padWidth4(srcWidth) : srcWidth;
   const x0 = (src.x ?? 0) * 4;
   const y0 = src.y ?? 0;
-  const planes = alpha ? 4 : 3;
-  const rawSize = 1 + planes * width * height + 1;
+  const rawSize = 1 + 4 * width * height + 1;
   // Worst case per scan line: every byte RAW, one control byte per 15.
-  const rleBound = 1 + planes * height * (width + Math.ceil(width / 15) + 1);
-  encodeScratch = grow(encodeScratch, Math.max(rawSize, rleBound));
+  const rleBound = 1 + 4 * height * (width + Math.ceil(width / 15) + 1);
+  encodeScratch = grow(encodeScratch, rle ? rleBound : rawSize);
   const out = encodeScratch;
-  out[0] = (alpha ? 0 : PlanarHeader.NA) | (rle ? PlanarHeader.RLE : 0);
+  out[0] = rle ? PlanarHeader.RLE : 0;
   let pos = 1;
 
   const fillLine = (line: Uint8Array, r: number, ch: number): void => {
@@ -151,15 +185,19 @@ export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {
     for (let x = srcWidth; x < width; x++) line[x] = last;
   };
 
+  lineA = grow(lineA, width);
   if (rle) {
-    lineA = grow(lineA, width);
     lineB = grow(lineB, width);
     deltaLine = grow(deltaLine, width);
-    for (let pl = 4 - planes; pl < 4 && pos < rawSize; pl++) {
+    for (let pl = 0; pl < 4; pl++) {
+      if (pl === 0 && !sourceAlpha) {
+        pos = writeOpaqueRlePlane(out, pos, width, height);
+        continue;
+      }
       const ch = CHANNELS[pl];
       let cur = lineA;
       let prev = lineB;
-      for (let r = 0; r < height && pos < rawSize; r++) {
+      for (let r = 0; r < height; r++) {
         fillLine(cur, r, ch);
         if (r === 0) {
           pos = encodePlanarScanLine(cur, width, out, pos);
@@ -172,13 +210,15 @@ export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {
         prev = t;
       }
     }
-    if (pos < rawSize) return { data: out.slice(0, pos), width, height, bpp: 32 };
-    out[0] &= ~PlanarHeader.RLE;
-    pos = 1;
+    return { data: out.slice(0, pos), width, height, bpp: 32 };
   }
 
-  lineA = grow(lineA, width);
-  for (let pl = 4 - planes; pl < 4; pl++) {
+  for (let pl = 0; pl < 4; pl++) {
+    if (pl === 0 && !sourceAlpha) {
+      out.fill(0xff, pos, pos + width * height);
+      pos += width * height;
+      continue;
+    }
     const ch = CHANNELS[pl];
     for (let r = 0; r < height; r++) {
       fillLine(lineA, r, ch);

@@ -35,10 +35,12 @@ describe('planar RLE against [MS-RDPEGDI] 3.1.9.2 examples', () => {
       for (let x = 0; x < 6; x++) frame.fill(rows[y][x], (y * 6 + x) * 4, (y * 6 + x) * 4 + 3);
     }
     const { data } = encodePlanar({ data: frame, stride: 24, width: 6, height: 3 }, { bottomUp: false });
-    expect(data[0]).toBe(PlanarHeader.NA | PlanarHeader.RLE);
+    expect(data[0]).toBe(PlanarHeader.RLE);
+    // Opaque alpha: RAW[FF] RUN[5], then two all-zero delta lines RUN[6].
+    const alpha = '15ff' + '06' + '06';
     // -5 on the wire is magnitude 5 shifted left with the sign in bit 0: 9.
     const plane = '600a141e28323c' + '1509' + '06';
-    expect(hex(data.subarray(1))).toBe(plane + plane + plane);
+    expect(hex(data.subarray(1))).toBe(alpha + plane + plane + plane);
   });
 
   it('decodes the 6x3 plane of 3.1.9.2.3 (absolute first line, then sign-folded deltas)', () => {
@@ -51,6 +53,43 @@ describe('planar RLE against [MS-RDPEGDI] 3.1.9.2 examples', () => {
     // Row 2 = row 1 + (-1, -63, -123, 97, 77, 28); row 3 = row 2 + (-1, -52, -70, -82, 60, -88), mod 256.
     expect(red).toEqual([255, 255, 255, 255, 254, 253, 254, 192, 132, 96, 75, 25, 253, 140, 62, 14, 135, 193]);
     expect(Array.from({ length: 18 }, (_, i) => dst[i * 4 + 3])).toEqual(new Array(18).fill(255));
+  });
+});
+
+describe('planar FormatHeader and a 4x2 bitmap derived from [MS-RDPEGDI] 2.2.2.5.1 / 3.1.9.2', () => {
+  // Top row P P P P, bottom row P P Q Q with P = (B 0x10, G 0x20, R 0x30) and Q = (B 0x18, G 0x20, R 0x28).
+  // Bitmap Updates put the bottom row first in the stream.
+  const frame = new Uint8Array(4 * 2 * 4);
+  for (let i = 0; i < 8; i++) frame.set(i === 6 || i === 7 ? [0x18, 0x20, 0x28, 0x00] : [0x10, 0x20, 0x30, 0x00], i * 4);
+  // FormatHeader RLE (0x10): CLL 0, no CS, alpha plane present.
+  // Alpha (opaque): line 0 FF FF FF FF = RAW[FF] RUN[3]; line 1 deltas 0 0 0 0 = RUN[4].
+  // Red: line 0 30 30 28 28 has no run of 3, RAW[4]; line 1 deltas 0 0 +8 +8 → 00 00 10 10, RAW[4].
+  // Green: 20 20 20 20 = RAW[20] RUN[3]; deltas all 0 = RUN[4].
+  // Blue: line 0 10 10 18 18 RAW[4]; line 1 deltas 0 0 -8 -8 → 00 00 0F 0F (-8 is 8 << 1, minus 1).
+  const rle = '10' + '13ff04' + '4030302828' + '4000001010' + '132004' + '4010101818' + '4000000f0f';
+  // Raw planes (FormatHeader 0x00): A, R, G, B, each bottom line first, then the Pad byte.
+  const raw = '00' + 'ff'.repeat(8) + '3030282830303030' + '20'.repeat(8) + '1010181810101010' + '00';
+
+  it('encodes the RLE form with the alpha plane byte for byte', () => {
+    const enc = encodePlanar({ data: frame, stride: 16, width: 4, height: 2 });
+    expect(enc.data[0]).toBe(PlanarHeader.RLE);
+    expect(hex(enc.data)).toBe(rle);
+  });
+
+  it('encodes raw planes with the alpha plane and the Pad byte', () => {
+    expect(hex(encodePlanar({ data: frame, stride: 16, width: 4, height: 2 }, { rle: false }).data)).toBe(raw);
+  });
+
+  it('decodes both vectors and the no-alpha (NA) forms to the same pixels', () => {
+    const noAlphaRle = `30${rle.slice(2 + 6)}`;
+    const noAlphaRaw = `20${raw.slice(2 + 16)}`;
+    for (const stream of [rle, raw, noAlphaRle, noAlphaRaw]) {
+      const dst = new Uint8Array(32);
+      decodePlanar(Buffer.from(stream, 'hex'), 4, 2, dst);
+      const want = Uint8Array.from(frame);
+      for (let p = 3; p < 32; p += 4) want[p] = 0xff;
+      expect(hex(dst)).toBe(hex(want));
+    }
   });
 });
 
@@ -86,18 +125,22 @@ describe('planar round trips', () => {
     frame.fill(0x11, 0, 16); // top row
     frame.fill(0x99, 16, 32); // bottom row
     const up = encodePlanar({ data: frame, stride: 16, width: 4, height: 2 }, { rle: false });
-    expect(up.data[1]).toBe(0x99);
+    // After the header and the 8 samples of the opaque alpha plane comes the red plane.
+    expect(up.data[9]).toBe(0x99);
     const down = encodePlanar({ data: frame, stride: 16, width: 4, height: 2 }, { rle: false, bottomUp: false });
-    expect(down.data[1]).toBe(0x11);
+    expect(down.data[9]).toBe(0x11);
   });
 
-  it('compresses a solid 64x64 tile to a few bytes and falls back to raw planes for noise', () => {
+  it('compresses a solid 64x64 tile to a few bytes and keeps RLE with alpha (0x10) even for noise', () => {
     const solid = encodePlanar({ data: makeFrame('solid', 64, 64), stride: 256, width: 64, height: 64 });
-    expect(solid.data.byteLength).toBeLessThan(64 * 3 * 6);
-    expect(solid.data[0] & PlanarHeader.RLE).toBe(PlanarHeader.RLE);
+    expect(solid.data.byteLength).toBeLessThan(64 * 4 * 6);
+    expect(solid.data[0]).toBe(0x10);
     const noise = encodePlanar({ data: makeFrame('noise', 64, 64), stride: 256, width: 64, height: 64 });
-    expect(noise.data[0] & PlanarHeader.RLE).toBe(0);
-    expect(noise.data.byteLength).toBe(1 + 3 * 64 * 64 + 1);
+    expect(noise.data[0]).toBe(0x10);
+    // Opaque alpha (RAW[FF] RUNs, then one RUN per line), then at worst 64 RAW bytes per line in 15-byte
+    // segments: 5 control bytes, one more where a run splits them.
+    expect(noise.data.byteLength).toBeLessThanOrEqual(1 + 6 + 63 + 3 * 64 * (64 + 5 + 1));
+    expect(noise.data.byteLength).toBeGreaterThan(3 * 64 * 64);
   });
 
   it('decodes AYCoCg planes with colour loss and chroma subsampling', () => {
