@@ -60,7 +60,8 @@ describe('planar FormatHeader and a 4x2 bitmap derived from [MS-RDPEGDI] 2.2.2.5
   // Top row P P P P, bottom row P P Q Q with P = (B 0x10, G 0x20, R 0x30) and Q = (B 0x18, G 0x20, R 0x28).
   // Bitmap Updates put the bottom row first in the stream.
   const frame = new Uint8Array(4 * 2 * 4);
-  for (let i = 0; i < 8; i++) frame.set(i === 6 || i === 7 ? [0x18, 0x20, 0x28, 0x00] : [0x10, 0x20, 0x30, 0x00], i * 4);
+  for (let i = 0; i < 8; i++)
+    frame.set(i === 6 || i === 7 ? [0x18, 0x20, 0x28, 0x00] : [0x10, 0x20, 0x30, 0x00], i * 4);
   // FormatHeader RLE (0x10): CLL 0, no CS, alpha plane present.
   // Alpha (opaque): line 0 FF FF FF FF = RAW[FF] RUN[3]; line 1 deltas 0 0 0 0 = RUN[4].
   // Red: line 0 30 30 28 28 has no run of 3, RAW[4]; line 1 deltas 0 0 +8 +8 → 00 00 10 10, RAW[4].
