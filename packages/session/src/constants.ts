@@ -44,3 +44,15 @@ export const RDPENCOMAPI_CONSTANTS = {
   CONST_CONN_INTERVAL: 50,
   CONST_ATTENDEE_ID_DEFAULT: -1,
 } as const;
+
+/** RDPSRAPI_APP_FLAGS: an application's get_Flags. */
+export const RDPSRAPI_APP_FLAGS = {
+  /** The application runs with more privileges than the sharer and cannot be shared. */
+  APP_FLAG_PRIVILEGED: 1,
+} as const;
+
+/** RDPSRAPI_WND_FLAGS: a window's get_Flags. */
+export const RDPSRAPI_WND_FLAGS = {
+  /** The window belongs to a process with more privileges than the sharer and cannot be shared. */
+  WND_FLAG_PRIVILEGED: 1,
+} as const;
