@@ -149,7 +149,7 @@ export class ApplicationFilter {
    */
   showRequested(windowId: number): boolean {
     const window = this.tracked.get(windowId)?.window;
-    if (!window || !window.shared) return false;
+    if (!window?.shared) return false;
     this.show(window);
     return true;
   }

@@ -88,7 +88,7 @@ describe('ApplicationFilter', () => {
       'windowClose',
       'applicationClose',
     ]);
-    expect((events.at(-1)?.payload as { application: unknown }).application).toBe(app);
+    expect(events.at(-1)).toEqual({ name: 'applicationClose', payload: { application: app } });
     expect(() => filter.applications.item(app.id)).toThrow(RdshareError);
     source.change([{ ...xlogo, title: 'renamed' }]);
     expect(events.at(-1)?.name).toBe('windowUpdate');
