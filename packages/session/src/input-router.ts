@@ -13,9 +13,18 @@ export interface InputTarget {
 /** RDP reports wheel rotation in WHEEL_DELTA units: 120 per notch. */
 const WHEEL_DELTA = 120;
 
+/** Where the attendee's desktop lies on the screen: the shared rectangle's origin and size. */
+export interface InputArea {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
- * Turns one attendee's RDP input events into native input at the desktop, offset by the shared rectangle's
- * origin. Wheel rotation smaller than a notch is accumulated so high-resolution wheels still scroll.
+ * Turns one attendee's RDP input events into native input at the desktop: pointer positions are offset by the
+ * shared rectangle's origin and clipped to it, so a viewer cannot reach outside what it is shown. Wheel
+ * rotation smaller than a notch is accumulated so high-resolution wheels still scroll.
  */
 export class InputRouter {
   private wheelRest = { vertical: 0, horizontal: 0 };
@@ -24,7 +33,7 @@ export class InputRouter {
 
   constructor(
     private readonly target: InputTarget,
-    private readonly origin: () => { x: number; y: number },
+    private readonly area: () => InputArea,
   ) {}
 
   route(events: readonly InputEvent[]): void {
@@ -76,8 +85,9 @@ export class InputRouter {
   }
 
   private move(x: number, y: number): void {
-    const o = this.origin();
-    this.target.mouseMove(x + o.x, y + o.y);
+    const a = this.area();
+    const clip = (v: number, size: number) => Math.min(Math.max(v, 0), size - 1);
+    this.target.mouseMove(a.x + clip(x, a.width), a.y + clip(y, a.height));
   }
 
   private mouse(flags: number, x: number, y: number): void {

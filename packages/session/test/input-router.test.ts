@@ -17,7 +17,7 @@ function recorder() {
 describe('InputRouter', () => {
   it('maps keys, buttons (RDP right = X 3, middle = X 2) and moves with the origin offset', () => {
     const { calls, target } = recorder();
-    const r = new InputRouter(target, () => ({ x: 100, y: 50 }));
+    const r = new InputRouter(target, () => ({ x: 100, y: 50, width: 320, height: 240 }));
     r.route([
       { type: 'scancode', code: 0x1c, release: false, extended: true, extended1: false },
       { type: 'mouse', flags: 0x0800, x: 10, y: 20 },
@@ -37,9 +37,24 @@ describe('InputRouter', () => {
     ]);
   });
 
+  it('clips pointer positions to the shared rectangle', () => {
+    const { calls, target } = recorder();
+    const r = new InputRouter(target, () => ({ x: 100, y: 50, width: 320, height: 240 }));
+    r.route([
+      { type: 'mouse', flags: 0x0800, x: 319, y: 239 },
+      { type: 'mouse', flags: 0x0800, x: 500, y: 900 },
+      { type: 'mousex', flags: 0, x: 1000, y: 1000 },
+    ]);
+    expect(calls).toEqual([
+      ['move', 419, 289],
+      ['move', 419, 289],
+      ['move', 419, 289],
+    ]);
+  });
+
   it('turns wheel rotation into notches, accumulating partial rotation', () => {
     const { calls, target } = recorder();
-    const r = new InputRouter(target, () => ({ x: 0, y: 0 }));
+    const r = new InputRouter(target, () => ({ x: 0, y: 0, width: 640, height: 480 }));
     r.route([
       { type: 'mouse', flags: 0x0200 | 0x78, x: 0, y: 0 }, // +120: one notch up
       { type: 'mouse', flags: 0x0200 | 0x100 | (0x200 - 60), x: 0, y: 0 }, // -60
@@ -55,7 +70,7 @@ describe('InputRouter', () => {
 
   it('joins UTF-16 surrogate pairs into one code point and forwards lock sync', () => {
     const { calls, target } = recorder();
-    const r = new InputRouter(target, () => ({ x: 0, y: 0 }));
+    const r = new InputRouter(target, () => ({ x: 0, y: 0, width: 640, height: 480 }));
     r.route([
       { type: 'unicode', code: 0xd83d, release: false },
       { type: 'unicode', code: 0xde00, release: false },
