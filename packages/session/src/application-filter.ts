@@ -246,8 +246,9 @@ export class ApplicationFilter {
         )
       : [{ x: 0, y: 0, width, height }];
     const dirty = regionXor(this.visible, next);
+    if (dirty.length === 0) return;
     this.visible = next;
-    if (dirty.length > 0) this.host.visibilityChanged(dirty);
+    this.host.visibilityChanged(dirty);
   }
 }
 

@@ -306,7 +306,12 @@ export class RdpSession {
     const codec = bitmapCodecClassFor(client.colorDepth);
     const graphics = new AttendeeGraphics(this.capture!.store, this.cacheFor(codec), connection);
     connection.attachGraphics(graphics);
-    const input = new InputRouter(this.desktop!.input, () => ({ x: 0, y: 0, width: this.internals!.width, height: this.internals!.height }));
+    const input = new InputRouter(this.desktop!.input, () => ({
+      x: 0,
+      y: 0,
+      width: this.internals!.width,
+      height: this.internals!.height,
+    }));
     const peerIp = socket.remoteAddress ?? '';
     let suppressed = false;
     const id = this.nextAttendeeId++;

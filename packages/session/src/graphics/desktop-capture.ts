@@ -1,15 +1,29 @@
 import { type DesktopSource, type Frame, type Rect, syncTiles } from '@rdshare/native';
-import { boundingRect, TILE_SIZE } from './tile-grid.js';
+import { type Region, regionWithin } from './region.js';
+import { boundingRect, intersectRect, TILE_SIZE } from './tile-grid.js';
 import { TileStore } from './tile-store.js';
+import { WindowMask } from './window-mask.js';
 
 /** Above this many separate damage rectangles one bounding capture is cheaper than many small ones. */
 const MAX_SEPARATE_CAPTURES = 8;
+
+export interface DesktopCaptureOptions {
+  /** The part of the screen to capture, in screen pixels (the shared rectangle); default the whole screen. */
+  area?: Rect;
+  /**
+   * What may be seen, in screen pixels (the application filter's visible region), or undefined for all of it.
+   * Asked before each capture; everything outside it is blanked before it reaches the store.
+   */
+  visibleRegion?: () => Region | undefined;
+}
 
 /**
  * Damage-driven capture into the tile store. XDamage says where the screen may have changed; this captures
  * just those areas (tile-aligned, through shared memory) into a scratch frame, and the native kernel copies
  * the tiles whose bytes really differ into the store, whose versions then go up. Nothing runs while the
- * desktop is idle or nobody watches, and captures are spaced at least `interval()` ms apart.
+ * desktop is idle or nobody watches, and captures are spaced at least `interval()` ms apart. The store holds
+ * `area` only (its pixel 0,0 is the area's corner), and pixels the application filter hides are blanked in the
+ * scratch frame before the compare, so they never enter the store, let alone an encoder.
  */
 export class DesktopCapture {
   readonly store: TileStore;
@@ -23,14 +37,22 @@ export class DesktopCapture {
   private lastCapture = 0;
   private readonly unsubscribe: () => void;
   private closed = false;
+  /** The shared area in screen pixels. */
+  readonly area: Rect;
+  private readonly visibleRegion: () => Region | undefined;
+  /** The mask built for the last visible region seen (regions are replaced, never mutated). */
+  private mask?: { region: Region; mask: WindowMask };
 
   constructor(
     private readonly source: DesktopSource,
     private readonly interval: () => number,
     private readonly onError: (error: unknown) => void,
+    options: DesktopCaptureOptions = {},
   ) {
-    this.store = new TileStore(source.allocateFrame(source.width, source.height));
-    this.scratch = source.allocateFrame(source.width, source.height);
+    this.area = options.area ?? { x: 0, y: 0, width: source.width, height: source.height };
+    this.visibleRegion = options.visibleRegion ?? (() => undefined);
+    this.store = new TileStore(source.allocateFrame(this.area.width, this.area.height));
+    this.scratch = source.allocateFrame(this.area.width, this.area.height);
     this.unsubscribe = source.onDamage((rects) => this.damaged(rects));
   }
 
@@ -46,7 +68,7 @@ export class DesktopCapture {
     }
     if (this.stale) {
       this.stale = false;
-      this.pending = [{ x: 0, y: 0, width: this.source.width, height: this.source.height }];
+      this.pending = [this.area];
       await this.run();
     }
   }
@@ -57,7 +79,8 @@ export class DesktopCapture {
     clearTimeout(this.timer);
   }
 
-  private damaged(rects: Rect[]): void {
+  /** Has screen areas (screen pixels) captured again although X reported no damage there, e.g. re-blanking. */
+  damaged(rects: Rect[]): void {
     if (!this.active) {
       this.stale = true;
       return;
@@ -80,11 +103,15 @@ export class DesktopCapture {
     this.running = true;
     this.lastCapture = Date.now();
     try {
+      // Asked first: a change of visibility found now adds its areas to this very capture.
+      const mask = this.maskNow();
       const regions = this.regions(this.pending.splice(0));
       const changed: number[] = [];
       for (const region of regions) {
-        await this.source.capture(region, this.scratch, { x: region.x, y: region.y });
+        const onScreen = { ...region, x: region.x + this.area.x, y: region.y + this.area.y };
+        await this.source.capture(onScreen, this.scratch, { x: region.x, y: region.y });
         if (this.closed) return;
+        mask?.blank(this.scratch, region);
         const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
         for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
       }
@@ -95,10 +122,21 @@ export class DesktopCapture {
     this.schedule();
   }
 
-  /** Tile-aligned, screen-clipped capture regions for a set of damage rectangles. */
-  private regions(rects: Rect[]): Rect[] {
-    const w = this.source.width;
-    const h = this.source.height;
+  /** The blanking mask for what may be seen now, in store pixels; undefined when everything may. */
+  private maskNow(): WindowMask | undefined {
+    const region = this.visibleRegion();
+    if (!region) return undefined;
+    if (this.mask?.region !== region) this.mask = { region, mask: new WindowMask(regionWithin(region, this.area)) };
+    return this.mask.mask;
+  }
+
+  /** Tile-aligned capture regions in store pixels for damage rectangles in screen pixels, clipped to the area. */
+  private regions(damage: Rect[]): Rect[] {
+    const { x: ax, y: ay, width: w, height: h } = this.area;
+    const rects = damage.flatMap((d) => {
+      const r = intersectRect(d, this.area);
+      return r ? [{ ...r, x: r.x - ax, y: r.y - ay }] : [];
+    });
     const align = (r: Rect): Rect | undefined => {
       const x0 = Math.max(0, Math.floor(r.x / TILE_SIZE) * TILE_SIZE);
       const y0 = Math.max(0, Math.floor(r.y / TILE_SIZE) * TILE_SIZE);
@@ -106,6 +144,7 @@ export class DesktopCapture {
       const y1 = Math.min(h, Math.ceil((r.y + r.height) / TILE_SIZE) * TILE_SIZE);
       return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : undefined;
     };
+    if (rects.length === 0) return [];
     if (rects.length > MAX_SEPARATE_CAPTURES) {
       const all = align(boundingRect(rects)!);
       return all ? [all] : [];

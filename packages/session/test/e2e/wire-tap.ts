@@ -1,0 +1,147 @@
+import { createServer, type Server, Socket } from 'node:net';
+import { createSecureContext, TLSSocket, connect as tlsConnect } from 'node:tls';
+import {
+  BitmapDataFlags,
+  decodeBitmapUpdate,
+  decodeFastPathOutputPdu,
+  decodeFastPathUpdates,
+  decodeInterleaved,
+  decodePlanar,
+  FastPathFragmentation,
+  FastPathUpdateCode,
+  FrameKind,
+  type InterleavedBpp,
+  peekFrame,
+} from '@rdshare/protocol';
+import { generateSessionKey } from '../../src/node-crypto.js';
+import { createSelfSignedCertificate } from '../../src/tls-certificate.js';
+
+/**
+ * A TLS-terminating relay between a viewer and the sharer, to read what the sharer really sends. It relays
+ * X.224 negotiation as is, then speaks TLS to both (the viewer must accept any certificate) and records the
+ * sharer's plain text: the bytes on the wire, before the TLS layer that hides them from anyone else.
+ */
+export interface WireTap {
+  port: number;
+  /** Everything the sharer sent to the viewers so far, after TLS, in order. */
+  sent(): Uint8Array;
+  close(): Promise<void>;
+}
+
+const TPKT_LENGTH_OFFSET = 2;
+
+export async function startWireTap(target: { host: string; port: number }): Promise<WireTap> {
+  const key = generateSessionKey(2048);
+  const identity = createSelfSignedCertificate(key.privateKey, key.publicKey);
+  const secureContext = createSecureContext({ cert: identity.cert, key: identity.key });
+  const chunks: Buffer[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((viewer) => {
+    const sharer = new Socket();
+    sockets.add(viewer);
+    sockets.add(sharer);
+    sharer.connect(target.port, target.host);
+    let pending = Buffer.alloc(0);
+    const fromViewer = (d: Buffer) => sharer.write(d);
+    // The first TPKT from the sharer is the X.224 Connection Confirm; TLS starts right after it on both legs.
+    const fromSharer = (d: Buffer) => {
+      pending = Buffer.concat([pending, d]);
+      if (pending.length < 4) return;
+      const length = pending.readUInt16BE(TPKT_LENGTH_OFFSET);
+      if (pending.length < length) return;
+      viewer.off('data', fromViewer);
+      sharer.off('data', fromSharer);
+      viewer.write(pending.subarray(0, length));
+      const plainSharer = tlsConnect({ socket: sharer, rejectUnauthorized: false });
+      const plainViewer = new TLSSocket(viewer, { isServer: true, secureContext });
+      plainSharer.on('data', (bytes: Buffer) => {
+        chunks.push(Buffer.from(bytes));
+        plainViewer.write(bytes);
+      });
+      plainViewer.on('data', (bytes: Buffer) => plainSharer.write(bytes));
+      const end = () => {
+        plainSharer.destroy();
+        plainViewer.destroy();
+      };
+      for (const s of [plainSharer, plainViewer]) {
+        s.on('error', end);
+        s.on('close', end);
+      }
+    };
+    viewer.on('data', fromViewer);
+    sharer.on('data', fromSharer);
+    const end = () => {
+      viewer.destroy();
+      sharer.destroy();
+    };
+    viewer.on('error', end);
+    sharer.on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the wire tap has no port');
+  return {
+    port: address.port,
+    sent: () => new Uint8Array(Buffer.concat(chunks)),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The connection string with every listener address replaced by the tap's. */
+export function viaTap(connectionString: string, tap: WireTap): string {
+  return connectionString.replace(/<L P="\d+" N="[^"]*"\/>/g, `<L P="${tap.port}" N="127.0.0.1"/>`);
+}
+
+/** One bitmap rectangle the sharer sent, decoded to top-down B,G,R,A pixels. */
+export interface SentBitmap {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  bitsPerPixel: number;
+  pixels: Uint8Array;
+}
+
+/**
+ * Decodes every fast-path bitmap update in the sharer's byte stream (reassembling fragmented updates). The
+ * stream must be unencrypted at the RDP layer, as it is under TLS.
+ */
+export function sentBitmaps(stream: Uint8Array): SentBitmap[] {
+  const out: SentBitmap[] = [];
+  const fragments = new Map<number, Uint8Array[]>();
+  let offset = 0;
+  while (offset < stream.byteLength) {
+    const frame = peekFrame(stream.subarray(offset), 1 << 20);
+    if (!frame || offset + frame.length > stream.byteLength) break;
+    const bytes = stream.subarray(offset, offset + frame.length);
+    offset += frame.length;
+    if (frame.kind !== FrameKind.FAST_PATH) continue;
+    for (const update of decodeFastPathUpdates(decodeFastPathOutputPdu(bytes).updates)) {
+      let data = update.data;
+      if (update.fragmentation !== FastPathFragmentation.SINGLE) {
+        const parts = fragments.get(update.code) ?? [];
+        parts.push(data);
+        fragments.set(update.code, parts);
+        if (update.fragmentation !== FastPathFragmentation.LAST) continue;
+        fragments.delete(update.code);
+        data = new Uint8Array(Buffer.concat(parts));
+      }
+      if (update.code !== FastPathUpdateCode.BITMAP) continue;
+      // The update starts with updateType (2 bytes) like its slow-path twin; decodeBitmapUpdate reads it.
+      for (const rect of decodeBitmapUpdate(data)) out.push(decodeRect(rect));
+    }
+  }
+  return out;
+}
+
+function decodeRect(rect: ReturnType<typeof decodeBitmapUpdate>[number]): SentBitmap {
+  const { width, height, bitsPerPixel } = rect;
+  const pixels = new Uint8Array(width * height * 4);
+  if (!(rect.flags & BitmapDataFlags.COMPRESSION)) throw new Error('uncompressed bitmaps are not expected');
+  if (bitsPerPixel === 32) decodePlanar(rect.data, width, height, pixels);
+  else decodeInterleaved(rect.data, width, height, bitsPerPixel as InterleavedBpp, pixels);
+  return { x: rect.destLeft, y: rect.destTop, width, height, bitsPerPixel, pixels };
+}

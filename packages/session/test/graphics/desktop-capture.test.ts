@@ -1,0 +1,117 @@
+import type { DesktopSource, Frame, Rect } from '@rdshare/native';
+import { describe, expect, it } from 'vitest';
+import { DesktopCapture } from '../../src/graphics/desktop-capture.js';
+import type { Region } from '../../src/graphics/region.js';
+
+const SW = 320;
+const SH = 200;
+
+/** A screen in memory whose pixel (x, y) is a colour unique to it, never black. */
+class FakeScreen implements DesktopSource {
+  readonly display = ':fake';
+  readonly width = SW;
+  readonly height = SH;
+  readonly depth = 24;
+  pixels = new Uint8Array(SW * SH * 4);
+  private damage?: (rects: Rect[]) => void;
+  constructor() {
+    for (let i = 0; i < SW * SH; i++) {
+      this.pixels[i * 4] = (i & 0x7f) | 0x80;
+      this.pixels[i * 4 + 1] = (i >> 7) & 0xff;
+      this.pixels[i * 4 + 2] = (i >> 15) & 0xff;
+    }
+  }
+  async capture(rect: Rect, into: Frame, at = { x: 0, y: 0 }) {
+    for (let y = 0; y < rect.height; y++) {
+      const src = ((rect.y + y) * SW + rect.x) * 4;
+      into.data.set(this.pixels.subarray(src, src + rect.width * 4), (at.y + y) * into.stride + at.x * 4);
+    }
+  }
+  allocateFrame(width = SW, height = SH): Frame {
+    return { width, height, stride: width * 4, data: new Uint8Array(width * height * 4) };
+  }
+  onDamage(listener: (rects: Rect[]) => void) {
+    this.damage = listener;
+    return () => undefined;
+  }
+  onResize() {
+    return () => undefined;
+  }
+  close() {}
+  paint(rect: Rect, blue: number) {
+    for (let y = rect.y; y < rect.y + rect.height; y++)
+      for (let x = rect.x; x < rect.x + rect.width; x++) this.pixels[(y * SW + x) * 4] = blue;
+    this.damage?.([rect]);
+  }
+}
+
+const pixelOf = (f: Frame, x: number, y: number) => [
+  ...f.data.subarray((y * f.width + x) * 4, (y * f.width + x) * 4 + 4),
+];
+const screenPixel = (s: FakeScreen, x: number, y: number) => [
+  ...s.pixels.subarray((y * SW + x) * 4, (y * SW + x) * 4 + 4),
+];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('DesktopCapture', () => {
+  it('holds only the shared area, its corner at the store origin, and follows damage inside it', async () => {
+    const screen = new FakeScreen();
+    const area = { x: 70, y: 30, width: 150, height: 100 };
+    const capture = new DesktopCapture(
+      screen,
+      () => 0,
+      (e) => {
+        throw e;
+      },
+      { area },
+    );
+    await capture.setActive(true);
+    const frame = capture.store.frame;
+    expect([frame.width, frame.height]).toEqual([150, 100]);
+    for (const [x, y] of [
+      [0, 0],
+      [149, 99],
+      [77, 41],
+    ])
+      expect(pixelOf(frame, x, y)).toEqual(screenPixel(screen, x + 70, y + 30));
+    const versions = [...capture.store.versions];
+    screen.paint({ x: 0, y: 0, width: 60, height: 20 }, 1);
+    await sleep(20);
+    expect([...capture.store.versions]).toEqual(versions);
+    screen.paint({ x: 200, y: 100, width: 10, height: 10 }, 1);
+    await sleep(20);
+    expect(pixelOf(frame, 135, 75)[0]).toBe(1);
+    expect(capture.store.versions.some((v, i) => v !== versions[i])).toBe(true);
+    capture.close();
+  });
+
+  it('blanks what the visible region leaves out before the store sees it, and re-blanks on request', async () => {
+    const screen = new FakeScreen();
+    let visible: Region = [{ x: 10, y: 10, width: 50, height: 40 }];
+    const capture = new DesktopCapture(
+      screen,
+      () => 0,
+      (e) => {
+        throw e;
+      },
+      { visibleRegion: () => visible },
+    );
+    await capture.setActive(true);
+    const frame = capture.store.frame;
+    expect(pixelOf(frame, 10, 10)).toEqual(screenPixel(screen, 10, 10));
+    expect(pixelOf(frame, 59, 49)).toEqual(screenPixel(screen, 59, 49));
+    expect(pixelOf(frame, 60, 49)).toEqual([0, 0, 0, 0]);
+    expect(pixelOf(frame, 200, 150)).toEqual([0, 0, 0, 0]);
+    let lit = 0;
+    for (let i = 0; i < SW * SH; i++) if (frame.data[i * 4] !== 0) lit++;
+    expect(lit).toBe(50 * 40);
+    // The window moves: the new place shows, the old one goes dark, once its areas are recaptured.
+    const moved = { x: 200, y: 120, width: 50, height: 40 };
+    visible = [moved];
+    capture.damaged([{ x: 10, y: 10, width: 50, height: 40 }, moved]);
+    await sleep(20);
+    expect(pixelOf(frame, 10, 10)).toEqual([0, 0, 0, 0]);
+    expect(pixelOf(frame, 220, 130)).toEqual(screenPixel(screen, 220, 130));
+    capture.close();
+  });
+});
