@@ -1,3 +1,4 @@
+import type { NativeError } from './errors.js';
 import type { Frame } from './frame.js';
 import type { Point, Rect, Size } from './geometry.js';
 
@@ -35,6 +36,13 @@ export interface DesktopSource {
   /** Calls `listener` when the screen size changes. @returns a function that removes the listener. */
   onResize(listener: (size: Size) => void): () => void;
 
+  /**
+   * Calls `listener` once if the X server goes away (exits, crashes, drops this client), as soon as the
+   * event thread sees the socket close. The process is unaffected: from then on every method throws the
+   * same `DISPLAY_LOST` {@link NativeError}, and pending promises reject with it.
+   * @returns a function that removes the listener.
+   */
+  onLost(listener: (error: NativeError) => void): () => void;
   /** Releases the connection, its shared memory and threads; further calls throw `CLOSED`. Idempotent. */
   close(): void;
 }

@@ -24,8 +24,11 @@ export const NativeErrorCode = {
   InvalidScancode: 'INVALID_SCANCODE',
   /** The X server rejected a capture request. */
   CaptureFailed: 'CAPTURE_FAILED',
-  /** The connection to the X server broke (the server exited). */
-  ConnectionLost: 'CONNECTION_LOST',
+  /**
+   * The X server went away (it exited, crashed or dropped this client). Raised once through `onLost`, then
+   * by every call on that display's objects; the process itself is unaffected.
+   */
+  DisplayLost: 'DISPLAY_LOST',
   /** The object was used after `close()`. */
   Closed: 'CLOSED',
 } as const;

@@ -1,3 +1,4 @@
+import type { NativeError } from './errors.js';
 /** Pointer buttons by X button number. */
 export const MouseButton = {
   Left: 1,
@@ -48,6 +49,13 @@ export interface InputSink {
   syncLocks(locks: LockState): void;
   /** The lock keys' state as last reported by the server. */
   locks(): LockState;
+  /**
+   * Calls `listener` once if the X server goes away (exits, crashes, drops this client), as soon as the
+   * event thread sees the socket close. The process is unaffected: from then on every method throws the
+   * same `DISPLAY_LOST` {@link NativeError}, and pending promises reject with it.
+   * @returns a function that removes the listener.
+   */
+  onLost(listener: (error: NativeError) => void): () => void;
   /** Releases keys it holds, restores borrowed keycodes and closes the connection. Idempotent. */
   close(): void;
 }

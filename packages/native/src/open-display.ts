@@ -17,6 +17,12 @@ export interface Desktop {
   cursor: CursorSource;
   input: InputSink;
   windows: WindowTracker;
+  /**
+   * Calls `listener` once when the X server goes away (see {@link DesktopSource.onLost}); all four objects
+   * then throw `DISPLAY_LOST`.
+   * @returns a function that removes the listener.
+   */
+  onLost(listener: (error: NativeError) => void): () => void;
   /** Closes all four; the connection goes away when the last of them is closed. */
   close(): void;
 }
@@ -41,6 +47,7 @@ export function openDisplay(display?: string, options?: DisplayOptions): Desktop
     cursor: new X11CursorSource(connection),
     input: new X11InputSink(connection),
     windows: new X11WindowTracker(connection),
+    onLost: (listener) => connection.onLost(listener),
     close() {
       desktop.source.close();
       desktop.cursor.close();

@@ -1,3 +1,4 @@
+import type { NativeError } from './errors.js';
 import type { Rect } from './geometry.js';
 
 /** A top-level window. */
@@ -36,6 +37,13 @@ export interface WindowTracker {
   list(): WindowInfo[];
   /** Calls `listener` for each change. @returns a function that removes the listener. */
   onChange(listener: (event: WindowEvent) => void): () => void;
+  /**
+   * Calls `listener` once if the X server goes away (exits, crashes, drops this client), as soon as the
+   * event thread sees the socket close. The process is unaffected: from then on every method throws the
+   * same `DISPLAY_LOST` {@link NativeError}, and pending promises reject with it.
+   * @returns a function that removes the listener.
+   */
+  onLost(listener: (error: NativeError) => void): () => void;
   /** Releases the connection. Idempotent. */
   close(): void;
 }

@@ -91,7 +91,9 @@ void EventPump::Stop() {
   wake_fd_ = -1;
   if (dpy_ != nullptr) {
     lister_.reset();
-    if (!dead_) XCloseDisplay(dpy_);
+    // Safe on a dead connection too: Xlib sends nothing once it has seen the I/O error, and closing
+    // frees the socket and the Display.
+    XCloseDisplay(dpy_);
     dpy_ = nullptr;
   }
 }

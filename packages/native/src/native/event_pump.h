@@ -59,6 +59,8 @@ class EventPump {
   int width() const { return width_.load(); }
   int height() const { return height_.load(); }
   int depth() const { return depth_; }
+  /** Whether the event connection broke: the X server exited or dropped this client. */
+  bool lost() const { return dead_.load(); }
   std::shared_ptr<const CursorImage> cursor();
   std::vector<WindowRecord> windows();
   LockState locks();

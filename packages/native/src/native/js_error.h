@@ -7,6 +7,11 @@
 
 namespace rdshare {
 
+/** The message of `DISPLAY_LOST`: the X server behind `display` exited or dropped this client. */
+inline std::string DisplayLostMessage(const std::string& display) {
+  return "the X server of display " + display + " is gone (it exited or closed the connection)";
+}
+
 inline Napi::Error CodedError(Napi::Env env, const std::string& code, const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);
   error.Value().Set("code", Napi::String::New(env, code));

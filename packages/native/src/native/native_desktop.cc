@@ -75,15 +75,10 @@ class CaptureWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     std::lock_guard<std::mutex> lock(conn_->mu);
-    if (conn_->dead) {
-      code_ = "CONNECTION_LOST";
-      SetError("the connection to the X server was lost");
-      return;
-    }
     std::string error;
-    if (!conn_->shm.Capture(rect_.x, rect_.y, rect_.width, rect_.height, data_, stride_, &error)) {
-      code_ = conn_->dead ? "CONNECTION_LOST" : "CAPTURE_FAILED";
-      SetError(error);
+    if (conn_->dead || !conn_->shm.Capture(rect_.x, rect_.y, rect_.width, rect_.height, data_, stride_, &error)) {
+      code_ = conn_->dead ? "DISPLAY_LOST" : "CAPTURE_FAILED";
+      SetError(conn_->dead ? DisplayLostMessage(conn_->display) : error);
     }
   }
 
@@ -116,7 +111,7 @@ class PointerWorker : public Napi::AsyncWorker {
     unsigned int mask;
     if (conn_->dead ||
         !XQueryPointer(conn_->dpy, DefaultRootWindow(conn_->dpy), &root, &child, &x_, &y_, &wx, &wy, &mask))
-      SetError("the pointer position could not be read (the connection to the X server was lost)");
+      SetError(DisplayLostMessage(conn_->display));
   }
 
   void OnOK() override {
@@ -126,7 +121,7 @@ class PointerWorker : public Napi::AsyncWorker {
     deferred_.Resolve(o);
   }
   void OnError(const Napi::Error& e) override {
-    deferred_.Reject(CodedError(Env(), "CONNECTION_LOST", e.Message()).Value());
+    deferred_.Reject(CodedError(Env(), "DISPLAY_LOST", e.Message()).Value());
   }
 
  private:
@@ -139,7 +134,7 @@ class PointerWorker : public Napi::AsyncWorker {
 RequestConnection::~RequestConnection() {
   if (dpy == nullptr) return;
   shm.Release();
-  if (!dead) XCloseDisplay(dpy);
+  XCloseDisplay(dpy);  // also on a dead connection: Xlib then only frees the socket and memory
 }
 
 Napi::Function NativeDesktop::Define(Napi::Env env) {
@@ -182,7 +177,9 @@ bool NativeDesktop::Open(Napi::Env env, const std::string& name, Napi::Function 
     ThrowCoded(env, code, error);
     return false;
   }
+  name_ = name;
   requests_ = std::make_shared<RequestConnection>();
+  requests_->display = name;
   requests_->dpy = XOpenDisplay(name.c_str());
   input_dpy_ = XOpenDisplay(name.c_str());
   if (requests_->dpy == nullptr || input_dpy_ == nullptr) {
@@ -254,14 +251,14 @@ void NativeDesktop::Deliver(Napi::Env env, Napi::Function callback) {
 void NativeDesktop::Shutdown() {
   bool had_tsfn = open_;
   open_ = false;
+  // Nothing is restored on a server that is gone: every request would only meet the broken socket.
+  bool pump_lost = pump_ && pump_->lost();
   if (pump_) pump_->Stop();
   pump_.reset();
   requests_.reset();  // in-flight workers keep it until they finish
   if (input_dpy_ != nullptr) {
-    if (!input_dead_) {
-      input_.Restore();
-      XCloseDisplay(input_dpy_);
-    }
+    if (!input_dead_ && !pump_lost) input_.Restore();
+    XCloseDisplay(input_dpy_);
     input_dpy_ = nullptr;
   }
   if (had_tsfn) tsfn_.Release();
@@ -272,9 +269,15 @@ void NativeDesktop::Shutdown() {
 }
 
 bool NativeDesktop::CheckOpen(Napi::Env env) {
-  if (open_) return true;
-  ThrowCoded(env, "CLOSED", "the display connection is closed");
-  return false;
+  if (!open_) {
+    ThrowCoded(env, "CLOSED", "the display connection is closed");
+    return false;
+  }
+  if (pump_->lost() || requests_->dead || input_dead_) {
+    ThrowCoded(env, "DISPLAY_LOST", DisplayLostMessage(name_));
+    return false;
+  }
+  return true;
 }
 
 Napi::Value NativeDesktop::Geometry(const Napi::CallbackInfo& info) {

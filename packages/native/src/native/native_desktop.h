@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "event_pump.h"
 #include "input_injector.h"
@@ -16,6 +17,7 @@ namespace rdshare {
 
 /** The connection that worker threads use for replies (capture, pointer queries), one at a time. */
 struct RequestConnection {
+  std::string display;
   Display* dpy = nullptr;
   std::mutex mu;
   ShmCapture shm;
@@ -52,6 +54,7 @@ class NativeDesktop : public Napi::ObjectWrap<NativeDesktop> {
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   bool open_ = false;
+  std::string name_;
   std::shared_ptr<EventPump> pump_;
   std::shared_ptr<RequestConnection> requests_;
   Display* input_dpy_ = nullptr;

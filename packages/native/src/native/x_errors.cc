@@ -9,7 +9,12 @@ thread_local XErrorTrap* current_trap = nullptr;
 
 int HandleIoError(Display*) { return 0; }
 
-void MarkDead(Display*, void* flag) { static_cast<std::atomic<bool>*>(flag)->store(true); }
+void MarkDead(Display* dpy, void* flag) {
+  static_cast<std::atomic<bool>*>(flag)->store(true);
+  // _XIOError takes the display's user-level lock for the exit() it expects and never gives it back:
+  // left held, closing the display from any other thread would wait forever.
+  XUnlockDisplay(dpy);
+}
 }  // namespace
 
 // Errors outside a trap are asynchronous leftovers (a window vanished between two requests);

@@ -1,5 +1,5 @@
 import type { CursorImage } from '../cursor-source.js';
-import { NativeError, translated } from '../errors.js';
+import { NativeError, toNativeError, translated } from '../errors.js';
 import { type Point, type Rect, rectsFromQuads, type Size } from '../geometry.js';
 import { loadAddon } from '../loader.js';
 import type { RawCursor, RawDelivery, RawDesktop, RawWindow } from '../native-binding.js';
@@ -59,7 +59,8 @@ function resolveDisplay(display: string | undefined): string {
 export class X11Connection {
   readonly display: string;
   private raw: RawDesktop | undefined;
-  private closedReason: NativeError | undefined;
+  /** Set once the X server is gone; every later call throws a `DISPLAY_LOST` error with this message. */
+  private lostMessage: string | undefined;
   private users = 0;
   private readonly damageIntervalMs: number;
   private readonly damage = new Set<Listener<Rect[]>>();
@@ -67,6 +68,7 @@ export class X11Connection {
   private readonly cursor = new Set<Listener<CursorImage>>();
   private readonly pointer = new Set<Listener<Point>>();
   private readonly windows = new Set<Listener<WindowEvent>>();
+  private readonly lost = new Set<Listener<NativeError>>();
 
   constructor(display: string | undefined, options: DisplayOptions = {}) {
     this.display = resolveDisplay(display);
@@ -112,10 +114,40 @@ export class X11Connection {
     return this.raw === undefined;
   }
 
-  /** The live native object, or a `CLOSED` / `CONNECTION_LOST` error. */
+  /** The live native object, or a `CLOSED` / `DISPLAY_LOST` error. */
   native(): RawDesktop {
     if (this.raw) return this.raw;
-    throw this.closedReason ?? new NativeError('CLOSED', `the connection to ${this.display} is closed`);
+    if (this.lostMessage !== undefined) throw new NativeError('DISPLAY_LOST', this.lostMessage);
+    throw new NativeError('CLOSED', `the connection to ${this.display} is closed`);
+  }
+
+  /** Runs `use` on the native object; its errors come out as NativeError, and a lost display is noticed. */
+  call<T>(use: (raw: RawDesktop) => T): T {
+    const raw = this.native();
+    try {
+      return use(raw);
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /** {@link call} for the addon's asynchronous requests (captures, pointer queries). */
+  async request<T>(use: (raw: RawDesktop) => Promise<T>): Promise<T> {
+    const raw = this.native();
+    try {
+      return await use(raw);
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  private failure(error: unknown): unknown {
+    const translatedError = toNativeError(error);
+    if (!(translatedError instanceof NativeError) || translatedError.code !== 'DISPLAY_LOST') return translatedError;
+    // A request can meet the broken socket before the event thread reports it; either way the loss is
+    // announced once, and every caller gets the same message.
+    this.lose();
+    return new NativeError('DISPLAY_LOST', this.lostMessage ?? translatedError.message);
   }
 
   onDamage(listener: Listener<Rect[]>): () => void {
@@ -132,6 +164,9 @@ export class X11Connection {
   }
   onWindow(listener: Listener<WindowEvent>): () => void {
     return this.subscribe(this.windows, listener);
+  }
+  onLost(listener: Listener<NativeError>): () => void {
+    return this.subscribe(this.lost, listener);
   }
 
   private subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
@@ -160,22 +195,28 @@ export class X11Connection {
     for (const change of delivery.windows ?? []) {
       emit(this.windows, { type: change.type, window: windowFromRaw(change.window) });
     }
-    if (delivery.lost) {
-      this.closedReason = new NativeError('CONNECTION_LOST', `the X server at ${this.display} closed the connection`);
-      this.shutdown();
-    }
+    if (delivery.lost) this.lose();
+  }
+
+  /** The X server is gone: release everything native and tell the `onLost` listeners, once. */
+  private lose(): void {
+    if (!this.raw) return;
+    this.lostMessage = `the X server of display ${this.display} is gone (it exited, crashed or closed the connection); open the display again once a server runs there`;
+    const listeners = [...this.lost];
+    this.shutdown();
+    emit(listeners, new NativeError('DISPLAY_LOST', this.lostMessage));
   }
 
   private shutdown(): void {
     const raw = this.raw;
     this.raw = undefined;
-    for (const set of [this.damage, this.resize, this.cursor, this.pointer, this.windows]) set.clear();
+    for (const set of [this.damage, this.resize, this.cursor, this.pointer, this.windows, this.lost]) set.clear();
     raw?.close();
   }
 }
 
 // A throwing listener must not starve the others, nor kill the event thread's delivery.
-function emit<T>(listeners: Set<Listener<T>>, value: T): void {
+function emit<T>(listeners: Iterable<Listener<T>>, value: T): void {
   for (const listener of [...listeners]) {
     try {
       listener(value);

@@ -1,5 +1,5 @@
 import type { CursorImage, CursorSource } from '../cursor-source.js';
-import { NativeError, toNativeError, translated } from '../errors.js';
+import { NativeError } from '../errors.js';
 import type { Point } from '../geometry.js';
 import { cursorFromRaw, type X11Connection } from './x11-connection.js';
 
@@ -11,34 +11,31 @@ export class X11CursorSource implements CursorSource {
     connection.acquire();
   }
 
-  private live() {
+  private live(): X11Connection {
     if (this.closed) throw new NativeError('CLOSED', `the cursor source for ${this.connection.display} is closed`);
-    return this.connection.native();
+    return this.connection;
   }
 
   current(): CursorImage {
-    const raw = translated(() => this.live().cursor());
+    const raw = this.live().call((native) => native.cursor());
     if (!raw) throw new NativeError('CAPTURE_FAILED', 'the X server reported no cursor image');
     return cursorFromRaw(raw);
   }
 
   async position(): Promise<Point> {
-    const raw = this.live();
-    try {
-      return await raw.pointer();
-    } catch (error) {
-      throw toNativeError(error);
-    }
+    return this.live().request((native) => native.pointer());
   }
 
   onChange(listener: (image: CursorImage) => void): () => void {
-    this.live();
-    return this.connection.onCursor(listener);
+    return this.live().onCursor(listener);
   }
 
   onMove(listener: (position: Point) => void): () => void {
-    this.live();
-    return this.connection.onPointer(listener);
+    return this.live().onPointer(listener);
+  }
+
+  onLost(listener: (error: NativeError) => void): () => void {
+    return this.live().onLost(listener);
   }
 
   close(): void {

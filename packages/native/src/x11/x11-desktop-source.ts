@@ -1,5 +1,5 @@
 import type { DesktopSource } from '../desktop-source.js';
-import { NativeError, toNativeError, translated } from '../errors.js';
+import { NativeError } from '../errors.js';
 import { allocateFrame, assertFrame, assertRectInside, type Frame } from '../frame.js';
 import { isInteger, type Point, type Rect, type Size } from '../geometry.js';
 import type { X11Connection } from './x11-connection.js';
@@ -26,27 +26,25 @@ export class X11DesktopSource implements DesktopSource {
   }
 
   private geometry() {
-    return translated(() => this.live().geometry());
+    return this.live().call((raw) => raw.geometry());
   }
 
-  private live() {
+  private live(): X11Connection {
     if (this.closed) throw new NativeError('CLOSED', `the desktop source for ${this.display} is closed`);
-    return this.connection.native();
+    return this.connection;
   }
 
   async capture(rect: Rect, into: Frame, at: Point = { x: 0, y: 0 }): Promise<void> {
-    const raw = this.live();
+    const connection = this.live();
     assertFrame(into, 'capture target');
     if (!isInteger(at?.x) || !isInteger(at?.y))
       throw new NativeError('INVALID_ARGUMENT', 'at must have integer x and y');
     assertRectInside(rect, this.geometry(), 'capture rectangle');
     assertRectInside({ x: at.x, y: at.y, width: rect.width, height: rect.height }, into, 'capture destination');
     const offset = at.y * into.stride + at.x * 4;
-    try {
-      await raw.capture(rect.x, rect.y, rect.width, rect.height, into.data, offset, into.stride);
-    } catch (error) {
-      throw toNativeError(error);
-    }
+    await connection.request((raw) =>
+      raw.capture(rect.x, rect.y, rect.width, rect.height, into.data, offset, into.stride),
+    );
   }
 
   allocateFrame(width?: number, height?: number): Frame {
@@ -55,13 +53,15 @@ export class X11DesktopSource implements DesktopSource {
   }
 
   onDamage(listener: (rects: Rect[]) => void): () => void {
-    this.live();
-    return this.connection.onDamage(listener);
+    return this.live().onDamage(listener);
   }
 
   onResize(listener: (size: Size) => void): () => void {
-    this.live();
-    return this.connection.onResize(listener);
+    return this.live().onResize(listener);
+  }
+
+  onLost(listener: (error: NativeError) => void): () => void {
+    return this.live().onLost(listener);
   }
 
   close(): void {

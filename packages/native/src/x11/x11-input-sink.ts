@@ -1,4 +1,4 @@
-import { NativeError, translated } from '../errors.js';
+import { NativeError } from '../errors.js';
 import { isInteger } from '../geometry.js';
 import { type InputSink, type LockState, MouseButton } from '../input-sink.js';
 import type { X11Connection } from './x11-connection.js';
@@ -19,43 +19,43 @@ export class X11InputSink implements InputSink {
     connection.acquire();
   }
 
-  private live() {
+  private live(): X11Connection {
     if (this.closed) throw new NativeError('CLOSED', `the input sink for ${this.connection.display} is closed`);
-    return this.connection.native();
+    return this.connection;
   }
 
   keyScancode(scancode: number, down: boolean, extended = false): void {
-    const raw = this.live();
+    const connection = this.live();
     if (!isInteger(scancode) || scancode < 0 || scancode > 0xff) {
       throw new NativeError('INVALID_SCANCODE', `scancode must be an integer 0x01-0x7f, got ${scancode}`);
     }
-    translated(() => raw.key(scancode, extended, down));
+    connection.call((raw) => raw.key(scancode, extended, down));
   }
 
   keyUnicode(codePoint: number, down: boolean): void {
-    const raw = this.live();
+    const connection = this.live();
     if (!isInteger(codePoint))
       throw new NativeError('INVALID_ARGUMENT', `code point must be an integer, got ${codePoint}`);
-    translated(() => raw.unicode(codePoint, down));
+    connection.call((raw) => raw.unicode(codePoint, down));
   }
 
   mouseMove(x: number, y: number): void {
-    const raw = this.live();
+    const connection = this.live();
     if (!isInteger(x) || !isInteger(y))
       throw new NativeError('INVALID_ARGUMENT', `pointer position must be integers, got ${x},${y}`);
-    translated(() => raw.move(x, y));
+    connection.call((raw) => raw.move(x, y));
   }
 
   mouseButton(button: MouseButton, down: boolean): void {
-    const raw = this.live();
+    const connection = this.live();
     if (!buttons.has(button)) {
       throw new NativeError('INVALID_ARGUMENT', `button must be one of ${[...buttons].join(', ')}, got ${button}`);
     }
-    translated(() => raw.button(button, down));
+    connection.call((raw) => raw.button(button, down));
   }
 
   wheel(notches: number, horizontal = false): void {
-    const raw = this.live();
+    const connection = this.live();
     if (!isInteger(notches) || Math.abs(notches) > MAX_NOTCHES) {
       throw new NativeError(
         'INVALID_ARGUMENT',
@@ -70,7 +70,7 @@ export class X11InputSink implements InputSink {
         ? WheelButton.Up
         : WheelButton.Down;
     for (let i = 0; i < Math.abs(notches); i++) {
-      translated(() => {
+      connection.call((raw) => {
         raw.button(button, true);
         raw.button(button, false);
       });
@@ -78,15 +78,18 @@ export class X11InputSink implements InputSink {
   }
 
   syncLocks(locks: LockState): void {
-    const raw = this.live();
+    const connection = this.live();
     if (typeof locks !== 'object' || locks === null)
       throw new NativeError('INVALID_ARGUMENT', 'locks must be an object');
-    translated(() => raw.setLocks(Boolean(locks.caps), Boolean(locks.num), Boolean(locks.scroll)));
+    connection.call((raw) => raw.setLocks(Boolean(locks.caps), Boolean(locks.num), Boolean(locks.scroll)));
   }
 
   locks(): LockState {
-    this.live();
-    return translated(() => this.connection.native().locks());
+    return this.live().call((raw) => raw.locks());
+  }
+
+  onLost(listener: (error: NativeError) => void): () => void {
+    return this.live().onLost(listener);
   }
 
   close(): void {

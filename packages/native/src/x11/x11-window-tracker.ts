@@ -1,4 +1,4 @@
-import { NativeError, translated } from '../errors.js';
+import { NativeError } from '../errors.js';
 import type { WindowEvent, WindowInfo, WindowTracker } from '../window-tracker.js';
 import { windowFromRaw, type X11Connection } from './x11-connection.js';
 
@@ -10,19 +10,23 @@ export class X11WindowTracker implements WindowTracker {
     connection.acquire();
   }
 
-  private live() {
+  private live(): X11Connection {
     if (this.closed) throw new NativeError('CLOSED', `the window tracker for ${this.connection.display} is closed`);
-    return this.connection.native();
+    return this.connection;
   }
 
   list(): WindowInfo[] {
-    const raw = this.live();
-    return translated(() => raw.windows()).map(windowFromRaw);
+    return this.live()
+      .call((raw) => raw.windows())
+      .map(windowFromRaw);
   }
 
   onChange(listener: (event: WindowEvent) => void): () => void {
-    this.live();
-    return this.connection.onWindow(listener);
+    return this.live().onWindow(listener);
+  }
+
+  onLost(listener: (error: NativeError) => void): () => void {
+    return this.live().onLost(listener);
   }
 
   close(): void {
