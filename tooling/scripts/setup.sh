@@ -11,6 +11,8 @@ APT_PACKAGES=(
   freerdp2-x11 freerdp2-shadow-x11 winpr-utils
   # headers and libraries for @rdshare/native
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev pkg-config
+  # the testkit's cursor-churn client makes large ARGB cursors with it
+  libxcursor-dev
   # node-gyp's toolchain
   python3 make g++
   # the protocol tests make a throwaway TLS certificate with it

@@ -9,7 +9,14 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /** The small C X clients that ship as sources next to this file. */
-export type XClientName = 'animation-client' | 'frame-counter-reader';
+export type XClientName = 'animation-client' | 'frame-counter-reader' | 'cursor-churn';
+
+/** Libraries each client links besides libX11 and libm. */
+const EXTRA_LIBRARIES: Record<XClientName, string[]> = {
+  'animation-client': [],
+  'frame-counter-reader': [],
+  'cursor-churn': ['-lXcursor'],
+};
 
 const builds = new Map<XClientName, Promise<string>>();
 
@@ -39,7 +46,7 @@ async function compile(name: XClientName): Promise<string> {
   // Built under a private name and renamed, so concurrent test processes never run a half-written file.
   const partial = `${binary}.${process.pid}`;
   try {
-    await execFileAsync('cc', ['-O2', '-Wall', '-o', partial, source, '-lX11', '-lm']);
+    await execFileAsync('cc', ['-O2', '-Wall', '-o', partial, source, '-lX11', '-lm', ...EXTRA_LIBRARIES[name]]);
   } catch (error) {
     throw new Error(`cannot compile ${source}: ${(error as { stderr?: string }).stderr || (error as Error).message}`);
   }
