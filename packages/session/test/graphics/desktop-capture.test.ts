@@ -37,6 +37,9 @@ class FakeScreen implements DesktopSource {
   onResize() {
     return () => undefined;
   }
+  onLost() {
+    return () => undefined;
+  }
   close() {}
   paint(rect: Rect, blue: number) {
     for (let y = rect.y; y < rect.y + rect.height; y++)
