@@ -1,5 +1,12 @@
 import { bench, describe } from 'vitest';
-import { decodeInterleaved, decodePlanar, type EncodedBitmap, encodeInterleaved, encodePlanar } from '../src/index.js';
+import {
+  decodeInterleaved,
+  decodePlanar,
+  type EncodedBitmap,
+  encodeInterleaved,
+  encodePlanar,
+  readSourcePixels,
+} from '../src/index.js';
 import { makeFrame } from '../test/codecs/images.js';
 
 // A 256x256 desktop-like frame cut into sixteen 64x64 tiles; every iteration handles all of them, i.e.
@@ -23,6 +30,7 @@ const source = (t: { x: number; y: number }) => ({
 const planar: EncodedBitmap[] = tiles.map((t) => encodePlanar(source(t)));
 const interleaved: EncodedBitmap[] = tiles.map((t) => encodeInterleaved(source(t), { bpp: 16 }));
 const tileDst = new Uint8Array(TILE * TILE * 4);
+const tilePixels = new Uint32Array(TILE * TILE);
 const copy = () => copyDst.set(frame);
 
 describe(`planar encode, 16 tiles of 64x64 (${FRAME_BYTES} bytes)`, () => {
@@ -50,5 +58,25 @@ describe(`interleaved 16 bpp decode, 16 tiles of 64x64 (${FRAME_BYTES} bytes out
   bench('Uint8Array.prototype.set of the same bytes', copy);
   bench('decodeInterleaved', () => {
     for (const e of interleaved) decodeInterleaved(e.data, e.width, e.height, 16, tileDst);
+  });
+});
+
+// 8 bpp next to 16 bpp in one group, so the summary gives 8 bpp's cost as a ratio to the 16 bpp encoder.
+describe(`interleaved 8 bpp vs 16 bpp encode, 16 tiles of 64x64 (${FRAME_BYTES} bytes)`, () => {
+  bench('encodeInterleaved 16 bpp', () => {
+    for (const t of tiles) encodeInterleaved(source(t), { bpp: 16 });
+  });
+  bench('encodeInterleaved 8 bpp (FIXED_PALETTE)', () => {
+    for (const t of tiles) encodeInterleaved(source(t), { bpp: 8 });
+  });
+});
+
+describe(`BGRX to pixel values, 16 tiles of 64x64 (${FRAME_BYTES} bytes)`, () => {
+  bench('Uint8Array.prototype.set of the same bytes', copy);
+  bench('readSourcePixels 16 bpp (RGB565)', () => {
+    for (const t of tiles) readSourcePixels(source(t), 16, tilePixels, TILE, true);
+  });
+  bench('readSourcePixels 8 bpp (nearest FIXED_PALETTE index)', () => {
+    for (const t of tiles) readSourcePixels(source(t), 8, tilePixels, TILE, true);
   });
 });

@@ -1,4 +1,5 @@
 export * from './interleaved.js';
+export * from './palette.js';
 export * from './pixel-format.js';
 export * from './planar.js';
 export * from './raw.js';

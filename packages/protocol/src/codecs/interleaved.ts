@@ -1,4 +1,5 @@
 import { ProtocolError } from '../core/errors.js';
+import { checkPalette, FIXED_PALETTE, type Palette } from './palette.js';
 import {
   type BitmapSource,
   bytesPerPixel,
@@ -54,6 +55,8 @@ export interface InterleavedEncodeOptions {
 export interface InterleavedDecodeOptions {
   /** Bytes between destination rows (default width * 4). */
   readonly stride?: number;
+  /** 8 bpp only: the palette of the last palette update (default {@link FIXED_PALETTE}, what rdshare sends). */
+  readonly palette?: Palette;
 }
 
 const PDU = 'RLE_BITMAP_STREAM';
@@ -84,16 +87,27 @@ const Kind = {
   SINGLE: 9,
 } as const;
 
+function checkBpp(bpp: number): asserts bpp is InterleavedBpp {
+  if (bpp !== 8 && bpp !== 15 && bpp !== 16 && bpp !== 24)
+    throw new ProtocolError('UNSUPPORTED', `no interleaved RLE at ${bpp} bpp`, PDU);
+}
+
 /**
- * Compresses a rectangle of a BGRX frame to an RLE_BITMAP_STREAM at 15, 16 or 24 bpp (the source is
- * reduced to that depth first). Wrap it in TS_BITMAP_DATA with bitsPerPixel = `bpp` and BITMAP_COMPRESSION,
- * using the returned (padded) width.
+ * Compresses a rectangle of a BGRX frame to an RLE_BITMAP_STREAM at 8, 15, 16 or 24 bpp (the source is
+ * reduced to that depth first; at 8 bpp each pixel becomes its nearest {@link FIXED_PALETTE} index, so send
+ * that palette with {@link encodePaletteUpdate} before the first bitmap). Wrap it in TS_BITMAP_DATA with
+ * bitsPerPixel = `bpp` and BITMAP_COMPRESSION, using the returned (padded) width.
+ *
+ * @example
+ * ```ts
+ * const tile = encodeInterleaved({ data: frame, stride: width * 4, x: 64, y: 0, width: 64, height: 64 }, { bpp: 8 });
+ * // TS_BITMAP_DATA: width tile.width, height tile.height, bitsPerPixel 8, data tile.data
+ * ```
  */
 export function encodeInterleaved(src: BitmapSource, options: InterleavedEncodeOptions): EncodedBitmap {
   checkSource(src, PDU);
   const bpp = options.bpp;
-  if (bpp !== 15 && bpp !== 16 && bpp !== 24)
-    throw new ProtocolError('UNSUPPORTED', `no interleaved RLE at ${bpp} bpp`, PDU);
+  checkBpp(bpp);
   const w = padWidth4(src.width);
   const h = src.height;
   const n = w * h;
@@ -116,6 +130,7 @@ export function encodeInterleaved(src: BitmapSource, options: InterleavedEncodeO
 
   const writePixel = (v: number): void => {
     out[pos++] = v & 0xff;
+    if (B === 1) return;
     out[pos++] = (v >> 8) & 0xff;
     if (B === 3) out[pos++] = (v >> 16) & 0xff;
   };
@@ -332,8 +347,9 @@ export function encodeInterleaved(src: BitmapSource, options: InterleavedEncodeO
 
 /**
  * Decompresses an RLE_BITMAP_STREAM of `width` x `height` pixels at `bpp` into `dst` as top-down B,G,R,A
- * bytes (alpha 0xFF). `width` is TS_BITMAP_DATA's width, the scan-line length of the stream. Throws
- * ProtocolError for a truncated stream, an unknown order, or one that overruns or underfills the bitmap.
+ * bytes (alpha 0xFF); 8 bpp pixels are looked up in `options.palette`. `width` is TS_BITMAP_DATA's width, the
+ * scan-line length of the stream. Throws ProtocolError for a truncated stream, an unknown order, or one that
+ * overruns or underfills the bitmap.
  */
 export function decodeInterleaved(
   bytes: Uint8Array,
@@ -344,9 +360,10 @@ export function decodeInterleaved(
   options: InterleavedDecodeOptions = {},
 ): void {
   const stride = options.stride ?? width * 4;
+  const palette = options.palette ?? FIXED_PALETTE;
   checkDestination(dst, width, height, stride, PDU);
-  if (bpp !== 15 && bpp !== 16 && bpp !== 24)
-    throw new ProtocolError('UNSUPPORTED', `no interleaved RLE at ${bpp} bpp`, PDU);
+  checkBpp(bpp);
+  checkPalette(palette, PDU);
   const n = width * height;
   if (pixels.length < n) pixels = new Uint32Array(n);
   const px = pixels;
@@ -365,7 +382,12 @@ export function decodeInterleaved(
   };
   const readPixel = (): number => {
     need(B, 'pixel');
-    const v = B === 3 ? bytes[s] | (bytes[s + 1] << 8) | (bytes[s + 2] << 16) : bytes[s] | (bytes[s + 1] << 8);
+    const v =
+      B === 1
+        ? bytes[s]
+        : B === 2
+          ? bytes[s] | (bytes[s + 1] << 8)
+          : bytes[s] | (bytes[s + 1] << 8) | (bytes[s + 2] << 16);
     s += B;
     return v;
   };
@@ -494,5 +516,5 @@ export function decodeInterleaved(
     insertFg = false;
   }
   if (i !== n) throw new ProtocolError('TRUNCATED', `stream ends after ${i} of ${n} pixels`, PDU);
-  writeBgraPixels(px, width, height, bpp, dst, stride, true);
+  writeBgraPixels(px, width, height, bpp, dst, stride, true, palette);
 }

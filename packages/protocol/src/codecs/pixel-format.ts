@@ -1,14 +1,19 @@
 import { ProtocolError } from '../core/errors.js';
+import { FIXED_PALETTE, fixedPaletteIndex, fixedPaletteIndexCached, type Palette } from './palette.js';
 
 /**
- * Colour depths of bitmap data in TS_BITMAP_DATA ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.2). 15 is RGB555, 16 is
- * RGB565 (both little-endian 16-bit words), 24 is B,G,R bytes, 32 is B,G,R,X bytes.
+ * Colour depths of bitmap data in TS_BITMAP_DATA ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.2). 8 is one palette index
+ * per pixel, 15 is RGB555, 16 is RGB565 (both little-endian 16-bit words), 24 is B,G,R bytes, 32 is B,G,R,X
+ * bytes.
  */
-export const BitmapBpp = { RGB555: 15, RGB565: 16, BGR24: 24, BGRX32: 32 } as const;
+export const BitmapBpp = { PALETTE8: 8, RGB555: 15, RGB565: 16, BGR24: 24, BGRX32: 32 } as const;
 export type BitmapBpp = (typeof BitmapBpp)[keyof typeof BitmapBpp];
 
-/** Depths the interleaved RLE codec carries ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.4); 8 bpp (palette) is not handled. */
-export type InterleavedBpp = 15 | 16 | 24;
+/**
+ * Depths the interleaved RLE codec carries ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.4). At 8 bpp the encoder quantizes
+ * to {@link FIXED_PALETTE}, which the sharer sends in a palette update first.
+ */
+export type InterleavedBpp = 8 | 15 | 16 | 24;
 
 /**
  * A rectangle of a 32-bit frame: pixels are B,G,R,X bytes (BGRA, or X11's depth-24 layout), rows top-down,
@@ -37,11 +42,14 @@ export const bytesPerPixel = (bpp: BitmapBpp): number => (bpp + 1) >> 3;
 export const padWidth4 = (width: number): number => (width + 3) & ~3;
 
 /** The all-ones pixel of a depth: the initial foreground and the WHITE order of interleaved RLE. */
-export const whitePixel = (bpp: InterleavedBpp): number => (bpp === 15 ? 0x7fff : bpp === 16 ? 0xffff : 0xffffff);
+export const whitePixel = (bpp: InterleavedBpp): number =>
+  bpp === 8 ? 0xff : bpp === 15 ? 0x7fff : bpp === 16 ? 0xffff : 0xffffff;
 
-/** Packs 8-bit channels into a pixel value of the depth (24/32 bpp: 0xRRGGBB). */
+/** Packs 8-bit channels into a pixel value of the depth (8 bpp: the nearest FIXED_PALETTE index; 24/32 bpp: 0xRRGGBB). */
 export function packPixel(bpp: BitmapBpp, b: number, g: number, r: number): number {
   switch (bpp) {
+    case 8:
+      return fixedPaletteIndex(b, g, r);
     case 15:
       return ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
     case 16:
@@ -53,13 +61,15 @@ export function packPixel(bpp: BitmapBpp, b: number, g: number, r: number): numb
 
 /**
  * Expands a pixel value back to 0xRRGGBB. 5- and 6-bit channels repeat their top bits in the low bits so
- * that full intensity stays 0xFF and black stays 0.
+ * that full intensity stays 0xFF and black stays 0; 8 bpp values are looked up in `palette`.
  */
-export function unpackPixel(bpp: BitmapBpp, v: number): number {
+export function unpackPixel(bpp: BitmapBpp, v: number, palette: Palette = FIXED_PALETTE): number {
   let r: number;
   let g: number;
   let b: number;
   switch (bpp) {
+    case 8:
+      return palette[v & 0xff];
     case 15:
       r = (v >> 10) & 0x1f;
       g = (v >> 5) & 0x1f;
@@ -125,7 +135,9 @@ export function readSourcePixels(
   for (let r = 0; r < height; r++) {
     let p = (y0 + (bottomUp ? height - 1 - r : r)) * stride + x0;
     const end = p + width * 4;
-    if (bpp === 15) {
+    if (bpp === 8) {
+      for (; p < end; p += 4) out[o++] = fixedPaletteIndexCached(data[p], data[p + 1], data[p + 2]);
+    } else if (bpp === 15) {
       for (; p < end; p += 4) out[o++] = ((data[p + 2] >> 3) << 10) | ((data[p + 1] >> 3) << 5) | (data[p] >> 3);
     } else if (bpp === 16) {
       for (; p < end; p += 4) out[o++] = ((data[p + 2] >> 3) << 11) | ((data[p + 1] >> 2) << 5) | (data[p] >> 3);
@@ -137,7 +149,10 @@ export function readSourcePixels(
   }
 }
 
-/** Writes pixel values in wire order to a top-down BGRA destination with opaque alpha; the inverse of `readSourcePixels`. */
+/**
+ * Writes pixel values in wire order to a top-down BGRA destination with opaque alpha; the inverse of
+ * `readSourcePixels`. 8 bpp values are looked up in `palette`.
+ */
 export function writeBgraPixels(
   px: Uint32Array,
   width: number,
@@ -146,12 +161,13 @@ export function writeBgraPixels(
   dst: Uint8Array,
   stride: number,
   bottomUp: boolean,
+  palette: Palette = FIXED_PALETTE,
 ): void {
   let i = 0;
   for (let r = 0; r < height; r++) {
     let d = (bottomUp ? height - 1 - r : r) * stride;
     for (let x = 0; x < width; x++, d += 4) {
-      const v = bpp === 15 || bpp === 16 ? unpackPixel(bpp, px[i++]) : px[i++];
+      const v = bpp === 8 ? palette[px[i++] & 0xff] : bpp === 15 || bpp === 16 ? unpackPixel(bpp, px[i++]) : px[i++];
       dst[d] = v & 0xff;
       dst[d + 1] = (v >> 8) & 0xff;
       dst[d + 2] = (v >> 16) & 0xff;

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../core/errors.js';
+import { checkPalette, FIXED_PALETTE, type Palette } from './palette.js';
 import {
   type BitmapBpp,
   type BitmapSource,
@@ -13,8 +14,8 @@ import {
 
 /**
  * Uncompressed bitmap data for TS_BITMAP_DATA without BITMAP_COMPRESSION ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.2):
- * rows bottom-up, pixels at 15/16 bpp as little-endian RGB555/RGB565 words, 24 bpp as B,G,R, 32 bpp as
- * B,G,R,X (X written as 0xFF).
+ * rows bottom-up, pixels at 8 bpp as palette indices (the encoder uses {@link FIXED_PALETTE}), at 15/16 bpp as
+ * little-endian RGB555/RGB565 words, 24 bpp as B,G,R, 32 bpp as B,G,R,X (X written as 0xFF).
  *
  * Scan lines must end on a 4-byte boundary. The encoder widens the bitmap to a multiple of 4 pixels
  * (repeating the last column), which makes every depth's scan line a multiple of 4 bytes with no pad
@@ -27,6 +28,8 @@ export interface RawEncodeOptions {
 export interface RawDecodeOptions {
   /** Bytes between destination rows (default width * 4). */
   readonly stride?: number;
+  /** 8 bpp only: the palette of the last palette update (default {@link FIXED_PALETTE}, what rdshare sends). */
+  readonly palette?: Palette;
 }
 
 const PDU = 'TS_BITMAP_DATA';
@@ -34,7 +37,7 @@ const PDU = 'TS_BITMAP_DATA';
 let pixels = new Uint32Array(0);
 
 function checkBpp(bpp: number): asserts bpp is BitmapBpp {
-  if (bpp !== 15 && bpp !== 16 && bpp !== 24 && bpp !== 32) {
+  if (bpp !== 8 && bpp !== 15 && bpp !== 16 && bpp !== 24 && bpp !== 32) {
     throw new ProtocolError('UNSUPPORTED', `no uncompressed bitmaps at ${bpp} bpp`, PDU);
   }
 }
@@ -55,6 +58,7 @@ export function encodeRaw(src: BitmapSource, options: RawEncodeOptions): Encoded
   for (let i = 0; i < n; i++) {
     const v = pixels[i];
     out[o++] = v & 0xff;
+    if (B === 1) continue;
     out[o++] = (v >> 8) & 0xff;
     if (B >= 3) out[o++] = (v >> 16) & 0xff;
     if (B === 4) out[o++] = 0xff;
@@ -75,8 +79,10 @@ export function decodeRaw(
   options: RawDecodeOptions = {},
 ): void {
   const stride = options.stride ?? width * 4;
+  const palette = options.palette ?? FIXED_PALETTE;
   checkDestination(dst, width, height, stride, PDU);
   checkBpp(bpp);
+  checkPalette(palette, PDU);
   const B = bytesPerPixel(bpp);
   const tight = width * B;
   const padded = (tight + 3) & ~3;
@@ -93,8 +99,13 @@ export function decodeRaw(
   for (let r = 0; r < height; r++) {
     let s = r * scanLine;
     for (let x = 0; x < width; x++, s += B) {
-      pixels[i++] = B === 2 ? bytes[s] | (bytes[s + 1] << 8) : bytes[s] | (bytes[s + 1] << 8) | (bytes[s + 2] << 16);
+      pixels[i++] =
+        B === 1
+          ? bytes[s]
+          : B === 2
+            ? bytes[s] | (bytes[s + 1] << 8)
+            : bytes[s] | (bytes[s + 1] << 8) | (bytes[s + 2] << 16);
     }
   }
-  writeBgraPixels(pixels, width, height, bpp, dst, stride, true);
+  writeBgraPixels(pixels, width, height, bpp, dst, stride, true, palette);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeInterleaved,
   encodeInterleaved,
+  FIXED_PALETTE,
   type InterleavedBpp,
   InterleavedOrder as O,
   ProtocolError,
@@ -10,9 +11,15 @@ import {
 import { expected, makeFrame, PATTERNS, rgbAt, rng } from './images.js';
 
 /** Decodes and returns 0xRRGGBB rows top-down. */
-function decodeRows(bytes: number[], width: number, height: number, bpp: InterleavedBpp): number[][] {
+function decodeRows(
+  bytes: number[],
+  width: number,
+  height: number,
+  bpp: InterleavedBpp,
+  palette?: Uint32Array,
+): number[][] {
   const dst = new Uint8Array(width * height * 4);
-  decodeInterleaved(Uint8Array.from(bytes), width, height, bpp, dst);
+  decodeInterleaved(Uint8Array.from(bytes), width, height, bpp, dst, { palette });
   return Array.from({ length: height }, (_, y) =>
     Array.from({ length: width }, (_, x) => rgbAt(dst, (y * width + x) * 4)),
   );
@@ -99,6 +106,56 @@ describe('interleaved RLE decoder, order by order ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.
     expect(decodeRows([0x24], 4, 1, 15)[0]).toEqual([W, W, W, W]);
   });
 
+  describe('8 bpp: one-byte pixels that index the palette', () => {
+    // A palette whose entry i is the grey i, so each decoded pixel shows its wire value.
+    const greys = Uint32Array.from({ length: 256 }, (_, i) => i * 0x010101);
+    const g = (i: number) => i * 0x010101;
+
+    it('COLOR_RUN, then BG_RUN copying the line below', () => {
+      expect(decodeRows([0x64, 0x2a, 0x04], 4, 2, 8, greys)).toEqual([
+        [g(0x2a), g(0x2a), g(0x2a), g(0x2a)],
+        [g(0x2a), g(0x2a), g(0x2a), g(0x2a)],
+      ]);
+    });
+
+    it('FG_RUN paints the all-ones pixel 0xFF, WHITE is 0xFF and BLACK is 0', () => {
+      expect(decodeRows([0x22, O.WHITE, O.BLACK], 4, 1, 8, greys)).toEqual([[g(0xff), g(0xff), g(0xff), 0]]);
+    });
+
+    it('LITE_SET_FG_FG_RUN and LITE_SET_FG_FGBG_IMAGE carry a one-byte foreground', () => {
+      // Line 1: set fg 0x05, 4 pixels. Line 2: set fg 0x30 over line 1 with mask 0b1001.
+      expect(decodeRows([0xc4, 0x05, 0xd0, 3, 0x30, 0x09], 4, 2, 8, greys)).toEqual([
+        [g(0x35), g(0x05), g(0x05), g(0x35)],
+        [g(0x05), g(0x05), g(0x05), g(0x05)],
+      ]);
+    });
+
+    it('LITE_DITHERED_RUN and COLOR_IMAGE with one byte per pixel', () => {
+      expect(decodeRows([0xe2, 0x01, 0x02, 0x84, 9, 8, 7, 6], 4, 2, 8, greys)).toEqual([
+        [g(9), g(8), g(7), g(6)],
+        [g(1), g(2), g(1), g(2)],
+      ]);
+    });
+
+    it('looks pixels up in FIXED_PALETTE unless told otherwise', () => {
+      expect(decodeRows([0x64, 180], 4, 1, 8)[0]).toEqual(new Array(4).fill(FIXED_PALETTE[180]));
+      expect(FIXED_PALETTE[180]).toBe(RED);
+    });
+
+    it('encodes a solid colour as one REGULAR_COLOR_RUN of its palette index', () => {
+      const frame = new Uint8Array(4 * 2 * 4);
+      for (let p = 0; p < frame.length; p += 4) frame.set([0, 0, 0xff, 0], p);
+      // 8 pixels of FIXED_PALETTE index 180 (pure red): header 0x3 << 5 | 8, then the one-byte pixel.
+      expect(encodeInterleaved({ data: frame, stride: 16, width: 4, height: 2 }, { bpp: 8 }).data).toEqual(
+        Uint8Array.from([0x68, 180]),
+      );
+    });
+
+    it('rejects a palette that is not 256 entries', () => {
+      expect(() => decodeRows([0x64, 1], 4, 1, 8, new Uint32Array(16))).toThrow(ProtocolError);
+    });
+  });
+
   it('extended regular (+32), lite (+16) and MEGA_MEGA run lengths', () => {
     const long = decodeRows(
       [0x60, 0x00, ...px24(RED), 0xc0, 0x00, ...px24(BLUE), O.MEGA_MEGA_BG_RUN, 16, 0],
@@ -129,7 +186,7 @@ describe('interleaved RLE decoder, order by order ([MS-RDPBCGR] 2.2.9.1.1.3.1.2.
 });
 
 describe('interleaved round trips', () => {
-  for (const bpp of [15, 16, 24] as const) {
+  for (const bpp of [8, 15, 16, 24] as const) {
     for (const pattern of PATTERNS) {
       it(`${pattern} at ${bpp} bpp, widths 4..256, odd heights`, () => {
         for (const [width, height] of [
@@ -173,7 +230,8 @@ describe('interleaved round trips', () => {
     expect(text.data.byteLength).toBeLessThan((64 * 64 * 3) / 4);
   });
 
-  it('packs pixels as RGB555 / RGB565 / 0xRRGGBB', () => {
+  it('packs pixels as palette indices / RGB555 / RGB565 / 0xRRGGBB', () => {
+    expect(packPixel(8, 0, 0, 0xff)).toBe(180);
     expect(packPixel(16, 0, 0, 0xff)).toBe(0xf800);
     expect(packPixel(15, 0, 0xff, 0)).toBe(0x03e0);
     expect(packPixel(24, 0x12, 0x34, 0x56)).toBe(0x563412);
@@ -184,18 +242,20 @@ describe('interleaved decoder fuzz', () => {
   it('throws only ProtocolError on random and mutated streams', () => {
     const rand = rng(0x1e4f);
     const frame = makeFrame('desktop', 32, 32, 9);
-    const valid = ([15, 16, 24] as const).map(
+    const depths = [8, 15, 16, 24] as const;
+    const valid = depths.map(
       (bpp) => encodeInterleaved({ data: frame, stride: 128, width: 32, height: 32 }, { bpp }).data,
     );
     const dst = new Uint8Array(32 * 32 * 4);
     let rejected = 0;
     for (let iter = 0; iter < 4000; iter++) {
-      const bpp = ([15, 16, 24] as const)[iter % 3];
+      const k = (iter >> 1) % 4;
+      const bpp = depths[k];
       let bytes: Uint8Array;
       if (iter % 2 === 0) {
         bytes = Uint8Array.from({ length: (rand() * 300) | 0 }, () => (rand() * 256) | 0);
       } else {
-        bytes = valid[iter % 3].slice(0, 1 + ((rand() * valid[iter % 3].length) | 0));
+        bytes = valid[k].slice(0, 1 + ((rand() * valid[k].length) | 0));
         for (let m = 0; m < 1 + rand() * 4; m++) bytes[(rand() * bytes.length) | 0] = (rand() * 256) | 0;
       }
       const w = iter % 4 === 1 ? 32 : 1 + ((rand() * 32) | 0);

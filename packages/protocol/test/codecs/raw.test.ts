@@ -11,11 +11,13 @@ describe('uncompressed bitmap data', () => {
     expect(Array.from(encodeRaw(src, { bpp: 24 }).data.subarray(12, 15))).toEqual([0, 0, 0xff]);
     expect(Array.from(encodeRaw(src, { bpp: 16 }).data.subarray(0, 2))).toEqual([0x1f, 0x00]);
     expect(Array.from(encodeRaw(src, { bpp: 15 }).data.subarray(8, 10))).toEqual([0x00, 0x7c]);
+    // 8 bpp: FIXED_PALETTE indices, pure blue is cube entry 5 and pure red 180.
+    expect(Array.from(encodeRaw(src, { bpp: 8 }).data)).toEqual([5, 5, 5, 5, 180, 180, 180, 180]);
     const enc = encodeRaw(src, { bpp: 24 });
     expect([enc.width, enc.height, enc.data.byteLength]).toEqual([4, 2, 24]);
   });
 
-  for (const bpp of [15, 16, 24, 32] as BitmapBpp[]) {
+  for (const bpp of [8, 15, 16, 24, 32] as BitmapBpp[]) {
     it(`round-trips ${bpp} bpp at several widths`, () => {
       for (const [width, height] of [
         [1, 1],
@@ -37,6 +39,14 @@ describe('uncompressed bitmap data', () => {
     });
   }
 
+  it('looks 8 bpp pixels up in the given palette', () => {
+    const palette = new Uint32Array(256);
+    palette[7] = 0x123456;
+    const dst = new Uint8Array(16);
+    decodeRaw(Uint8Array.from([7, 0, 7, 0]), 4, 1, 8, dst, { palette });
+    expect([rgbAt(dst, 0), rgbAt(dst, 4), rgbAt(dst, 8), dst[3]]).toEqual([0x123456, 0, 0x123456, 0xff]);
+  });
+
   it('accepts scan lines padded to 4 bytes as well as tight ones', () => {
     // 3x1 at 24 bpp: 9 bytes tight, 12 padded.
     const dst = new Uint8Array(12);
@@ -52,7 +62,7 @@ describe('uncompressed bitmap data', () => {
     let rejected = 0;
     for (let iter = 0; iter < 2000; iter++) {
       const bytes = new Uint8Array((rand() * 1100) | 0);
-      const bpp = ([15, 16, 24, 32] as const)[iter % 4];
+      const bpp = ([8, 15, 16, 24, 32] as const)[iter % 5];
       try {
         decodeRaw(bytes, 1 + ((rand() * 16) | 0), 1 + ((rand() * 16) | 0), bpp, dst);
       } catch (e) {
@@ -61,6 +71,6 @@ describe('uncompressed bitmap data', () => {
       }
     }
     expect(rejected).toBeGreaterThan(1000);
-    expect(() => decodeRaw(new Uint8Array(4), 1, 1, 8 as BitmapBpp, dst)).toThrow(ProtocolError);
+    expect(() => decodeRaw(new Uint8Array(4), 1, 1, 4 as BitmapBpp, dst)).toThrow(ProtocolError);
   });
 });
