@@ -6,3 +6,4 @@ export * from './core/index.js';
 export * from './data/index.js';
 export * from './security/index.js';
 export * from './ticket/index.js';
+export * from './transport/index.js';

@@ -89,7 +89,6 @@ export class AttendeeConnection {
             ? undefined
             : { key: session.rsaKey, certificate: session.proprietaryCertificate },
         },
-        channels: session.channelNames(),
         maxColorDepth: session.colorDepth(),
       },
     );

@@ -5,10 +5,7 @@ import type { Rect } from '../connection/rect.js';
 import type { ProtocolError } from '../core/errors.js';
 import type { InputEvent } from '../data/input-event.js';
 import type { CryptoProvider, RsaKey } from '../security/crypto-provider.js';
-
-/** Which security layer a connection ended up with. */
-export const SecurityLayer = { TLS: 'tls', RDP: 'rdp' } as const;
-export type SecurityLayer = (typeof SecurityLayer)[keyof typeof SecurityLayer];
+import type { SecurityLayer } from '../transport/security-layer.js';
 
 /** The answer of {@link AcceptorHost.authenticate}. */
 export type AuthenticationResult = { accept: true } | { accept: false; errorInfo: number; reason: string };
@@ -62,8 +59,13 @@ export interface AcceptorHost {
    * acceptor holds further input until the promise resolves. Without it TLS is never selected.
    */
   startTls?(): Promise<void>;
-  /** Decides whether the client may join, from its Client Info PDU (WDS: alternateShell = password, workingDir = auth string). */
-  authenticate(info: ClientInfo, peer: { channels: string[] }): AuthenticationResult;
+  /**
+   * Decides whether the client may join, from its Client Info PDU (WDS: alternateShell = password, workingDir =
+   * auth string). May answer later (a directory look-up, a person deciding): the acceptor holds the client's
+   * further input (bounded like during the TLS handshake) until the promise settles, and sends nothing if the
+   * connection closed meanwhile. A rejected promise refuses the client.
+   */
+  authenticate(info: ClientInfo, peer: { channels: string[] }): AuthenticationResult | Promise<AuthenticationResult>;
   /** The connection sequence finished: graphics may flow. Called again after each `RdpAcceptor.resize`. */
   onActive?(client: ActivatedClient): void;
   /** Fast-path and slow-path input, decoded. */
@@ -73,7 +75,7 @@ export interface AcceptorHost {
   onSuppressOutput?(allow: boolean, rect?: Rect): void;
   /** The client acknowledged a frame (Frame Acknowledge PDU). */
   onFrameAcknowledge?(frameId: number): void;
-  /** One reassembled static virtual channel message. */
+  /** One reassembled message of a static virtual channel the client joined, whatever its name. */
   onChannelData?(name: string, data: Uint8Array): void;
   /** The connection is over; `error` is set when it ended on a protocol violation. Called exactly once. */
   onClose?(reason: string, error?: ProtocolError): void;
@@ -101,8 +103,6 @@ export interface AcceptorOptions {
     /** Offer Standard RDP Security; absent = refuse clients that do not ask for TLS. */
     rdp?: RdpSecurityOptions;
   };
-  /** Static channel names the host serves; other channels are joined but their data is dropped. Default: all. */
-  channels?: string[];
   /**
    * Highest colour depth the session runs at (8, 15, 16, 24 or 32; default 32). A client asking for more gets
    * this depth in the Demand Active PDU and uses it: IRDPSRAPISharingSession's ColorDepth.

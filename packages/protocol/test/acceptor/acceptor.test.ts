@@ -46,14 +46,12 @@ const TLS_OPTIONS: AcceptorOptions = {
   width: 800,
   height: 600,
   security: { tls: true, rdp: { key: rsaKey, certificate } },
-  channels: ['encomsp'],
 };
 const RDP_OPTIONS: AcceptorOptions = {
   crypto,
   width: 800,
   height: 600,
   security: { tls: false, rdp: { key: rsaKey, certificate } },
-  channels: ['encomsp'],
 };
 
 function dataPdus(client: ScriptedClient, expectHeader: boolean) {
@@ -173,7 +171,10 @@ describe('RdpAcceptor over TLS', () => {
     const message = Uint8Array.from({ length: 4000 }, (_, i) => i & 0xff);
     for (const chunk of chunkChannelData(message)) client.sendSecure(1005, chunk);
     for (const chunk of chunkChannelData(Uint8Array.of(1, 2, 3))) client.sendSecure(1004, chunk);
-    expect(client.host.channelData).toEqual([['encomsp', message]]);
+    expect(client.host.channelData).toEqual([
+      ['encomsp', message],
+      ['rdpdr', Uint8Array.of(1, 2, 3)],
+    ]);
     expect(client.host.closed).toBeUndefined();
   });
 

@@ -51,7 +51,7 @@ export class RecordingHost implements AcceptorHost {
   closed?: { reason: string; error?: ProtocolError };
   tlsStarted = false;
   private finishTls?: () => void;
-  verdict: AuthenticationResult = { accept: true };
+  verdict: AuthenticationResult | Promise<AuthenticationResult> = { accept: true };
   infos: ClientInfo[] = [];
 
   write(bytes: Uint8Array): void {
@@ -68,7 +68,7 @@ export class RecordingHost implements AcceptorHost {
     await Promise.resolve();
     await Promise.resolve();
   }
-  authenticate(info: ClientInfo): AuthenticationResult {
+  authenticate(info: ClientInfo): AuthenticationResult | Promise<AuthenticationResult> {
     this.infos.push(info);
     return this.verdict;
   }

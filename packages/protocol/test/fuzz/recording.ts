@@ -17,7 +17,6 @@ export interface Recording {
   chunks: number[];
   width: number;
   height: number;
-  channels?: string[];
   /** Each `crypto.randomBytes` result, in order. */
   randomBytes: Uint8Array[];
   rsaKey?: RsaKey;
@@ -40,7 +39,6 @@ interface ManifestEntry {
   chunks: number[];
   width: number;
   height: number;
-  channels?: string[];
   randomBytes: string[];
   rsaKey?: { n: string; e: string; d: string };
   expected: Recording['expected'];
@@ -65,7 +63,6 @@ export function loadRecordings(): Recording[] {
       chunks: entry.chunks,
       width: entry.width,
       height: entry.height,
-      ...(entry.channels ? { channels: entry.channels } : {}),
       randomBytes: entry.randomBytes.map(fromHex),
       ...(entry.rsaKey
         ? {

@@ -85,7 +85,6 @@ export class Replayer {
         width: this.recording.width,
         height: this.recording.height,
         security: { tls: this.recording.expected.securityLayer === 'tls', ...(this.rdp ? { rdp: this.rdp } : {}) },
-        ...(this.recording.channels ? { channels: this.recording.channels } : {}),
       },
     );
     const start = performance.now();

@@ -212,7 +212,6 @@ async function record(session: RdpSession, viewer: XvfbDisplay, scenario: Scenar
     chunks: capture.chunks.map((c) => c.byteLength),
     width: capture.options.width,
     height: capture.options.height,
-    channels: capture.options.channels,
     randomBytes: capture.randoms.map(hex),
     ...(rdp ? { rsaKey: { n: rdp.key.n.toString(16), e: rdp.key.e.toString(16), d: rdp.key.d?.toString(16) } } : {}),
     expected: {

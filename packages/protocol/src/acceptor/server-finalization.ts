@@ -1,0 +1,102 @@
+import {
+  ControlAction,
+  decodeControl,
+  encodeControl,
+  encodeFontMap,
+  encodeSynchronize,
+  FontListFlag,
+  SYNCMSGTYPE_SYNC,
+} from '../connection/finalization.js';
+import { PduType2 } from '../connection/share-headers.js';
+import { ProtocolError } from '../core/errors.js';
+import { SERVER_CHANNEL_ID } from './server-frames.js';
+
+/** TS_FONT_MAP_PDU.entrySize: always 4 (MS-RDPBCGR 2.2.1.22.1). */
+const FONT_MAP_ENTRY_SIZE = 4;
+/** TS_CONTROL_PDU grantId and controlId of a Cooperate: both 0 (2.2.1.19.1). */
+const COOPERATE_ID = 0;
+
+/** One share data PDU the server sends: its pduType2 and body. */
+export interface ServerDataPdu {
+  pduType2: number;
+  body: Uint8Array;
+}
+
+/** What one client finalization PDU produced. */
+export interface FinalizationStep {
+  replies: ServerDataPdu[];
+  /** The client's Font List arrived and was answered: the connection is active. */
+  complete: boolean;
+}
+
+/**
+ * The server side of the Connection Finalization phase (MS-RDPBCGR 1.3.1.1, 2.2.1.14–2.2.1.22): takes the
+ * client's Synchronize, Control (Cooperate, Request Control), Persistent Key List and Font List PDUs and says
+ * what the server answers.
+ */
+export class ServerFinalization {
+  constructor(
+    /** The client's MCS user id: the targetUser of Synchronize and the grantId of Granted Control. */
+    private readonly userId: number,
+  ) {}
+
+  /** Handles one client data PDU; undefined when `pduType2` is not a finalization PDU. */
+  receive(pduType2: number, body: Uint8Array): FinalizationStep | undefined {
+    switch (pduType2) {
+      case PduType2.SYNCHRONIZE:
+      case PduType2.BITMAPCACHE_PERSISTENT_LIST:
+        return { replies: [], complete: false };
+      case PduType2.CONTROL: {
+        const control = decodeControl(body);
+        if (control.action !== ControlAction.COOPERATE && control.action !== ControlAction.REQUEST_CONTROL) {
+          throw new ProtocolError('INVALID', `control action ${control.action} from a client`, 'TS_CONTROL_PDU');
+        }
+        return { replies: [], complete: false };
+      }
+      case PduType2.FONTLIST:
+        return {
+          replies: [this.synchronize(), this.cooperate(), this.grantedControl(), this.fontMap()],
+          complete: true,
+        };
+      default:
+        return undefined;
+    }
+  }
+
+  private synchronize(): ServerDataPdu {
+    return {
+      pduType2: PduType2.SYNCHRONIZE,
+      body: encodeSynchronize({ messageType: SYNCMSGTYPE_SYNC, targetUser: this.userId }),
+    };
+  }
+
+  private cooperate(): ServerDataPdu {
+    return {
+      pduType2: PduType2.CONTROL,
+      body: encodeControl({ action: ControlAction.COOPERATE, grantId: COOPERATE_ID, controlId: COOPERATE_ID }),
+    };
+  }
+
+  private grantedControl(): ServerDataPdu {
+    return {
+      pduType2: PduType2.CONTROL,
+      body: encodeControl({
+        action: ControlAction.GRANTED_CONTROL,
+        grantId: this.userId,
+        controlId: SERVER_CHANNEL_ID,
+      }),
+    };
+  }
+
+  private fontMap(): ServerDataPdu {
+    return {
+      pduType2: PduType2.FONTMAP,
+      body: encodeFontMap({
+        numberEntries: 0,
+        totalNumEntries: 0,
+        mapFlags: FontListFlag.FIRST | FontListFlag.LAST,
+        entrySize: FONT_MAP_ENTRY_SIZE,
+      }),
+    };
+  }
+}

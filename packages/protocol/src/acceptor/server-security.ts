@@ -1,0 +1,76 @@
+import type { ClientData } from '../connection/client-data.js';
+import { ProtocolError } from '../core/errors.js';
+import { decryptClientRandom } from '../security/client-random.js';
+import type { CryptoProvider } from '../security/crypto-provider.js';
+import { chooseEncryptionMethod, EncryptionMethod, encryptionLevelFor } from '../security/encryption-method.js';
+import { RdpSecurityContext } from '../security/rdp-security.js';
+import { decodeSecurityExchange } from '../security/security-exchange.js';
+import { SecurityLayerCodec } from '../transport/security-layer.js';
+import type { RdpSecurityOptions } from './acceptor-host.js';
+
+/** SC_SECURITY.serverRandom is 32 bytes (MS-RDPBCGR 2.2.1.4.3). */
+const SERVER_RANDOM_LENGTH = 32;
+
+/** Standard RDP Security as chosen at MCS Connect, waiting for the client's Security Exchange PDU. */
+export interface PendingRdpSecurity {
+  method: EncryptionMethod;
+  serverRandom: Uint8Array;
+}
+
+/** The SC_SECURITY fields of the Server Security Data (2.2.1.4.3). */
+export interface ServerSecurityData {
+  encryptionMethod: number;
+  encryptionLevel: number;
+  serverRandom?: Uint8Array;
+  serverCertificate?: Uint8Array;
+}
+
+/**
+ * Picks the Standard RDP Security method for a client's CS_SECURITY (MS-RDPBCGR 5.3.2) and draws the server
+ * random. FIPS only when configured and the crypto provider can do it.
+ */
+export function negotiateRdpSecurity(
+  client: ClientData['security'],
+  rdp: RdpSecurityOptions,
+  crypto: CryptoProvider,
+): { pending: PendingRdpSecurity; serverData: ServerSecurityData } {
+  const fipsCapable = rdp.fips === true && crypto.des3Cbc !== undefined && crypto.hmacSha1 !== undefined;
+  const allowed =
+    EncryptionMethod.BIT_40 |
+    EncryptionMethod.BIT_56 |
+    EncryptionMethod.BIT_128 |
+    (fipsCapable ? EncryptionMethod.FIPS : 0);
+  const method = chooseEncryptionMethod(client?.encryptionMethods ?? 0, client?.extEncryptionMethods, allowed);
+  if (method === undefined || method === EncryptionMethod.NONE) {
+    throw new ProtocolError('UNSUPPORTED', 'no encryption method in common with the client', 'TS_UD_CS_SEC');
+  }
+  const serverRandom = crypto.randomBytes(SERVER_RANDOM_LENGTH);
+  return {
+    pending: { method, serverRandom },
+    serverData: {
+      encryptionMethod: method,
+      encryptionLevel: encryptionLevelFor(method),
+      serverRandom,
+      serverCertificate: rdp.certificate,
+    },
+  };
+}
+
+/** The server side of the Security Exchange (5.3.4): decrypts the client random and derives the session keys. */
+export function acceptSecurityExchange(
+  data: Uint8Array,
+  pending: PendingRdpSecurity,
+  rdp: RdpSecurityOptions,
+  crypto: CryptoProvider,
+): SecurityLayerCodec {
+  const exchange = decodeSecurityExchange(data);
+  const clientRandom = decryptClientRandom(exchange.encryptedClientRandom, rdp.key);
+  const context = new RdpSecurityContext({
+    role: 'server',
+    method: pending.method,
+    clientRandom,
+    serverRandom: pending.serverRandom,
+    crypto,
+  });
+  return SecurityLayerCodec.rdp(context, pending.method);
+}

@@ -1,0 +1,3 @@
+export * from './channel-table.js';
+export * from './frame-reader.js';
+export * from './security-layer.js';
