@@ -5,6 +5,7 @@
       "sources": [
         "src/native/addon.cc",
         "src/native/cursor_image.cc",
+        "src/native/display_claim.cc",
         "src/native/event_pump.cc",
         "src/native/input_injector.cc",
         "src/native/native_desktop.cc",

@@ -29,6 +29,8 @@ export const NativeErrorCode = {
    * by every call on that display's objects; the process itself is unaffected.
    */
   DisplayLost: 'DISPLAY_LOST',
+  /** Another rdshare session (in this process or another) has claimed the display with `claimDisplay()`. */
+  DisplayInUse: 'DISPLAY_IN_USE',
   /** The object was used after `close()`. */
   Closed: 'CLOSED',
 } as const;
@@ -58,13 +60,4 @@ export function toNativeError(error: unknown): unknown {
       return new NativeError(code as NativeErrorCode, error.message);
   }
   return error;
-}
-
-/** Runs `call` and rethrows the addon's errors as NativeError. */
-export function translated<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    throw toNativeError(error);
-  }
 }

@@ -1,11 +1,13 @@
 export type { CursorImage, CursorSource } from './cursor-source.js';
 export type { DesktopSource } from './desktop-source.js';
+export type { DisplayClaim } from './display-claim.js';
 export { NativeError, NativeErrorCode } from './errors.js';
 export { allocateFrame, BYTES_PER_PIXEL, type Frame } from './frame.js';
 export type { Point, Rect, Size } from './geometry.js';
 export { type InputSink, type LockState, MouseButton } from './input-sink.js';
 export { explainLoadFailure } from './loader.js';
 export {
+  claimDisplay,
   createCursorSource,
   createDesktopSource,
   createInputSink,
@@ -18,5 +20,6 @@ export { compareTiles, DEFAULT_TILE_SIZE, syncTiles, type TileOptions } from './
 export type { WindowEvent, WindowInfo, WindowTracker } from './window-tracker.js';
 export { X11CursorSource } from './x11/x11-cursor-source.js';
 export { X11DesktopSource } from './x11/x11-desktop-source.js';
+export { X11DisplayClaim } from './x11/x11-display-claim.js';
 export { X11InputSink } from './x11/x11-input-sink.js';
 export { X11WindowTracker } from './x11/x11-window-tracker.js';

@@ -78,8 +78,19 @@ export interface RawDesktop {
   close(): void;
 }
 
+/** The addon's display claim (src/native/display_claim.cc). */
+export interface RawClaim {
+  release(): void;
+}
+
 /** What `rdshare_native.node` exports. */
 export interface NativeAddon {
+  /** Throws an error with code `DISPLAY_IN_USE` and `holderPid`, `holderName`, `holderHost` when taken. */
+  DisplayClaim: new (
+    display: string,
+    name: string,
+    pid: number,
+  ) => RawClaim;
   NativeDesktop: new (display: string, onEvent: (delivery: RawDelivery) => void) => RawDesktop;
   diffTiles(
     stored: Uint8Array,

@@ -1,11 +1,13 @@
 import type { CursorSource } from './cursor-source.js';
 import type { DesktopSource } from './desktop-source.js';
+import type { DisplayClaim } from './display-claim.js';
 import { NativeError } from './errors.js';
 import type { InputSink } from './input-sink.js';
 import type { WindowTracker } from './window-tracker.js';
 import { type DisplayOptions, X11Connection } from './x11/x11-connection.js';
 import { X11CursorSource } from './x11/x11-cursor-source.js';
 import { X11DesktopSource } from './x11/x11-desktop-source.js';
+import { X11DisplayClaim } from './x11/x11-display-claim.js';
 import { X11InputSink } from './x11/x11-input-sink.js';
 import { X11WindowTracker } from './x11/x11-window-tracker.js';
 
@@ -27,11 +29,15 @@ export interface Desktop {
   close(): void;
 }
 
-function connect(display: string | undefined, options: DisplayOptions | undefined): X11Connection {
+function assertX11Platform(): void {
   // X11 is the only backend; other Unix systems run X servers too.
   if (!['linux', 'freebsd', 'openbsd', 'netbsd'].includes(process.platform)) {
     throw new NativeError('UNSUPPORTED_PLATFORM', `no desktop backend for ${process.platform}; only X11 is supported`);
   }
+}
+
+function connect(display: string | undefined, options: DisplayOptions | undefined): X11Connection {
+  assertX11Platform();
   return new X11Connection(display, options);
 }
 
@@ -76,4 +82,30 @@ export function createInputSink(display?: string): InputSink {
 /** Opens a {@link WindowTracker} on its own connection. */
 export function createWindowTracker(display?: string): WindowTracker {
   return new X11WindowTracker(connect(display, undefined));
+}
+
+/**
+ * Claims `display` (default: `DISPLAY`) for one sharing session: the first claim on an X screen wins,
+ * whichever process makes it, until it is released or its process ends (the X server drops the claim of
+ * a dead client by itself). Claim before {@link openDisplay} to refuse a second session on a desktop.
+ *
+ * @example
+ * ```ts
+ * const claim = claimDisplay(':99', 'Team standup');
+ * try {
+ *   const desktop = openDisplay(':99');
+ *   // ... share it ...
+ * } finally {
+ *   claim.release();
+ * }
+ * ```
+ * @throws {NativeError} `DISPLAY_IN_USE` when another rdshare session holds it (the message names that
+ *   session, its pid and host); `NO_DISPLAY`, `DISPLAY_REFUSED`, `INVALID_ARGUMENT` or a loader code.
+ */
+export function claimDisplay(display?: string, name = 'rdshare'): DisplayClaim {
+  assertX11Platform();
+  if (typeof name !== 'string' || name.length > 256) {
+    throw new NativeError('INVALID_ARGUMENT', 'the session name must be a string of at most 256 characters');
+  }
+  return new X11DisplayClaim(display, name);
 }

@@ -1,9 +1,10 @@
 import type { CursorImage } from '../cursor-source.js';
-import { NativeError, toNativeError, translated } from '../errors.js';
+import { NativeError, toNativeError } from '../errors.js';
 import { type Point, type Rect, rectsFromQuads, type Size } from '../geometry.js';
 import { loadAddon } from '../loader.js';
 import type { RawCursor, RawDelivery, RawDesktop, RawWindow } from '../native-binding.js';
 import type { WindowEvent, WindowInfo } from '../window-tracker.js';
+import { explainConnectFailure, resolveDisplay } from './x11-display-name.js';
 
 /** Options shared by every factory. */
 export interface DisplayOptions {
@@ -40,17 +41,6 @@ export function windowFromRaw(raw: RawWindow): WindowInfo {
   };
 }
 
-function resolveDisplay(display: string | undefined): string {
-  const name = display ?? process.env.DISPLAY;
-  if (!name) {
-    throw new NativeError(
-      'NO_DISPLAY',
-      'no X display was given and DISPLAY is not set; pass one (e.g. ":99") or export DISPLAY, after starting a server if needed (e.g. Xvfb :99)',
-    );
-  }
-  return name;
-}
-
 /**
  * One native connection set shared by the facades opened together; it closes when the last of them
  * closes. Listeners are fanned out here, and the native side is only asked for the optional streams
@@ -81,23 +71,8 @@ export class X11Connection {
     try {
       this.raw = new NativeDesktop(this.display, (delivery) => this.deliver(delivery));
     } catch (error) {
-      throw this.explainOpenFailure(error);
+      throw explainConnectFailure(this.display, error);
     }
-  }
-
-  private explainOpenFailure(error: unknown): unknown {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'DISPLAY_REFUSED') {
-      const number = /:(\d+)/.exec(this.display)?.[1] ?? 'N';
-      return new NativeError(
-        'DISPLAY_REFUSED',
-        `cannot connect to X display ${this.display}: no server is running there or it refused this client; start one (e.g. Xvfb :${number}) or, if it runs, allow this user (xhost +SI:localuser:$(id -un), or point XAUTHORITY at its cookie file)`,
-        { cause: error },
-      );
-    }
-    return translated(() => {
-      throw error;
-    });
   }
 
   /** Registers one more facade on this connection. */
