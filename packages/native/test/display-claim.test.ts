@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { killAndWait, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDisplay, createWindowTracker, type DisplayClaim, NativeError } from '../src/index.js';
+import { waitForValue } from './wait-for-value.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -81,7 +82,7 @@ describe('claimDisplay', () => {
       expect(refused.message).toContain(`"child session", pid ${child.pid}`);
 
       await killAndWait(child, 'SIGKILL'); // no release(): only the X server can free the display now
-      claim = await waitFor(
+      const reclaimed = await waitForValue(
         () => {
           try {
             return claimDisplay(x.display, 'parent');
@@ -93,7 +94,8 @@ describe('claimDisplay', () => {
         5000,
         'the claim after the holder died',
       );
-      expect(claim.released).toBe(false);
+      claim = reclaimed;
+      expect(reclaimed.released).toBe(false);
     } finally {
       claim?.release();
       await killAndWait(child, 'SIGKILL');
