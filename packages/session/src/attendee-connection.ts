@@ -1,20 +1,25 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import {
   type ActivatedClient,
+  type AuthenticationResult,
   type ClientInfo,
+  type CryptoProvider,
   ErrorInfo,
   encodeBitmapUpdate,
+  FASTPATH_FRAGMENT_SAFE_SIZE,
   FastPathUpdateCode,
   type InputEvent,
   ProtocolError,
   packBitmapUpdates,
   RdpAcceptor,
 } from '@rdshare/protocol';
-import type { AttendeeGraphics } from './graphics/attendee-graphics.js';
 import { bitmapDataOf } from './graphics/bitmap-tile-encoder.js';
 import type { EncodedTile } from './graphics/encoded-tile-cache.js';
-import type { SessionInternals } from './session-internals.js';
+import type { Logger } from './logger.js';
+import type { PeerAddress } from './peer-address.js';
+import type { SessionIdentity } from './session-identity.js';
 
 /** Why a connection ended, in the terms of ATTENDEE_DISCONNECT_REASON plus the log line. */
 export interface ConnectionEnd {
@@ -24,39 +29,57 @@ export interface ConnectionEnd {
   error?: Error;
 }
 
+/** What a connection is set up with, fixed when it starts. */
+export interface ConnectionSettings {
+  readonly crypto: CryptoProvider;
+  readonly identity: SessionIdentity;
+  readonly enforceStrongEncryption: boolean;
+  /** Desktop size announced to the client. */
+  readonly width: number;
+  readonly height: number;
+  /** The session's ColorDepth: the most this client gets. */
+  readonly maxColorDepth: number;
+  readonly logger: Logger;
+}
+
+/** Decides on the Client Info PDU (WDS: WorkingDir = auth string, AlternateShell = password). */
+export type Authenticator = (info: ClientInfo) => AuthenticationResult;
+
+/** How long a disconnect waits for the Set Error Info PDU to leave before the transport is destroyed. */
+const DISCONNECT_LINGER_MS = 1000;
+
 /**
- * One viewer's connection: a socket (upgraded to TLS when the client asks), the protocol acceptor over it, and
- * once activated, its graphics stream and input. Everything that goes wrong here ends this connection only.
+ * One viewer's connection: a duplex byte stream (a TCP socket, a reverse-connect socket or a caller's transport
+ * stream; upgraded to TLS when the client asks), the protocol acceptor over it, and once activated, its graphics
+ * and input. Everything that goes wrong here ends this connection only.
  */
 export class AttendeeConnection {
-  private stream: Socket;
+  private stream: Duplex;
   private readonly acceptor: RdpAcceptor;
   private ended = false;
-  private graphics?: AttendeeGraphics;
   /** The client wants TS_CD_HEADER before compressed bitmaps (it did not announce NO_BITMAP_COMPRESSION_HDR). */
   private compressionHeader = false;
-  /** Largest update the client reassembles. */
-  private maxRequestSize = 0x3f80;
+  /** Largest update the client reassembles (known once it is active). */
+  private maxRequestSize = FASTPATH_FRAGMENT_SAFE_SIZE;
   private readonly drainListeners = new Set<() => void>();
-  readonly peerAddress: string;
   /** Set by the session once the attendee is admitted and active. */
   onInput?: (events: InputEvent[]) => void;
   onRefresh?: (rects: { x: number; y: number; width: number; height: number }[]) => void;
   onSuppress?: (allow: boolean) => void;
   onActivated?: (client: ActivatedClient) => void;
+  /** One reassembled message on a static virtual channel the session serves. */
+  onChannelData?: (channel: string, data: Uint8Array) => void;
   onEnd?: (end: ConnectionEnd) => void;
   clientInfo?: ClientInfo;
 
   constructor(
-    private readonly socket: Socket,
-    private readonly session: SessionInternals,
-    private readonly secureContext: SecureContext,
-    /** Decides on the Client Info PDU; returns an ErrorInfo code and a log reason to refuse. */
-    authenticate: (info: ClientInfo) => { accept: true } | { accept: false; errorInfo: number; reason: string },
+    private readonly transport: Duplex,
+    readonly peer: PeerAddress,
+    private readonly settings: ConnectionSettings,
+    authenticate: Authenticator,
   ) {
-    this.stream = socket;
-    this.peerAddress = socket.remoteAddress ?? 'unknown';
-    socket.setNoDelay(true);
+    this.stream = transport;
+    if (transport instanceof Socket) transport.setNoDelay(true);
     this.acceptor = new RdpAcceptor(
       {
         write: (bytes) => this.write(bytes),
@@ -77,27 +100,28 @@ export class AttendeeConnection {
             rects.map((r) => ({ x: r.left, y: r.top, width: r.right - r.left + 1, height: r.bottom - r.top + 1 })),
           ),
         onSuppressOutput: (allow) => this.onSuppress?.(allow),
+        onChannelData: (channel, data) => this.onChannelData?.(channel, data),
         onClose: (reason, error) => this.end({ byClient: !error, reason, error }),
       },
       {
-        crypto: session.crypto,
-        width: session.width,
-        height: session.height,
+        crypto: settings.crypto,
+        width: settings.width,
+        height: settings.height,
         security: {
           tls: true,
-          rdp: session.enforceStrongEncryption
+          rdp: settings.enforceStrongEncryption
             ? undefined
-            : { key: session.rsaKey, certificate: session.proprietaryCertificate },
+            : { key: settings.identity.rsaKey, certificate: settings.identity.proprietaryCertificate },
         },
-        maxColorDepth: session.colorDepth(),
+        maxColorDepth: settings.maxColorDepth,
       },
     );
-    this.listen(socket);
-    socket.on('close', () => this.acceptor.transportClosed('connection closed by the viewer'));
-    socket.on('error', (error) => this.end({ byClient: false, reason: `socket error: ${error.message}`, error }));
+    this.listen(transport);
+    transport.on('close', () => this.acceptor.transportClosed('connection closed by the viewer'));
+    transport.on('error', (error) => this.end({ byClient: false, reason: `socket error: ${error.message}`, error }));
   }
 
-  private listen(stream: Socket): void {
+  private listen(stream: Duplex): void {
     stream.on('data', (chunk: Buffer) => {
       if (this.ended) return;
       this.acceptor.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -112,12 +136,15 @@ export class AttendeeConnection {
     this.stream.write(bytes);
   }
 
-  /** Upgrades the same TCP socket to TLS (the X.224 Connection Confirm was the last plain-text PDU). */
+  /** Upgrades the same transport to TLS (the X.224 Connection Confirm was the last plain-text PDU). */
   private startTls(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.socket.removeAllListeners('data');
-      this.socket.removeAllListeners('drain');
-      const tls = new TLSSocket(this.socket, { isServer: true, secureContext: this.secureContext });
+      this.transport.removeAllListeners('data');
+      this.transport.removeAllListeners('drain');
+      const tls = new TLSSocket(this.transport as Socket, {
+        isServer: true,
+        secureContext: this.settings.identity.secureContext as SecureContext,
+      });
       this.stream = tls;
       tls.once('secure', () => resolve());
       tls.once('error', (error) => {
@@ -129,11 +156,7 @@ export class AttendeeConnection {
     });
   }
 
-  /** The graphics sink side of this connection. */
-  attachGraphics(graphics: AttendeeGraphics): void {
-    this.graphics = graphics;
-  }
-
+  /** Bytes written but not yet handed to the transport. */
   backlog(): number {
     return this.stream.writableLength;
   }
@@ -155,26 +178,30 @@ export class AttendeeConnection {
     if (!this.ended) this.acceptor.sendFastPath(updates);
   }
 
+  /** Sends one message on a static virtual channel the client joined. */
+  sendChannelData(channel: string, data: Uint8Array): void {
+    if (!this.ended) this.acceptor.sendChannelData(channel, data);
+  }
+
   /** Ends the connection from our side, telling the viewer why (Set Error Info) first. */
   disconnect(errorInfo: number = ErrorInfo.RPC_INITIATED_DISCONNECT, reason = 'disconnected by the sharer'): void {
     if (this.ended) return;
     try {
       this.acceptor.disconnect(errorInfo);
     } catch (error) {
-      // The socket may be gone already; closing it is all that is left to do.
-      this.session.logger.debug('disconnect notice not sent', { error: String(error) });
+      // The transport may be gone already; closing it is all that is left to do.
+      this.settings.logger.debug('disconnect notice not sent', { error: String(error) });
     }
     this.stream.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    setTimeout(() => this.transport.destroy(), DISCONNECT_LINGER_MS).unref();
     this.end({ byClient: false, reason });
   }
 
   private end(end: ConnectionEnd): void {
     if (this.ended) return;
     this.ended = true;
-    this.graphics?.close();
-    if (end.error && !(end.error instanceof ProtocolError)) this.socket.destroy();
-    else if (!this.socket.destroyed) this.socket.end();
+    if (end.error && !(end.error instanceof ProtocolError)) this.transport.destroy();
+    else if (!this.transport.destroyed) this.transport.end();
     this.onEnd?.(end);
   }
 }

@@ -1,11 +1,11 @@
-import { ATTENDEE_DISCONNECT_REASON, CTRL_LEVEL } from './constants.js';
+import { type ADDRESS_FAMILY, ATTENDEE_DISCONNECT_REASON, CTRL_LEVEL } from './constants.js';
 import { invalidArgument } from './errors.js';
 import type { Invitation } from './invitation.js';
 
 /** IRDPSRAPITcpConnectionInfo. */
 export interface ConnectivityInfo {
-  /** Address family: 2 (AF_INET) or 23 (AF_INET6); 0 for a caller's transport stream. */
-  protocol: number;
+  /** ADDRESS_FAMILY: AF_INET or AF_INET6; AF_UNSPEC for a caller's transport stream. */
+  protocol: ADDRESS_FAMILY;
   localIp: string;
   localPort: number;
   peerIp: string;

@@ -31,6 +31,18 @@ export const ATTENDEE_DISCONNECT_REASON = {
 } as const;
 export type ATTENDEE_DISCONNECT_REASON = (typeof ATTENDEE_DISCONNECT_REASON)[keyof typeof ATTENDEE_DISCONNECT_REASON];
 
+/**
+ * Address families as Windows numbers them (winsock's AF_*): the values of the `PortProtocol` property and of
+ * `ConnectivityInfo.protocol`.
+ */
+export const ADDRESS_FAMILY = {
+  /** Either family (listener on both IPv4 and IPv6), or no socket at all (a caller's transport stream). */
+  AF_UNSPEC: 0,
+  AF_INET: 2,
+  AF_INET6: 23,
+} as const;
+export type ADDRESS_FAMILY = (typeof ADDRESS_FAMILY)[keyof typeof ADDRESS_FAMILY];
+
 /** RDPENCOMAPI_ATTENDEE_FLAGS. */
 export const ATTENDEE_FLAGS = { LOCAL: 1 } as const;
 

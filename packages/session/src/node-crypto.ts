@@ -37,9 +37,15 @@ export interface SessionKeyPair {
   rsa: RsaKey;
 }
 
+/** The public exponent every RDP server key uses (F4). */
+const RSA_PUBLIC_EXPONENT = 0x10001;
+
 /** Generates the per-session RSA key that signs the TLS certificate and backs the proprietary certificate. */
-export function generateSessionKey(bits = 2048): SessionKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
+export function generateSessionKey(bits: number): SessionKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicExponent: RSA_PUBLIC_EXPONENT,
+  });
   const jwk = privateKey.export({ format: 'jwk' });
   if (!jwk.n || !jwk.e || !jwk.d) throw new Error('RSA key export lacks n, e or d');
   return {

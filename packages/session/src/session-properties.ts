@@ -1,12 +1,12 @@
-import { CTRL_LEVEL } from './constants.js';
+import { ADDRESS_FAMILY, CTRL_LEVEL } from './constants.js';
 import { invalidArgument, RdshareError } from './errors.js';
 
 /** The documented IRDPSRAPISessionProperties names and value types (names are case-sensitive, as on Windows). */
 export interface SessionPropertyValues {
   /** Listener port; 0 or unset picks an ephemeral port. */
   PortId: number;
-  /** Listener address family: AF_UNSPEC 0 (both), AF_INET 2, AF_INET6 23. */
-  PortProtocol: 0 | 2 | 23;
+  /** Listener address family: ADDRESS_FAMILY.AF_UNSPEC (both), AF_INET or AF_INET6. */
+  PortProtocol: ADDRESS_FAMILY;
   /** Level new attendees start at: NONE or VIEW, never INTERACTIVE. */
   DefaultAttendeeControlLevel: CTRL_LEVEL;
   /** Lower bound between two captures, in ms (33 ≈ 30 fps). */
@@ -44,12 +44,12 @@ const bool = (name: string) => (v: unknown) => {
 const RULES: { [K in SessionPropertyName]: Rule<K> } = {
   PortId: { default: 0, beforeOpenOnly: true, validate: int('PortId', 0, 65535) },
   PortProtocol: {
-    default: 0,
+    default: ADDRESS_FAMILY.AF_UNSPEC,
     beforeOpenOnly: true,
     validate: (v) => {
-      if (v !== 0 && v !== 2 && v !== 23)
+      if (!Object.values(ADDRESS_FAMILY).includes(v as ADDRESS_FAMILY))
         throw invalidArgument(`PortProtocol must be 0 (AF_UNSPEC), 2 (AF_INET) or 23 (AF_INET6), got ${String(v)}`);
-      return v;
+      return v as ADDRESS_FAMILY;
     },
   },
   DefaultAttendeeControlLevel: {
@@ -76,15 +76,22 @@ const RULES: { [K in SessionPropertyName]: Rule<K> } = {
 };
 
 /**
+ * Property bags whose session is open. Module-private (not a member, not exported from the package), so no
+ * caller can unlock the before-open-only properties of an open session.
+ */
+const lockedBags = new WeakSet<SessionProperties>();
+
+/** Makes the before-open-only properties read-only; the session calls it when `open()` succeeds. */
+export function lockProperties(properties: SessionProperties): void {
+  lockedBags.add(properties);
+}
+
+/**
  * IRDPSRAPISessionProperties: the named property bag. `get`/`set` mirror get_Property/put_Property and reject
  * undocumented names; each property also has a typed accessor (`properties.PortId = 3390`).
  */
 export class SessionProperties {
   private readonly values = new Map<SessionPropertyName, unknown>();
-  /** @internal set by the session when it opens. */
-  locked = false;
-  /** @internal notified after a change, e.g. to re-time the capture loop. */
-  onChange?: (name: SessionPropertyName) => void;
 
   constructor(initial: Partial<SessionPropertyValues> = {}) {
     for (const [name, value] of Object.entries(initial)) this.set(name, value);
@@ -103,11 +110,10 @@ export class SessionProperties {
   set(name: string, value: unknown): void;
   set(name: string, value: unknown): void {
     const rule = this.rule(name);
-    if (rule.beforeOpenOnly && this.locked) {
+    if (rule.beforeOpenOnly && lockedBags.has(this)) {
       throw new RdshareError('READ_ONLY', `${name} can only be set before open()`);
     }
     this.values.set(name as SessionPropertyName, rule.validate(value));
-    this.onChange?.(name as SessionPropertyName);
   }
 
   private rule(name: string): Rule<SessionPropertyName> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CTRL_LEVEL } from '../src/constants.js';
 import { RdshareError } from '../src/errors.js';
-import { SessionProperties } from '../src/session-properties.js';
+import { lockProperties, SessionProperties } from '../src/session-properties.js';
 
 describe('SessionProperties', () => {
   it('has the documented defaults', () => {
@@ -42,7 +42,7 @@ describe('SessionProperties', () => {
 
   it('locks open-time properties once the session is open', () => {
     const p = new SessionProperties();
-    p.locked = true;
+    lockProperties(p);
     expect(() => (p.PortId = 1)).toThrow(expect.objectContaining({ code: 'READ_ONLY' }));
     p.FrameCaptureIntervalInMs = 100;
     expect(p.FrameCaptureIntervalInMs).toBe(100);

@@ -1,0 +1,161 @@
+import type { InputSink } from '@rdshare/native';
+import { type ActivatedClient, ErrorInfo } from '@rdshare/protocol';
+import { Attendee } from './attendee.js';
+import type { AttendeeConnection, ConnectionEnd } from './attendee-connection.js';
+import type { AttendeeServiceHooks, AttendeeServiceLink } from './attendee-service.js';
+import { ATTENDEE_DISCONNECT_REASON, ATTENDEE_FLAGS, CTRL_LEVEL } from './constants.js';
+import type { GraphicsFanout } from './graphics/graphics-fanout.js';
+import type { PointerFanout } from './graphics/pointer-fanout.js';
+import { type InputArea, InputRouter } from './input-router.js';
+import type { Invitation } from './invitation.js';
+import { isLoopback } from './peer-address.js';
+import type { SessionContext } from './session-context.js';
+
+/** What the open session lends an attendee: where its pixels, pointer and input go. */
+export interface AttendeeResources {
+  readonly graphics: GraphicsFanout;
+  readonly pointer: PointerFanout;
+  readonly input: InputSink;
+  /** Where the attendee's desktop lies on the screen (the shared rectangle). */
+  sharedArea(): InputArea;
+}
+
+/** An admitted attendee wired to its connection; the connection reports its later life here. */
+export interface WiredAttendee {
+  readonly attendee: Attendee;
+  /** The acceptor reactivated the connection (desktop resize): the same attendee, whose screen is all stale. */
+  reactivated(client: ActivatedClient): void;
+  /** The connection ended: the attendee leaves. */
+  ended(end: ConnectionEnd): void;
+}
+
+/**
+ * The one place where an activated connection becomes an attendee: its graphics stream, pointer, input, control
+ * level, the session's attendee services (channel data routed by channel name), and the events Windows raises.
+ */
+export function wireAttendee(
+  ctx: SessionContext,
+  resources: AttendeeResources,
+  connection: AttendeeConnection,
+  invitation: Invitation,
+  client: ActivatedClient,
+): WiredAttendee {
+  const { logger, hub } = ctx;
+  const viewer = resources.graphics.addViewer(connection, client.colorDepth);
+  const input = new InputRouter(resources.input, () => resources.sharedArea());
+  const { peer } = connection;
+  const id = ctx.nextAttendeeId();
+  let suppressed = false;
+  let services: AttendeeServiceHooks[] = [];
+  const applyLevel = (level: CTRL_LEVEL) => {
+    viewer.setWatching(level !== CTRL_LEVEL.NONE && !suppressed);
+    resources.pointer.refresh();
+  };
+  const attendee: Attendee = new Attendee(
+    id,
+    connection.clientInfo?.userName ?? '',
+    invitation,
+    {
+      protocol: peer.family,
+      localIp: peer.localAddress,
+      localPort: peer.localPort,
+      peerIp: peer.address,
+      peerPort: peer.port,
+    },
+    ctx.properties.DefaultAttendeeControlLevel,
+    {
+      applyControlLevel: (level) => {
+        applyLevel(level);
+        for (const s of services) s.onControlLevelChanged?.(level);
+        logger.info('control level changed', { attendee: id, level });
+        hub.publish('attendeeUpdate', { attendee });
+      },
+      terminate: () => connection.disconnect(ErrorInfo.RPC_INITIATED_DISCONNECT, 'terminated by the sharer'),
+    },
+    isLoopback(peer.address) ? ATTENDEE_FLAGS.LOCAL : 0,
+  );
+  connection.onInput = (events) => {
+    if (attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE) return;
+    try {
+      input.route(events);
+    } catch (error) {
+      logger.warn('input dropped', { attendee: id, error: String(error) });
+    }
+  };
+  connection.onRefresh = (rects) => viewer.invalidate(rects);
+  connection.onSuppress = (allow) => {
+    suppressed = !allow;
+    applyLevel(attendee.controlLevel);
+    if (allow) viewer.invalidate();
+  };
+  ctx.attendees.add(attendee);
+  resources.pointer.add(
+    attendee,
+    connection,
+    client.capabilities,
+    () => viewer.watching && attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE,
+  );
+  applyLevel(attendee.controlLevel);
+  services = attachServices(ctx, attendee, connection, client);
+  logger.info('attendee connected', {
+    attendee: id,
+    name: attendee.remoteName,
+    peer: peer.address,
+    colorDepth: client.colorDepth,
+    security: client.securityLayer,
+  });
+  hub.publish('attendeeConnected', { attendee });
+
+  return {
+    attendee,
+    reactivated: (reactivatedClient) => {
+      viewer.invalidate();
+      for (const s of services) s.onReactivated?.(reactivatedClient);
+    },
+    ended: (end) => {
+      if (!ctx.attendees.remove(attendee)) return;
+      resources.pointer.remove(attendee);
+      viewer.close();
+      for (const s of services) s.onDetached?.(end);
+      const reason = end.byClient
+        ? ATTENDEE_DISCONNECT_REASON.CLI
+        : end.error
+          ? ATTENDEE_DISCONNECT_REASON.ERR
+          : ATTENDEE_DISCONNECT_REASON.APP;
+      if (end.error) logger.warn('attendee connection failed', { attendee: id, reason: end.reason });
+      else logger.info('attendee disconnected', { attendee: id, reason: end.reason });
+      // Like Windows, closing the session raises no disconnect events for the attendees it drops.
+      if (ctx.isOpen()) hub.publish('attendeeDisconnected', { info: { attendee, reason, code: 0 } });
+    },
+  };
+}
+
+/** Attaches every session service to the attendee and routes channel data to the service that serves it. */
+function attachServices(
+  ctx: SessionContext,
+  attendee: Attendee,
+  connection: AttendeeConnection,
+  client: ActivatedClient,
+): AttendeeServiceHooks[] {
+  const link: AttendeeServiceLink = {
+    client,
+    sendChannelData: (channel, data) => connection.sendChannelData(channel, data),
+    backlog: () => connection.backlog(),
+    onDrain: (listener) => connection.onDrain(listener),
+    disconnect: (errorInfo, reason) => connection.disconnect(errorInfo, reason),
+  };
+  const byChannel = new Map<string, AttendeeServiceHooks>();
+  const hooks = ctx.services.map((service) => {
+    const h = service.attach(attendee, link);
+    for (const channel of service.channels) byChannel.set(channel, h);
+    return h;
+  });
+  connection.onChannelData = (channel, data) => {
+    try {
+      byChannel.get(channel)?.onChannelData?.(channel, data);
+    } catch (error) {
+      ctx.logger.warn('channel data dropped', { attendee: attendee.id, channel, error: String(error) });
+    }
+  };
+  return hooks;
+}

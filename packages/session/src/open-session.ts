@@ -1,0 +1,190 @@
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type Desktop, openDisplay } from '@rdshare/native';
+import { ErrorInfo, encodeConnectionString } from '@rdshare/protocol';
+import { type Admission, type Admit, authenticationResult } from './admission.js';
+import { AttendeeConnection, type ConnectionSettings } from './attendee-connection.js';
+import { type WiredAttendee, wireAttendee } from './attendee-wiring.js';
+import { ADDRESS_FAMILY } from './constants.js';
+import { RdshareError } from './errors.js';
+import { GraphicsFanout } from './graphics/graphics-fanout.js';
+import { PointerFanout } from './graphics/pointer-fanout.js';
+import type { InputArea } from './input-router.js';
+import type { Invitation } from './invitation.js';
+import { ANY_IPV4, ANY_IPV6, ticketAddresses } from './listener-addresses.js';
+import { type PeerAddress, peerOfSocket } from './peer-address.js';
+import type { SessionContext } from './session-context.js';
+import { createSessionIdentity, type SessionIdentity } from './session-identity.js';
+import type { TlsIdentity } from './tls-certificate.js';
+
+/** How `open()` was asked to listen and present itself. */
+export interface OpenOptions {
+  listenAddress?: string;
+  tls?: TlsIdentity;
+}
+
+/**
+ * Everything that exists only while the session is open: the desktop, the identity (keys, certificates, key
+ * hashes), the listener, the graphics and pointer fan-outs, and the live connections. Made by `start`, gone
+ * after `close`; nothing in it is ever undefined.
+ */
+export class OpenSession {
+  readonly graphics: GraphicsFanout;
+  readonly pointer: PointerFanout;
+  private readonly connections = new Set<AttendeeConnection>();
+  private server?: Server;
+  private closed = false;
+  /** The screen size at open(), announced to every client. */
+  private readonly size: { width: number; height: number };
+  /** Where the listener is bound (the port resolved when `PortId` was 0). */
+  listening = { address: '', port: 0 };
+
+  private constructor(
+    private readonly ctx: SessionContext,
+    private readonly admission: Admission,
+    readonly desktop: Desktop,
+    readonly identity: SessionIdentity,
+  ) {
+    this.graphics = new GraphicsFanout(
+      desktop.source,
+      () => ctx.properties.FrameCaptureIntervalInMs,
+      (error, what) => ctx.report(error, what),
+    );
+    this.pointer = new PointerFanout(desktop.cursor);
+    this.size = { width: desktop.source.width, height: desktop.source.height };
+  }
+
+  /** Takes the display, makes the identity and starts listening; on failure releases what it took. */
+  static async start(ctx: SessionContext, admission: Admission, options: OpenOptions): Promise<OpenSession> {
+    const desktop = openDisplay(ctx.display);
+    let open: OpenSession | undefined;
+    try {
+      open = new OpenSession(ctx, admission, desktop, createSessionIdentity(ctx.crypto, options.tls));
+      await open.listen(options.listenAddress);
+      return open;
+    } catch (error) {
+      if (open) open.release();
+      else desktop.close();
+      throw error;
+    }
+  }
+
+  private listen(listenAddress: string | undefined): Promise<void> {
+    const { properties } = this.ctx;
+    const family = properties.PortProtocol;
+    const host = listenAddress ?? (family === ADDRESS_FAMILY.AF_INET ? ANY_IPV4 : ANY_IPV6);
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (error) =>
+        reject(
+          new RdshareError('LISTEN_FAILED', `cannot listen on ${host}:${properties.PortId}: ${error.message}`, {
+            cause: error,
+          }),
+        ),
+      );
+      server.listen({ port: properties.PortId, host, ipv6Only: family === ADDRESS_FAMILY.AF_INET6 }, () => {
+        const addr = server.address() as AddressInfo;
+        server.on('error', (error) => this.ctx.report(error, 'listener error'));
+        this.listening = { address: host, port: addr.port };
+        resolve();
+      });
+    });
+  }
+
+  /** The connection string (ticket) of an invitation: the listener's addresses and the key hashes. */
+  connectionString(authString: string): string {
+    const { address, port } = this.listening;
+    return encodeConnectionString({
+      ...this.identity.keyHashes,
+      authString,
+      addresses: ticketAddresses(address, port, this.ctx.properties.PortProtocol),
+    });
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const peer = peerOfSocket(socket);
+    const hold = this.admission.holdFor(peer.address);
+    if (hold > 0) {
+      // Hold a peer that recently failed to authenticate: its bytes are read only after the delay.
+      socket.pause();
+      setTimeout(() => socket.resume(), hold).unref();
+    }
+    this.connect(socket, peer);
+  }
+
+  /**
+   * Runs the RDP server side of a connection over any duplex byte stream: an accepted socket, a socket the
+   * session dialled (reverse connect) or a caller's transport stream. `admit` decides on the client's Client
+   * Info; by default the invitations do (a transport stream that is authenticated already passes its own).
+   */
+  connect(
+    stream: Duplex,
+    peer: PeerAddress,
+    admit: Admit = (info) => this.admission.decide(info, peer.address),
+  ): AttendeeConnection {
+    let invitation: Invitation | undefined;
+    const connection = new AttendeeConnection(stream, peer, this.connectionSettings(), (info) => {
+      const verdict = admit(info);
+      if (verdict.accept) invitation = verdict.invitation;
+      return authenticationResult(verdict);
+    });
+    this.connections.add(connection);
+    let wired: WiredAttendee | undefined;
+    connection.onActivated = (client) => {
+      if (!invitation || this.closed) return connection.disconnect();
+      if (wired) return wired.reactivated(client);
+      wired = wireAttendee(this.ctx, this, connection, invitation, client);
+    };
+    connection.onEnd = (end) => {
+      this.connections.delete(connection);
+      if (wired) wired.ended(end);
+      else if (end.error) {
+        this.ctx.logger.warn('connection failed before admission', { peer: peer.address, reason: end.reason });
+      }
+    };
+    return connection;
+  }
+
+  /** Where an attendee's input goes. */
+  get input() {
+    return this.desktop.input;
+  }
+
+  /** The part of the screen attendees see: the whole screen as it was at open(). */
+  sharedArea(): InputArea {
+    return { x: 0, y: 0, ...this.size };
+  }
+
+  private connectionSettings(): ConnectionSettings {
+    return {
+      crypto: this.ctx.crypto,
+      identity: this.identity,
+      enforceStrongEncryption: this.ctx.properties.EnforceStrongEncryption,
+      ...this.size,
+      maxColorDepth: this.ctx.colorDepth(),
+      logger: this.ctx.logger,
+    };
+  }
+
+  /** Disconnects everyone, stops listening and releases the display. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of [...this.connections]) c.disconnect(ErrorInfo.RPC_INITIATED_DISCONNECT, 'session closed');
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.release();
+  }
+
+  private release(): void {
+    this.closed = true;
+    this.server?.close();
+    this.pointer.close();
+    this.graphics.close();
+    this.desktop.close();
+  }
+}

@@ -1,0 +1,27 @@
+import type { CryptoProvider } from '@rdshare/protocol';
+import type { EventHub } from '@rdshare/rx';
+import type { AttendeeManager } from './attendee-manager.js';
+import type { AttendeeService } from './attendee-service.js';
+import type { Logger } from './logger.js';
+import type { RdpSessionEventTypes } from './session-event-types.js';
+import type { SessionProperties } from './session-properties.js';
+
+/** What the open session and its attendees share with the `RdpSession` that made them. */
+export interface SessionContext {
+  readonly display: string;
+  readonly properties: SessionProperties;
+  readonly logger: Logger;
+  readonly hub: EventHub<RdpSessionEventTypes>;
+  readonly attendees: AttendeeManager;
+  readonly crypto: CryptoProvider;
+  /** Services attached to every admitted attendee. */
+  readonly services: readonly AttendeeService[];
+  /** The session's ColorDepth now. */
+  colorDepth(): number;
+  /** False once `close()` began: closing raises no attendee events, as on Windows. */
+  isOpen(): boolean;
+  /** Logs a failure and raises `error$`. */
+  report(error: unknown, what: string): void;
+  /** The next attendee id (unique in the session). */
+  nextAttendeeId(): number;
+}

@@ -1,0 +1,10 @@
+import type { Attendee, AttendeeDisconnectInfo } from './attendee.js';
+
+/** The object types the session's events carry. */
+export interface RdpSessionEventTypes {
+  attendee: Attendee;
+  disconnectInfo: AttendeeDisconnectInfo;
+  application: unknown;
+  window: unknown;
+  channel: unknown;
+}
