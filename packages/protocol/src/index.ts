@@ -2,6 +2,7 @@ export * from './acceptor/index.js';
 export * from './channels/index.js';
 export * from './codecs/index.js';
 export * from './connection/index.js';
+export * from './connector/index.js';
 export * from './core/index.js';
 export * from './data/index.js';
 export * from './security/index.js';

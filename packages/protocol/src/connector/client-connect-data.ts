@@ -1,0 +1,78 @@
+import {
+  ChannelOption,
+  type ClientCoreData,
+  type ClientData,
+  ClientEarlyCapability,
+  SupportedColorDepth,
+} from '../connection/client-data.js';
+import { RdpVersion } from '../connection/server-data.js';
+import { ProtocolError } from '../core/errors.js';
+import { EncryptionMethod } from '../security/encryption-method.js';
+import type { ConnectorConfig } from './connector-config.js';
+
+/** RNS_UD_COLOR_8BPP: colorDepth and postBeta2ColorDepth say 8 bpp; highColorDepth carries the real ask. */
+const RNS_UD_COLOR_8BPP = 0xca01;
+/** RNS_UD_SAS_DEL: the secure access sequence every client sends. */
+const RNS_UD_SAS_DEL = 0xaa03;
+/** US English keyboard layout: scancodes are what the input API sends, so the layout is only a hint. */
+const KEYBOARD_LAYOUT_US = 0x409;
+/** IBM enhanced (101- or 102-key) keyboard, with its 12 function keys. */
+const KEYBOARD_TYPE_IBM_ENHANCED = 4;
+const KEYBOARD_FUNCTION_KEYS = 12;
+/** clientBuild: a Windows 10 build number, what sharers see from a Windows viewer. */
+const CLIENT_BUILD = 19041;
+/** clientProductId: always 1. */
+const CLIENT_PRODUCT_ID = 1;
+/** CHANNEL_DEF.options of every static channel we declare: initialized and encrypted like RDP traffic. */
+const STATIC_CHANNEL_OPTIONS = ChannelOption.INITIALIZED | ChannelOption.ENCRYPT_RDP;
+const MAX_CLIENT_NAME = 15;
+const MAX_CHANNEL_NAME = 7;
+const COLOR_DEPTHS = new Set([8, 15, 16, 24, 32]);
+
+/**
+ * The client data blocks of the Conference Create Request (MS-RDPBCGR 2.2.1.3.2–2.2.1.3.4) a viewer sends: its
+ * desktop and colour depth (32 bpp asked for as 24 + WANT_32BPP_SESSION, as Windows clients do), every RC4 method
+ * and FIPS when Standard RDP Security may be used, and its static channels.
+ */
+export function clientConnectData(config: ConnectorConfig, selectedProtocol: number): ClientData {
+  const depth = config.colorDepth ?? 32;
+  if (!COLOR_DEPTHS.has(depth)) throw new ProtocolError('INVALID', `colour depth ${depth}`, 'TS_UD_CS_CORE');
+  const clientName = (config.clientName ?? 'rdshare').slice(0, MAX_CLIENT_NAME);
+  for (const name of config.channels) {
+    if (name.length === 0 || name.length > MAX_CHANNEL_NAME || !/^[\x21-\x7e]+$/.test(name))
+      throw new ProtocolError('INVALID', `channel name "${name}"`, 'CHANNEL_DEF');
+  }
+  const core: ClientCoreData = {
+    version: RdpVersion.RDP5_PLUS,
+    desktopWidth: config.desktopWidth,
+    desktopHeight: config.desktopHeight,
+    colorDepth: RNS_UD_COLOR_8BPP,
+    sasSequence: RNS_UD_SAS_DEL,
+    keyboardLayout: KEYBOARD_LAYOUT_US,
+    clientBuild: CLIENT_BUILD,
+    clientName,
+    keyboardType: KEYBOARD_TYPE_IBM_ENHANCED,
+    keyboardSubType: 0,
+    keyboardFunctionKey: KEYBOARD_FUNCTION_KEYS,
+    imeFileName: '',
+    postBeta2ColorDepth: RNS_UD_COLOR_8BPP,
+    clientProductId: CLIENT_PRODUCT_ID,
+    serialNumber: 0,
+    highColorDepth: depth === 32 ? 24 : depth,
+    supportedColorDepths:
+      SupportedColorDepth.BPP15 | SupportedColorDepth.BPP16 | SupportedColorDepth.BPP24 | SupportedColorDepth.BPP32,
+    earlyCapabilityFlags:
+      ClientEarlyCapability.SUPPORT_ERRINFO_PDU | (depth === 32 ? ClientEarlyCapability.WANT_32BPP_SESSION : 0),
+    clientDigProductId: '',
+    connectionType: 0,
+    serverSelectedProtocol: selectedProtocol,
+  };
+  const methods = config.security.rdp
+    ? EncryptionMethod.BIT_40 | EncryptionMethod.BIT_56 | EncryptionMethod.BIT_128 | EncryptionMethod.FIPS
+    : EncryptionMethod.NONE;
+  return {
+    core,
+    security: { encryptionMethods: methods, extEncryptionMethods: 0 },
+    network: { channels: config.channels.map((name) => ({ name, options: STATIC_CHANNEL_OPTIONS })) },
+  };
+}
