@@ -25,6 +25,8 @@ export class ConnectorPair {
   readonly serverChannelData: [string, Uint8Array][] = [];
   readonly clientChannelData: [string, Uint8Array][] = [];
   readonly reactivations: SharedDesktop[] = [];
+  /** Every byte the server wrote, in order: a recording to replay against a fresh connector. */
+  readonly serverStream: Uint8Array[] = [];
   clientInfo?: ClientInfo;
   authenticated = false;
   activeDesktop?: SharedDesktop;
@@ -41,6 +43,7 @@ export class ConnectorPair {
     const serverHost: AcceptorHost = {
       write: (bytes) => {
         const copy = bytes.slice();
+        this.serverStream.push(copy);
         queueMicrotask(() => this.connector.receive(copy));
       },
       startTls: async () => {},

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AcceptorOptions } from '../../src/acceptor/acceptor-host.js';
 import { encodeRaw } from '../../src/codecs/raw.js';
-import { ErrorInfo } from '../../src/connection/error-info.js';
 import { InfoFlag } from '../../src/connection/client-info.js';
+import { ErrorInfo } from '../../src/connection/error-info.js';
 import type { ConnectorConfig } from '../../src/connector/connector-config.js';
 import { ConnectorFailure } from '../../src/connector/connector-config.js';
 import { ConnectorState } from '../../src/connector/connector-state.js';
@@ -51,7 +51,17 @@ function bitmapUpdate() {
   return {
     code: FastPathUpdateCode.BITMAP,
     data: encodeBitmapUpdate([
-      { destLeft: 10, destTop: 20, destRight: 11, destBottom: 21, width: 4, height: 2, bitsPerPixel: 32, flags: 0, data },
+      {
+        destLeft: 10,
+        destTop: 20,
+        destRight: 11,
+        destBottom: 21,
+        width: 4,
+        height: 2,
+        bitsPerPixel: 32,
+        flags: 0,
+        data,
+      },
     ]),
   };
 }
@@ -105,10 +115,7 @@ describe('RdpConnector against RdpAcceptor', () => {
         const pair = new ConnectorPair(layer.config, layer.options, publicKey);
         await pair.connect();
         await pair.flush();
-        pair.acceptor.sendFastPath([
-          bitmapUpdate(),
-          encodeFastPathPointerUpdate({ type: 'position', x: 33, y: 44 }),
-        ]);
+        pair.acceptor.sendFastPath([bitmapUpdate(), encodeFastPathPointerUpdate({ type: 'position', x: 33, y: 44 })]);
         pair.acceptor.sendChannelData('appchan', new Uint8Array(5000).fill(7));
         pair.connector.sendInput([mouseMoveEvent(100, 200)]);
         pair.connector.sendChannelData('encomsp', Uint8Array.of(9, 8, 7));
@@ -200,6 +207,9 @@ describe('RdpConnector against RdpAcceptor', () => {
     await pair.flush();
     pair.acceptor.disconnect(ErrorInfo.LOGON_TIMEOUT);
     await pair.flush();
-    expect(pair.clientClose).toMatchObject({ kind: ConnectorFailure.SERVER_DISCONNECT, errorInfo: ErrorInfo.LOGON_TIMEOUT });
+    expect(pair.clientClose).toMatchObject({
+      kind: ConnectorFailure.SERVER_DISCONNECT,
+      errorInfo: ErrorInfo.LOGON_TIMEOUT,
+    });
   });
 });
