@@ -68,3 +68,26 @@ export const RDPSRAPI_WND_FLAGS = {
   /** The window belongs to a process with more privileges than the sharer and cannot be shared. */
   WND_FLAG_PRIVILEGED: 1,
 } as const;
+
+/** CHANNEL_PRIORITY: which application channel's queued data goes out first to an attendee. */
+export const CHANNEL_PRIORITY = { LO: 0, MED: 1, HI: 2 } as const;
+export type CHANNEL_PRIORITY = (typeof CHANNEL_PRIORITY)[keyof typeof CHANNEL_PRIORITY];
+
+/** CHANNEL_FLAGS: options of `createVirtualChannel` (and of `sendData`). */
+export const CHANNEL_FLAGS = {
+  /** Messages up to CONST_MAX_LEGACY_CHANNEL_MESSAGE_SIZE instead of CONST_MAX_CHANNEL_MESSAGE_SIZE. */
+  LEGACY: 0x01,
+  /** Never compress this channel's data (rdshare never compresses channel data anyway). */
+  UNCOMPRESSED: 0x02,
+  /** A dynamic (drdynvc) channel; not offered by rdshare, whose application channels are static. */
+  DYNAMIC: 0x04,
+} as const;
+export type CHANNEL_FLAGS = (typeof CHANNEL_FLAGS)[keyof typeof CHANNEL_FLAGS];
+
+/** CHANNEL_ACCESS_ENUM: what an attendee may do on an application channel (`VirtualChannel.setAccess`). */
+export const CHANNEL_ACCESS_ENUM = {
+  /** The default: nothing reaches the attendee on this channel, and what it sends is dropped. */
+  NONE: 0,
+  SENDRECEIVE: 1,
+} as const;
+export type CHANNEL_ACCESS_ENUM = (typeof CHANNEL_ACCESS_ENUM)[keyof typeof CHANNEL_ACCESS_ENUM];

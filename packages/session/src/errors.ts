@@ -24,6 +24,13 @@ export const SessionErrorCode = {
   DUPLICATE: 'DUPLICATE',
   /** No such attendee or invitation. */
   NOT_FOUND: 'NOT_FOUND',
+  /**
+   * An attendee's application channel queue is full (it reads slower than the app sends); retry after
+   * `channelDataSent$` reports progress.
+   */
+  CHANNEL_QUEUE_FULL: 'CHANNEL_QUEUE_FULL',
+  /** `connectToClient` reached none of the viewer's addresses. */
+  CONNECT_FAILED: 'CONNECT_FAILED',
 } as const;
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode];
 
