@@ -126,7 +126,8 @@ export class AttendeeChannels {
     this.access.clear();
   }
 
-  private pump(): void {
+  /** Sends what waits, as far as the connection takes it now (also after a reactivation). */
+  pump(): void {
     if (this.pumping || this.closed) return;
     this.pumping = true;
     try {
@@ -134,22 +135,24 @@ export class AttendeeChannels {
         const next = this.nextQueue();
         if (!next) break;
         const [channel, queue] = next;
-        const data = queue.messages.shift() as Uint8Array;
+        const data = queue.messages[0];
+        const name = this.boundName(channel);
+        if (name !== undefined) {
+          try {
+            this.transport.send(name, data);
+          } catch (error) {
+            // Not active (a reactivation is under way) or going away: the message waits for the next chance.
+            this.warnOnce(channel, 'send-failed', 'channel data held back', { error: String(error) });
+            break;
+          }
+        }
+        queue.messages.shift();
         queue.bytes -= data.byteLength;
         if (queue.messages.length === 0) {
           this.queues.delete(channel);
           this.stalled.delete(channel);
         }
-        const name = this.boundName(channel);
-        if (name === undefined) continue;
-        try {
-          this.transport.send(name, data);
-        } catch (error) {
-          // The connection is going away under us; its end will close this state.
-          this.warnOnce(channel, 'send-failed', 'channel data not sent', { error: String(error) });
-          break;
-        }
-        this.events.sent(channel, this.attendeeId, data.byteLength);
+        if (name !== undefined) this.events.sent(channel, this.attendeeId, data.byteLength);
       }
     } finally {
       this.pumping = false;

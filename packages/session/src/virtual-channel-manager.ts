@@ -137,6 +137,11 @@ export class VirtualChannelManager implements Iterable<VirtualChannel> {
     );
   }
 
+  /** @internal The attendee's connection is active again (after a reactivation): what waits goes out. */
+  resume(attendeeId: number): void {
+    this.peers.get(attendeeId)?.pump();
+  }
+
   /** @internal The attendee left: its access grants and waiting messages go. */
   detach(attendeeId: number): void {
     this.peers.get(attendeeId)?.close();

@@ -13,9 +13,11 @@ const { NONE, SENDRECEIVE } = CHANNEL_ACCESS_ENUM;
 class FakeTransport implements ChannelTransport {
   sent: [string, Uint8Array][] = [];
   open = true;
+  failing = false;
   private listeners = new Set<() => void>();
   constructor(readonly channels: string[]) {}
   send(name: string, data: Uint8Array): void {
+    if (this.failing) throw new Error('not active');
     this.sent.push([name, data]);
   }
   writable(): boolean {
@@ -218,6 +220,21 @@ describe('VirtualChannel data', () => {
     slow.open = false;
     for (let i = 0; i < 3; i++) ch.sendData(big, EVERYONE);
     expect(errors).toHaveLength(2);
+  });
+
+  it('holds a message the connection refuses (during a reactivation) until it is pumped again', () => {
+    const { manager, sent } = setup();
+    const ch = manager.createVirtualChannel('ch');
+    const t = new FakeTransport(['ch']);
+    manager.attach(1, t);
+    ch.setAccess(1, SENDRECEIVE);
+    t.failing = true;
+    ch.sendData(Uint8Array.of(1), 1);
+    expect(sent).toEqual([]);
+    t.failing = false;
+    manager.resume(1);
+    expect(t.sent).toEqual([['ch', Uint8Array.of(1)]]);
+    expect(sent).toHaveLength(1);
   });
 
   it('revoking access withdraws waiting messages; a departed attendee is forgotten', () => {
