@@ -2,9 +2,13 @@ export { Attendee, type AttendeeDisconnectInfo, type ConnectivityInfo } from './
 export { AttendeeManager } from './attendee-manager.js';
 export * from './constants.js';
 export { RdshareError, SessionErrorCode } from './errors.js';
+export { FrameBuffer } from './frame-buffer.js';
 export { Invitation } from './invitation.js';
 export { type AdmissionRefusal, type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
 export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';
 export type { TlsIdentity } from './tls-certificate.js';
+export type { TransportStream, WebTransportStream } from './transport-stream.js';
+export { VirtualChannel } from './virtual-channel.js';
+export { RESERVED_CHANNEL_NAMES, VirtualChannelManager } from './virtual-channel-manager.js';

@@ -1,0 +1,117 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Duplex, PassThrough } from 'node:stream';
+import { diffRgba, startXfreerdpDirect, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { firstValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CTRL_LEVEL, type Invitation, RdpSession, type TransportStream } from '../../src/index.js';
+import { RdpTestClient } from '../support/rdp-test-client.js';
+import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
+import { silentLogger } from './logger.js';
+
+/** The app's own listener: every accepted socket is handed to `take`. */
+async function appListener(take: (socket: Socket) => void): Promise<{ server: Server; port: number }> {
+  const server = createServer(take);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('connectUsingTransportStream: an attendee over a stream the app provides', () => {
+  let shared: XvfbDisplay;
+  let viewer: XvfbDisplay;
+  let session: RdpSession;
+  let invitation: Invitation;
+  let server: Server | undefined;
+
+  beforeAll(async () => {
+    shared = await sharedDisplay();
+    viewer = await viewerDisplay();
+    session = new RdpSession({
+      display: shared.display,
+      listenAddress: '127.0.0.1',
+      logger: silentLogger(),
+      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
+    });
+    await session.open();
+    invitation = session.invitations.createInvitation({ groupName: 'relay', password: 'unused', attendeeLimit: 4 });
+  });
+
+  afterAll(async () => {
+    server?.close();
+    await session?.close();
+    await viewer?.stop();
+    await shared?.stop();
+  });
+
+  it.each([
+    ['a Node Duplex (the accepted socket)', (socket: Socket): TransportStream => socket],
+    ['a web ReadableStream/WritableStream pair', (socket: Socket): TransportStream => Duplex.toWeb(socket)],
+  ])('xfreerdp sees the shared display through %s', async (_, wrap) => {
+    const handed: Promise<unknown>[] = [];
+    const listener = await appListener((socket) => {
+      handed.push(session.connectUsingTransportStream(wrap(socket), 'relay', 'Alice (authenticated by the app)'));
+    });
+    server = listener.server;
+    const connected = firstValueFrom(session.events.attendeeConnected$);
+    // Plain /v: mode: xfreerdp knows nothing of invitations; its password is never checked.
+    const client = startXfreerdpDirect(viewer, '127.0.0.1', listener.port, ['-gfx', '/bpp:32', '/p:anything']);
+    try {
+      const { attendee } = await connected;
+      expect(attendee.remoteName).toBe('Alice (authenticated by the app)');
+      expect(attendee.invitation).toBe(invitation);
+      const expected = await shared.screenshot();
+      await waitFor(
+        async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
+        20_000,
+        'the viewer to show the shared display',
+      ).catch(async (error) => {
+        const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
+        throw new Error(`${error.message}; ${diff.differing} pixels differ\n${client.output()}`);
+      });
+      await Promise.all(handed);
+    } finally {
+      await client.stop();
+      listener.server.close();
+    }
+    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+  });
+
+  it('refuses an unknown group, a revoked invitation, a full one and bad arguments with typed errors', async () => {
+    const stream = () => new PassThrough();
+    await expect(session.connectUsingTransportStream(stream(), 'nobody', 'x')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const revoked = session.invitations.createInvitation({ groupName: 'gone', password: '', attendeeLimit: 1 });
+    revoked.revoked = true;
+    await expect(session.connectUsingTransportStream(stream(), 'gone', 'x')).rejects.toMatchObject({
+      code: 'AUTHENTICATION_FAILED',
+    });
+    await expect(session.connectUsingTransportStream({} as TransportStream, 'relay', 'x')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(session.connectUsingTransportStream(stream(), 'relay', 42 as unknown as string)).rejects.toMatchObject(
+      { code: 'INVALID_ARGUMENT' },
+    );
+
+    session.invitations.createInvitation({ groupName: 'solo', password: '', attendeeLimit: 1 });
+    const listener = await appListener((socket) => {
+      session.connectUsingTransportStream(socket, 'solo', 'first').catch(() => undefined);
+    });
+    const connected = firstValueFrom(session.events.attendeeConnected$);
+    // The test client's auth string and password are wrong on purpose: a transport stream is trusted.
+    const client = await RdpTestClient.connect('127.0.0.1', listener.port, {
+      channels: [],
+      authString: 'not-an-invitation',
+      password: 'wrong',
+    });
+    try {
+      expect((await connected).attendee.remoteName).toBe('first');
+      await expect(session.connectUsingTransportStream(stream(), 'solo', 'second')).rejects.toMatchObject({
+        code: 'AUTHENTICATION_FAILED',
+      });
+    } finally {
+      client.close();
+      listener.server.close();
+    }
+    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+  });
+});
