@@ -4,9 +4,12 @@ import type { Invitation } from './invitation.js';
 import type { AdmissionRefusal, InvitationManager } from './invitation-manager.js';
 import type { Logger } from './logger.js';
 
-/** The verdict on one Client Info PDU: the invitation it was admitted with, or why not. */
+/**
+ * The verdict on one Client Info PDU: the invitation it was admitted with (and, for an attendee the app
+ * authenticated itself, the name the app gave it), or why not.
+ */
 export type AdmissionVerdict =
-  | { accept: true; invitation: Invitation }
+  | { accept: true; invitation: Invitation; attendeeName?: string }
   | { accept: false; errorInfo: number; reason: AdmissionRefusal };
 
 /** Decides on one Client Info PDU. */
@@ -43,6 +46,18 @@ export class Admission {
     const errorInfo =
       result === 'attendee-limit' ? ErrorInfo.SERVER_DENIED_CONNECTION : ErrorInfo.SERVER_INSUFFICIENT_PRIVILEGES;
     return { accept: false, errorInfo, reason: result };
+  }
+
+  /**
+   * Decides for a connection the app authenticated itself (ConnectUsingTransportStream): the invitation of
+   * `groupName` must exist, not be revoked and have room; the Client Info password is not looked at, and the
+   * attendee is called `attendeeName`.
+   */
+  decideTrusted(groupName: string, attendeeName: string): AdmissionVerdict {
+    const result = this.invitations.admitGroup(groupName, this.connectedWith);
+    if (typeof result !== 'string') return { accept: true, invitation: result, attendeeName };
+    this.logger.warn('attendee refused', { viewer: attendeeName, reason: result, groupName });
+    return { accept: false, errorInfo: ErrorInfo.SERVER_DENIED_CONNECTION, reason: result };
   }
 }
 

@@ -39,6 +39,8 @@ export function wireAttendee(
   connection: AttendeeConnection,
   invitation: Invitation,
   client: ActivatedClient,
+  /** The name the app gave an attendee it authenticated itself; otherwise the viewer's Client Info UserName. */
+  remoteName?: string,
 ): WiredAttendee {
   const { logger, hub } = ctx;
   const viewer = resources.graphics.addViewer(connection, client.colorDepth);
@@ -53,7 +55,7 @@ export function wireAttendee(
   };
   const attendee: Attendee = new Attendee(
     id,
-    connection.clientInfo?.userName ?? '',
+    remoteName ?? connection.clientInfo?.userName ?? '',
     invitation,
     {
       protocol: peer.family,
@@ -144,18 +146,17 @@ function attachServices(
     onDrain: (listener) => connection.onDrain(listener),
     disconnect: (errorInfo, reason) => connection.disconnect(errorInfo, reason),
   };
-  const byChannel = new Map<string, AttendeeServiceHooks>();
-  const hooks = ctx.services.map((service) => {
-    const h = service.attach(attendee, link);
-    for (const channel of service.channels) byChannel.set(channel, h);
-    return h;
-  });
+  const attached = ctx.services.map((service) => ({ service, hooks: service.attach(attendee, link) }));
   connection.onChannelData = (channel, data) => {
+    // Looked up per message, and regardless of case (static channel names bind that way on Windows and
+    // FreeRDP): the app may create channels while attendees are connected.
+    const name = channel.toLowerCase();
+    const target = attached.find(({ service }) => service.channels.some((c) => c.toLowerCase() === name));
     try {
-      byChannel.get(channel)?.onChannelData?.(channel, data);
+      target?.hooks.onChannelData?.(channel, data);
     } catch (error) {
       ctx.logger.warn('channel data dropped', { attendee: attendee.id, channel, error: String(error) });
     }
   };
-  return hooks;
+  return attached.map(({ hooks }) => hooks);
 }

@@ -85,6 +85,19 @@ export class InvitationManager implements Iterable<Invitation> {
   }
 
   /**
+   * @internal Finds the invitation of a group for an attendee the app authenticated itself (no password):
+   * refused when there is none, it is revoked or it has no room.
+   */
+  admitGroup(groupName: string, connectedWith: (inv: Invitation) => number): Invitation | AdmissionRefusal {
+    let inv: Invitation | undefined;
+    for (const candidate of this.byAuth.values()) if (candidate.groupName === groupName) inv = candidate;
+    if (!inv) return 'unknown-invitation';
+    if (inv.revoked) return 'revoked';
+    if (connectedWith(inv) >= inv.attendeeLimit) return 'attendee-limit';
+    return inv;
+  }
+
+  /**
    * @internal Decides whether a Client Info PDU's WorkingDir/AlternateShell admit one more attendee.
    * The password is compared in constant time, and only after the invitation was found.
    */

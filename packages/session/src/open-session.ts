@@ -127,18 +127,18 @@ export class OpenSession {
     peer: PeerAddress,
     admit: Admit = (info) => this.admission.decide(info, peer.address),
   ): AttendeeConnection {
-    let invitation: Invitation | undefined;
+    let admitted: { invitation: Invitation; attendeeName?: string } | undefined;
     const connection = new AttendeeConnection(stream, peer, this.connectionSettings(), (info) => {
       const verdict = admit(info);
-      if (verdict.accept) invitation = verdict.invitation;
+      if (verdict.accept) admitted = verdict;
       return authenticationResult(verdict);
     });
     this.connections.add(connection);
     let wired: WiredAttendee | undefined;
     connection.onActivated = (client) => {
-      if (!invitation || this.closed) return connection.disconnect();
+      if (!admitted || this.closed) return connection.disconnect();
       if (wired) return wired.reactivated(client);
-      wired = wireAttendee(this.ctx, this, connection, invitation, client);
+      wired = wireAttendee(this.ctx, this, connection, admitted.invitation, client, admitted.attendeeName);
     };
     connection.onEnd = (end) => {
       this.connections.delete(connection);

@@ -4,16 +4,22 @@ import { Admission } from './admission.js';
 import { AttendeeManager } from './attendee-manager.js';
 import type { AttendeeService } from './attendee-service.js';
 import { AuthThrottle } from './auth-throttle.js';
+import { ADDRESS_FAMILY } from './constants.js';
 import { invalidArgument, RdshareError } from './errors.js';
+import { FrameBuffer } from './frame-buffer.js';
 import type { Invitation } from './invitation.js';
 import { InvitationManager } from './invitation-manager.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { nodeCryptoProvider } from './node-crypto.js';
 import { OpenSession } from './open-session.js';
+import { peerOfSocket } from './peer-address.js';
+import { dialFirst, REVERSE_CONNECT_TIMEOUT_MS, reverseConnectAddresses } from './reverse-connect.js';
 import type { SessionContext } from './session-context.js';
 import type { RdpSessionEventTypes } from './session-event-types.js';
 import { lockProperties, SessionProperties, type SessionPropertyValues } from './session-properties.js';
 import type { TlsIdentity } from './tls-certificate.js';
+import { type TransportStream, toDuplex } from './transport-stream.js';
+import { VirtualChannelManager } from './virtual-channel-manager.js';
 
 export type { RdpSessionEventTypes } from './session-event-types.js';
 
@@ -70,6 +76,10 @@ export class RdpSession {
   readonly attendees = new AttendeeManager();
   /** _IRDPSessionEvents as observables (`attendeeConnected$`, `controlLevelChangeRequest$`, ...). */
   readonly events: SessionEvents<RdpSessionEventTypes>;
+  /** get_VirtualChannelManager: the app's channels to the attendees. */
+  readonly virtualChannelManager: VirtualChannelManager;
+  /** get_FrameBuffer (IRDPSRAPISharingSession2): the shared screen's pixels; usable while the session is open. */
+  readonly frameBuffer: FrameBuffer;
 
   private readonly hub = new EventHub<RdpSessionEventTypes>();
   private readonly display: string;
@@ -112,6 +122,22 @@ export class RdpSession {
       report: (error, what) => this.report(error, what),
       nextAttendeeId: () => this.nextAttendeeId++,
     };
+    this.virtualChannelManager = new VirtualChannelManager(
+      {
+        received: (event) => this.hub.publish('channelDataReceived', event),
+        sent: (event) => this.hub.publish('channelDataSent', event),
+        error: (error, attendeeId) => {
+          const attendee = [...this.attendees].find((a) => a.id === attendeeId);
+          this.hub.publish('error', attendee ? { error, attendee } : { error });
+        },
+      },
+      this.logger,
+    );
+    this.services.push(this.virtualChannelManager.service);
+    this.frameBuffer = new FrameBuffer(() => {
+      const open = this.opened();
+      return { source: open.desktop.source, area: open.sharedArea() };
+    });
     this.admission = new Admission(
       this.invitations,
       (invitation) => this.connectedWith(invitation),
@@ -176,6 +202,89 @@ export class RdpSession {
   /** The port the session listens on (useful with an ephemeral `PortId` of 0). */
   get port(): number {
     return this.opened().listening.port;
+  }
+
+  /**
+   * ConnectUsingTransportStream (IRDPSRAPISharingSession2): runs one attendee's RDP connection over a byte stream
+   * the app provides (a relay, a WebSocket, an SSH channel, ...), for an attendee the app has authenticated
+   * itself. It joins with the invitation of `groupName` (which must exist, not be revoked and have room) under
+   * the name `authenticatedAttendeeName`; the password in its Client Info is not checked. TLS runs over the stream
+   * when the client asks for it. Resolves once the connection runs; the attendee arrives on `attendeeConnected$`.
+   *
+   * @throws {RdshareError} `INVALID_ARGUMENT` for a stream that is neither a Node `Duplex` nor a web
+   *   `{ readable, writable }` pair, or names that are not strings; `NOT_FOUND` when no invitation has that group;
+   *   `AUTHENTICATION_FAILED` when it is revoked or full; `NOT_OPEN` / `CLOSED`.
+   * @example
+   * ```ts
+   * // A WebSocket relay hands each authenticated user's stream to the session.
+   * wss.on('connection', (ws, request) =>
+   *   session.connectUsingTransportStream(createWebSocketStream(ws), 'web-viewers', userOf(request).name),
+   * );
+   * ```
+   */
+  async connectUsingTransportStream(
+    stream: TransportStream,
+    groupName: string,
+    authenticatedAttendeeName: string,
+  ): Promise<void> {
+    const open = this.opened();
+    if (typeof groupName !== 'string') throw invalidArgument(`groupName must be a string, got ${typeof groupName}`);
+    if (typeof authenticatedAttendeeName !== 'string') {
+      throw invalidArgument(`authenticatedAttendeeName must be a string, got ${typeof authenticatedAttendeeName}`);
+    }
+    const duplex = toDuplex(stream);
+    const verdict = this.admission.decideTrusted(groupName, authenticatedAttendeeName);
+    if (!verdict.accept) {
+      if (verdict.reason === 'unknown-invitation') {
+        throw new RdshareError('NOT_FOUND', `no invitation has the group name '${groupName}'`);
+      }
+      throw new RdshareError(
+        'AUTHENTICATION_FAILED',
+        `the invitation of group '${groupName}' admits nobody new: ${verdict.reason === 'revoked' ? 'it is revoked' : 'its attendee limit is reached'}`,
+      );
+    }
+    // Checked again when the client presents itself: the invitation may have filled up or been revoked since.
+    open.connect(
+      duplex,
+      { family: ADDRESS_FAMILY.AF_UNSPEC, address: '', port: 0, localAddress: '', localPort: 0 },
+      () => this.admission.decideTrusted(groupName, authenticatedAttendeeName),
+    );
+  }
+
+  /**
+   * ConnectToClient: reverse connect. Dials the addresses of a viewer's connection string (the one its
+   * StartReverseConnectListener gave out) one after the other, each for at most `timeoutMs` (default 5 s), and
+   * acts as the RDP server on the first that answers. The viewer then presents an invitation's auth string and
+   * password as usual. Resolves once connected; the attendee arrives on `attendeeConnected$`. Every failure also
+   * raises `error$`.
+   *
+   * @throws {RdshareError} `INVALID_ARGUMENT` for a string that is not a connection string or lists no
+   *   address, or a bad `timeoutMs`; `CONNECT_FAILED` when no address answered; `NOT_OPEN` / `CLOSED`.
+   * @example
+   * ```ts
+   * // The viewer's string arrived out of band (chat, e-mail).
+   * await session.connectToClient(viewerConnectionString);
+   * ```
+   */
+  async connectToClient(connectionString: string, options: { timeoutMs?: number } = {}): Promise<void> {
+    try {
+      this.opened();
+      const timeoutMs = options?.timeoutMs ?? REVERSE_CONNECT_TIMEOUT_MS;
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+        throw invalidArgument(`timeoutMs must be a positive integer, got ${String(timeoutMs)}`);
+      }
+      const socket = await dialFirst(reverseConnectAddresses(connectionString), timeoutMs);
+      if (this.state.kind !== 'open') socket.destroy();
+      // Throws CLOSED when the session was closed while dialling.
+      const open = this.opened();
+      const peer = peerOfSocket(socket);
+      this.logger.info('reverse connection established', { peer: peer.address, port: peer.port });
+      open.connect(socket, peer);
+    } catch (error) {
+      this.logger.warn('reverse connect failed', { error: String(error) });
+      this.hub.publish('error', { error: error as Error });
+      throw error;
+    }
   }
 
   private connectedWith(invitation: Invitation): number {

@@ -1,4 +1,5 @@
 import type { Attendee, AttendeeDisconnectInfo } from './attendee.js';
+import type { VirtualChannel } from './virtual-channel.js';
 
 /** The object types the session's events carry. */
 export interface RdpSessionEventTypes {
@@ -6,5 +7,5 @@ export interface RdpSessionEventTypes {
   disconnectInfo: AttendeeDisconnectInfo;
   application: unknown;
   window: unknown;
-  channel: unknown;
+  channel: VirtualChannel;
 }

@@ -1,4 +1,5 @@
 import { AttendeeChannels, type ChannelTransport } from './attendee-channels.js';
+import type { AttendeeService } from './attendee-service.js';
 import { CHANNEL_ACCESS_ENUM, CHANNEL_FLAGS, CHANNEL_PRIORITY, RDPENCOMAPI_CONSTANTS } from './constants.js';
 import { invalidArgument, RdshareError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -29,6 +30,12 @@ export const RESERVED_CHANNEL_NAMES: readonly string[] = [
   'rail_ri',
 ];
 
+/**
+ * Channel data waits while more than this is unsent to an attendee, so application channels cannot bury the
+ * attendee's graphics behind megabytes of their own.
+ */
+const CHANNEL_BACKLOG_LIMIT = 64 * 1024;
+
 /** A client declares at most 31 static channels (MS-RDPBCGR 2.2.1.3.4), so more could never all bind. */
 const MAX_CHANNELS = 31;
 
@@ -56,11 +63,37 @@ export class VirtualChannelManager implements Iterable<VirtualChannel> {
       this.peer(attendeeId).setAccess(channel, access === CHANNEL_ACCESS_ENUM.SENDRECEIVE),
   };
 
+  /**
+   * @internal The manager as the session's attendee service: each admitted attendee's connection joins the
+   * routing, and the messages on its application channels come here.
+   */
+  readonly service: AttendeeService;
+
   /** @internal */
   constructor(
     private readonly events: ChannelManagerEvents,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const byName = this.byName;
+    this.service = {
+      get channels() {
+        return [...byName.values()].map((c) => c.name);
+      },
+      attach: (attendee, link) => {
+        this.attach(attendee.id, {
+          channels: link.client.channels,
+          send: (name, data) => link.sendChannelData(name, data),
+          writable: () => link.backlog() < CHANNEL_BACKLOG_LIMIT,
+          onWritable: (listener) => link.onDrain(listener),
+        });
+        return {
+          onChannelData: (name, data) => this.receive(attendee.id, name, data),
+          onReactivated: () => this.resume(attendee.id),
+          onDetached: () => this.detach(attendee.id),
+        };
+      },
+    };
+  }
 
   /**
    * CreateVirtualChannel. `name` is 1 to 7 visible ASCII characters (CONST_MAX_CHANNEL_NAME_LEN 8 with the

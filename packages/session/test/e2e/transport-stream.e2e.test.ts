@@ -98,11 +98,12 @@ describe('connectUsingTransportStream: an attendee over a stream the app provide
     });
     const connected = firstValueFrom(session.events.attendeeConnected$);
     // The test client's auth string and password are wrong on purpose: a transport stream is trusted.
-    const client = await RdpTestClient.connect('127.0.0.1', listener.port, {
-      channels: [],
+    const { client, outcome } = await RdpTestClient.connect({
+      port: listener.port,
       authString: 'not-an-invitation',
       password: 'wrong',
     });
+    expect(outcome).toEqual({ kind: 'active' });
     try {
       expect((await connected).attendee.remoteName).toBe('first');
       await expect(session.connectUsingTransportStream(stream(), 'solo', 'second')).rejects.toMatchObject({

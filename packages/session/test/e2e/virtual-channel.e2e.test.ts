@@ -2,7 +2,6 @@ import { startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Attendee,
   CHANNEL_ACCESS_ENUM,
   CHANNEL_FLAGS,
   CHANNEL_PRIORITY,
@@ -44,25 +43,33 @@ describe('application virtual channels with a client that joins the same channel
     await display?.stop();
   });
 
-  async function join(channels: string[], name = 'tester'): Promise<{ client: RdpTestClient; attendee: Attendee }> {
+  /** A test client that declares `channels`, and what it receives on them. */
+  async function join(channels: string[], name = 'tester') {
     const connected = firstValueFrom(session.events.attendeeConnected$);
-    const client = await RdpTestClient.connect('127.0.0.1', session.port, {
+    const { client, outcome } = await RdpTestClient.connect({
+      port: session.port,
       channels,
       authString: 'chan',
       password: 'pw',
       userName: name,
     });
+    expect(outcome).toEqual({ kind: 'active' });
     const { attendee } = await connected;
-    return { client, attendee };
+    const inbox: { channel: string; data: Uint8Array }[] = [];
+    client.onChannel((channel, data) => inbox.push({ channel, data: data.slice() }));
+    /** Waits for a message on `channel` that `match` accepts; rejects after `timeoutMs`. */
+    const message = (channel: string, match: (data: Uint8Array) => boolean, timeoutMs = 5000) =>
+      waitFor(() => inbox.find((m) => m.channel === channel && match(m.data)), timeoutMs, `a message on ${channel}`);
+    return { client, attendee, message };
   }
 
   it('exchanges data both ways only with SENDRECEIVE access, and raises both events', async () => {
-    const { client, attendee } = await join(['encomsp', 'chat', 'bulk']);
+    const { client, attendee, message } = await join(['encomsp', 'chat', 'bulk']);
     try {
       // Default access is NONE: nothing flows either way.
       client.sendChannel('chat', bytes(1, 2, 3));
       chat.sendData(bytes(4, 5), attendee.id, 0);
-      await expect(client.waitForMessage('chat', () => true, 500)).rejects.toThrow(/no matching message/);
+      await expect(message('chat', () => true, 500)).rejects.toThrow(/timed out/);
       expect(received).toEqual([]);
       expect(sent).toEqual([]);
       expect(lines.filter((l) => l.message.includes('without access')).map((l) => l.fields?.channel)).toEqual([
@@ -76,18 +83,18 @@ describe('application virtual channels with a client that joins the same channel
       expect(received[0]).toEqual({ channel: chat, attendeeId: attendee.id, data: bytes(6, 7, 8) });
 
       chat.sendData(bytes(9, 10), attendee.id, 0);
-      await client.waitForMessage('chat', sameBytes(bytes(9, 10)));
+      await message('chat', sameBytes(bytes(9, 10)));
       expect(sent).toEqual([{ channel: chat, attendeeId: attendee.id, bytesSent: 2 }]);
 
       // Text goes as UTF-16LE, and a broadcast reaches every attendee with access.
       chat.sendData('hé', RDPENCOMAPI_CONSTANTS.CONST_ATTENDEE_ID_EVERYONE, CHANNEL_FLAGS.UNCOMPRESSED);
-      await client.waitForMessage('chat', sameBytes(bytes(0x68, 0, 0xe9, 0)));
+      await message('chat', sameBytes(bytes(0x68, 0, 0xe9, 0)));
 
       // Access revoked: gated again.
       chat.setAccess(attendee.id, CHANNEL_ACCESS_ENUM.NONE);
       client.sendChannel('chat', bytes(11));
       chat.sendData(bytes(12), attendee.id, 0);
-      await expect(client.waitForMessage('chat', sameBytes(bytes(12)), 500)).rejects.toThrow();
+      await expect(message('chat', sameBytes(bytes(12)), 500)).rejects.toThrow();
       expect(received).toHaveLength(1);
     } finally {
       client.close();
@@ -96,7 +103,7 @@ describe('application virtual channels with a client that joins the same channel
   });
 
   it('enforces the message size limits, 1024 bytes or 409600 on a LEGACY channel, chunked on the wire', async () => {
-    const { client, attendee } = await join(['chat', 'bulk']);
+    const { client, attendee, message } = await join(['chat', 'bulk']);
     received.length = 0;
     sent.length = 0;
     try {
@@ -113,7 +120,7 @@ describe('application virtual channels with a client that joins the same channel
 
       const big = Uint8Array.from({ length: 409600 }, (_, i) => (i * 7) & 0xff);
       bulk.sendData(big, attendee.id, 0);
-      await client.waitForMessage('bulk', sameBytes(big), 10_000);
+      await message('bulk', sameBytes(big), 10_000);
       expect(sent).toEqual([{ channel: bulk, attendeeId: attendee.id, bytesSent: 409600 }]);
       client.sendChannel('bulk', big);
       await waitFor(() => received.length === 2, 10_000, 'the 409600-byte message');
@@ -135,8 +142,8 @@ describe('application virtual channels with a client that joins the same channel
       for (const { attendee } of [a, b, c]) chat.setAccess(attendee.id, CHANNEL_ACCESS_ENUM.SENDRECEIVE);
       chat.setAccess(c.attendee.id, CHANNEL_ACCESS_ENUM.NONE);
       chat.sendData(bytes(42), RDPENCOMAPI_CONSTANTS.CONST_ATTENDEE_ID_EVERYONE, 0);
-      await a.client.waitForMessage('chat', sameBytes(bytes(42)));
-      await expect(c.client.waitForMessage('chat', () => true, 500)).rejects.toThrow();
+      await a.message('chat', sameBytes(bytes(42)));
+      await expect(c.message('chat', () => true, 500)).rejects.toThrow();
       expect(sent.map((s) => s.attendeeId)).toEqual([a.attendee.id]);
     } finally {
       for (const { client } of [a, b, c]) client.close();
