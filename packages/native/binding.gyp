@@ -14,6 +14,7 @@
         "src/native/shm_capture.cc",
         "src/native/tile_bindings.cc",
         "src/native/tile_diff.cc",
+        "src/native/window_activation.cc",
         "src/native/window_list.cc",
         "src/native/x_errors.cc"
       ],

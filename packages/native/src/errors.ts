@@ -22,6 +22,8 @@ export const NativeErrorCode = {
   InvalidArgument: 'INVALID_ARGUMENT',
   /** The scancode names no key of the keyboard. */
   InvalidScancode: 'INVALID_SCANCODE',
+  /** The window is not (or no longer) one of the listed top-level windows, or the server refused to act on it. */
+  NoSuchWindow: 'NO_SUCH_WINDOW',
   /** The X server rejected a capture request. */
   CaptureFailed: 'CAPTURE_FAILED',
   /**

@@ -11,6 +11,10 @@ export interface RawWindow {
   y: number;
   width: number;
   height: number;
+  frameX: number;
+  frameY: number;
+  frameWidth: number;
+  frameHeight: number;
   mapped: boolean;
   stackIndex: number;
 }
@@ -68,6 +72,8 @@ export interface RawDesktop {
   cursor(): RawCursor | null;
   pointer(): Promise<{ x: number; y: number }>;
   windows(): RawWindow[];
+  /** Rejects with `NO_SUCH_WINDOW` (thrown synchronously when the id is not listed). */
+  activate(id: number): Promise<void>;
   locks(): RawLocks;
   key(scancode: number, extended: boolean, down: boolean): void;
   unicode(codePoint: number, down: boolean): void;

@@ -13,8 +13,14 @@ export interface WindowInfo {
   application: string;
   /** The instance part of `WM_CLASS` (e.g. `xterm`). */
   instance: string;
-  /** The client area in root coordinates. */
+  /** The client area (the application's own pixels) in root coordinates. */
   rect: Rect;
+  /**
+   * What the window covers on screen, in root coordinates: the window manager's frame around the client
+   * (title bar and borders included), or without a manager the window itself with its border. Use it to
+   * find what hides a window beneath; `rect` is what the application draws.
+   */
+  frame: Rect;
   /** Whether the window is viewable (mapped, and all its ancestors too). */
   mapped: boolean;
   /** Position in the stacking order, 0 at the bottom. */
@@ -35,8 +41,27 @@ export interface WindowEvent {
 export interface WindowTracker {
   /** The current windows, bottom to top (kept current by the event thread; no round trip). */
   list(): WindowInfo[];
-  /** Calls `listener` for each change. @returns a function that removes the listener. */
+  /**
+   * Calls `listener` for each change: `opened` and `closed` as windows appear and go, `updated` when one
+   * is renamed, moved, resized, restacked, minimized or restored.
+   * @returns a function that removes the listener.
+   */
   onChange(listener: (event: WindowEvent) => void): () => void;
+  /**
+   * Brings a listed window to the front and gives it the keyboard focus, as a taskbar does (the
+   * counterpart of `IRDPSRAPIWindow::Show`). With an EWMH window manager this is a `_NET_ACTIVE_WINDOW`
+   * request (which also restores a minimized window); without one the window is raised and focused
+   * directly. The promise settles once the X server has processed the request; the new stacking order
+   * then arrives as `updated` events.
+   * @example
+   * ```ts
+   * const editor = desktop.windows.list().find((w) => w.application === 'XTerm');
+   * if (editor) await desktop.windows.activate(editor.id);
+   * ```
+   * @throws {NativeError} `NO_SUCH_WINDOW` when `id` is not listed or the server refuses;
+   *   `INVALID_ARGUMENT` for a non-integer id.
+   */
+  activate(id: number): Promise<void>;
   /**
    * Calls `listener` once if the X server goes away (exits, crashes, drops this client), as soon as the
    * event thread sees the socket close. The process is unaffected: from then on every method throws the

@@ -65,6 +65,60 @@ describe('WindowTracker (X11, no window manager)', () => {
     off();
   });
 
+  it('reports moves, resizes, unmapping and mapping, and activate() raises and focuses a window', async () => {
+    const events: WindowEvent[] = [];
+    const off = tracker.onChange((e) => events.push(e));
+    const lower = x.spawn('xlogo', ['-geometry', '100x100+20+20', '-bw', '0', '-title', 'lower']);
+    await waitFor(() => tracker.list().some((w) => w.title === 'lower'), 10_000, 'lower window');
+    const upper = x.spawn('xlogo', ['-geometry', '100x100+60+60', '-bw', '0', '-title', 'upper']);
+    try {
+      await waitFor(() => tracker.list().length === 2, 10_000, 'both windows');
+      expect(tracker.list().map((w) => w.title)).toEqual(['lower', 'upper']);
+      const lowerInfo = tracker.list()[0];
+      // Without a manager the window is its own frame.
+      expect(lowerInfo.frame).toEqual(lowerInfo.rect);
+
+      await tracker.activate(lowerInfo.id);
+      await waitFor(() => tracker.list().at(-1)?.title === 'lower', 5000, 'lower raised');
+      expect(tracker.list().map((w) => w.stackIndex)).toEqual([0, 1]);
+      expect(Number(await x.exec('xdotool', ['getwindowfocus']))).toBe(lowerInfo.id);
+      expect(
+        events.some((e) => e.type === 'updated' && e.window.id === lowerInfo.id && e.window.stackIndex === 1),
+      ).toBe(true);
+
+      const id = String(lowerInfo.id);
+      await x.exec('xdotool', ['windowmove', id, '200', '150']);
+      await waitForValue(
+        () => events.find((e) => e.type === 'updated' && e.window.rect.x === 200 && e.window.rect.y === 150),
+        10_000,
+        'update after a move',
+      );
+      await x.exec('xdotool', ['windowsize', id, '140', '90']);
+      const resized = await waitForValue(
+        () => events.find((e) => e.type === 'updated' && e.window.rect.width === 140 && e.window.rect.height === 90),
+        10_000,
+        'update after a resize',
+      );
+      expect(resized.window.frame).toEqual({ x: 200, y: 150, width: 140, height: 90 });
+
+      events.length = 0;
+      await x.exec('xdotool', ['windowunmap', id]);
+      await waitForValue(
+        () => events.find((e) => e.type === 'closed' && e.window.id === lowerInfo.id),
+        10_000,
+        'unmap',
+      );
+      await expect(tracker.activate(lowerInfo.id)).rejects.toMatchObject({ code: 'NO_SUCH_WINDOW' });
+      await x.exec('xdotool', ['windowmap', id]);
+      await waitForValue(() => events.find((e) => e.type === 'opened' && e.window.id === lowerInfo.id), 10_000, 'map');
+      await expect(tracker.activate(1.5)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    } finally {
+      off();
+      await killAndWait(upper);
+      await killAndWait(lower);
+    }
+  });
+
   it('skips override-redirect windows', async () => {
     // Xt honours the overrideRedirect resource on a top-level shell, which makes it a popup.
     const popup = x.spawn('xlogo', ['-geometry', '50x50+0+0', '-xrm', '*overrideRedirect: true', '-title', 'popup']);

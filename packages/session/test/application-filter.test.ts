@@ -39,6 +39,7 @@ const win = (id: number, title: string, app: string, rect: Rect, pid = 0): Windo
   application: app,
   instance: app.toLowerCase(),
   rect,
+  frame: rect,
   mapped: true,
   stackIndex: 0,
 });

@@ -2,6 +2,7 @@
 
 #include "cursor_image.h"
 #include "js_error.h"
+#include "window_activation.h"
 #include "x_errors.h"
 
 namespace rdshare {
@@ -18,6 +19,10 @@ Napi::Object ToJs(Napi::Env env, const WindowRecord& w) {
   o.Set("y", Napi::Number::New(env, w.y));
   o.Set("width", Napi::Number::New(env, w.width));
   o.Set("height", Napi::Number::New(env, w.height));
+  o.Set("frameX", Napi::Number::New(env, w.frame_x));
+  o.Set("frameY", Napi::Number::New(env, w.frame_y));
+  o.Set("frameWidth", Napi::Number::New(env, w.frame_width));
+  o.Set("frameHeight", Napi::Number::New(env, w.frame_height));
   o.Set("mapped", Napi::Boolean::New(env, w.mapped));
   o.Set("stackIndex", Napi::Number::New(env, w.stack_index));
   return o;
@@ -129,6 +134,37 @@ class PointerWorker : public Napi::AsyncWorker {
   std::shared_ptr<RequestConnection> conn_;
   int x_ = 0, y_ = 0;
 };
+
+class ActivateWorker : public Napi::AsyncWorker {
+ public:
+  ActivateWorker(Napi::Env env, std::shared_ptr<RequestConnection> conn, Window window)
+      : Napi::AsyncWorker(env, "rdshare.activate"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        conn_(std::move(conn)),
+        window_(window) {}
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    std::lock_guard<std::mutex> lock(conn_->mu);
+    std::string error;
+    if (conn_->dead || !ActivateWindow(conn_->dpy, window_, &error)) {
+      code_ = conn_->dead ? "DISPLAY_LOST" : "NO_SUCH_WINDOW";
+      SetError(conn_->dead ? DisplayLostMessage(conn_->display) : error);
+    }
+  }
+
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override {
+    deferred_.Reject(CodedError(Env(), code_, e.Message()).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<RequestConnection> conn_;
+  Window window_;
+  std::string code_;
+};
 }  // namespace
 
 RequestConnection::~RequestConnection() {
@@ -147,6 +183,7 @@ Napi::Function NativeDesktop::Define(Napi::Env env) {
                          InstanceMethod<&NativeDesktop::Cursor>("cursor"),
                          InstanceMethod<&NativeDesktop::Pointer>("pointer"),
                          InstanceMethod<&NativeDesktop::Windows>("windows"),
+                         InstanceMethod<&NativeDesktop::Activate>("activate"),
                          InstanceMethod<&NativeDesktop::Locks>("locks"),
                          InstanceMethod<&NativeDesktop::Key>("key"),
                          InstanceMethod<&NativeDesktop::Unicode>("unicode"),
@@ -358,6 +395,21 @@ Napi::Value NativeDesktop::Windows(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(env, windows.size());
   for (size_t i = 0; i < windows.size(); i++) out[i] = ToJs(env, windows[i]);
   return out;
+}
+
+// activate(id): Promise<void>; only listed windows, so that no other client's windows can be poked.
+Napi::Value NativeDesktop::Activate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  int64_t id = info[0].ToNumber().Int64Value();
+  bool listed = false;
+  for (const WindowRecord& w : pump_->windows()) listed = listed || w.id == id;
+  if (!listed)
+    return ThrowCoded(env, "NO_SUCH_WINDOW", "window " + std::to_string(id) + " is not a listed top-level window");
+  auto* worker = new ActivateWorker(env, requests_, static_cast<Window>(id));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
 }
 
 Napi::Value NativeDesktop::Locks(const Napi::CallbackInfo& info) {

@@ -3,6 +3,7 @@
 #include <X11/Xatom.h>
 #include <X11/Xutil.h>
 
+#include <algorithm>
 #include <map>
 
 #include "x_errors.h"
@@ -74,16 +75,33 @@ Window WindowLister::FindClient(Window frame, int depth) {
   return found;
 }
 
+bool WindowManagerPresent(Display* dpy, Window root) {
+  Atom check_atom = XInternAtom(dpy, "_NET_SUPPORTING_WM_CHECK", False);
+  Property check;
+  if (!GetProperty(dpy, root, check_atom, XA_WINDOW, &check) || check.format != 32) return false;
+  Window wm = static_cast<Window>(reinterpret_cast<unsigned long*>(check.data)[0]);
+  XErrorTrap trap;  // the check window of a dead manager no longer exists
+  Property self;
+  return GetProperty(dpy, wm, check_atom, XA_WINDOW, &self) && self.format == 32 &&
+         reinterpret_cast<unsigned long*>(self.data)[0] == wm;
+}
+
+Window TopLevelOf(Display* dpy, Window root, Window w) {
+  // Reparenting managers nest a client one or two levels deep; a few more levels cost little.
+  for (int depth = 0; depth < 8 && w != None; depth++) {
+    Window root_return, parent, *children = nullptr;
+    unsigned int count = 0;
+    if (!XQueryTree(dpy, w, &root_return, &parent, &children, &count)) return None;
+    if (children) XFree(children);
+    if (parent == root) return w;
+    w = parent;
+  }
+  return None;
+}
+
 std::vector<Window> WindowLister::ManagedClients(bool* managed) {
   *managed = false;
-  Property check;
-  if (!GetProperty(dpy_, root_, net_supporting_wm_check_, XA_WINDOW, &check) || check.count == 0) return {};
-  Window wm = static_cast<Window>(reinterpret_cast<unsigned long*>(check.data)[0]);
-  Property self;
-  // A stale check window left by a dead window manager does not point back at itself.
-  if (!GetProperty(dpy_, wm, net_supporting_wm_check_, XA_WINDOW, &self) || self.count == 0 ||
-      reinterpret_cast<unsigned long*>(self.data)[0] != wm)
-    return {};
+  if (!WindowManagerPresent(dpy_, root_)) return {};
   Property list;
   if (!GetProperty(dpy_, root_, net_client_list_stacking_, XA_WINDOW, &list) &&
       !GetProperty(dpy_, root_, net_client_list_, XA_WINDOW, &list))
@@ -107,6 +125,11 @@ bool WindowLister::ReadRecord(Window client, Window frame, WindowRecord* out) {
   out->y = y;
   out->width = client_attrs.width;
   out->height = client_attrs.height;
+  // A frame is a child of the root, so its position is already in root coordinates.
+  out->frame_x = attrs.x;
+  out->frame_y = attrs.y;
+  out->frame_width = attrs.width + 2 * attrs.border_width;
+  out->frame_height = attrs.height + 2 * attrs.border_width;
   out->mapped = attrs.map_state == IsViewable && client_attrs.map_state == IsViewable;
   // Titles come as UTF8_STRING or, from older tools, as Latin-1 STRING under either property.
   for (Atom atom : {net_wm_name_, static_cast<Atom>(XA_WM_NAME)}) {
@@ -136,32 +159,42 @@ bool WindowLister::ReadRecord(Window client, Window frame, WindowRecord* out) {
 
 std::vector<WindowRecord> WindowLister::Snapshot() {
   XErrorTrap trap;  // windows may vanish between requests; each read checks its own status
+  // The root's children in the server's stacking order, bottom to top: the order that decides what is
+  // visible. Managers' _NET_CLIENT_LIST_STACKING is not trusted for it (JWM 2.4 writes it top first).
+  std::vector<Window> stack;
+  {
+    Window root, parent, *children = nullptr;
+    unsigned int count = 0;
+    if (XQueryTree(dpy_, root_, &root, &parent, &children, &count)) stack.assign(children, children + count);
+    if (children) XFree(children);
+  }
   std::vector<WindowRecord> out;
   bool managed = false;
   std::vector<Window> clients = ManagedClients(&managed);
   if (managed) {
+    std::map<Window, size_t> position;
+    for (size_t i = 0; i < stack.size(); i++) position[stack[i]] = i;
+    std::vector<std::pair<size_t, WindowRecord>> placed;
     for (Window client : clients) {
+      auto frame = position.find(TopLevelOf(dpy_, root_, client));
       WindowRecord record;
-      if (ReadRecord(client, client, &record)) out.push_back(record);
+      if (frame != position.end() && ReadRecord(client, frame->first, &record)) placed.emplace_back(frame->second, record);
     }
+    std::stable_sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [index, record] : placed) out.push_back(std::move(record));
   } else {
-    Window root, parent, *children = nullptr;
-    unsigned int count = 0;
-    if (XQueryTree(dpy_, root_, &root, &parent, &children, &count)) {
-      for (unsigned int i = 0; i < count; i++) {
-        XWindowAttributes attrs;
-        if (!XGetWindowAttributes(dpy_, children[i], &attrs)) continue;
-        if (attrs.override_redirect || attrs.c_class == InputOnly) continue;
-        Window client = FindClient(children[i], 2);
-        // Without a window manager nothing sets WM_STATE; a mapped top-level is then the client.
-        if (client == None) {
-          if (attrs.map_state == IsUnmapped) continue;
-          client = children[i];
-        }
-        WindowRecord record;
-        if (ReadRecord(client, children[i], &record)) out.push_back(record);
+    for (Window top : stack) {
+      XWindowAttributes attrs;
+      if (!XGetWindowAttributes(dpy_, top, &attrs)) continue;
+      if (attrs.override_redirect || attrs.c_class == InputOnly) continue;
+      Window client = FindClient(top, 2);
+      // Without a window manager nothing sets WM_STATE; a mapped top-level is then the client.
+      if (client == None) {
+        if (attrs.map_state == IsUnmapped) continue;
+        client = top;
       }
-      if (children) XFree(children);
+      WindowRecord record;
+      if (ReadRecord(client, top, &record)) out.push_back(record);
     }
   }
   std::set<Window> alive;

@@ -17,16 +17,29 @@ struct WindowRecord {
   int32_t pid = 0;
   std::string application;  // WM_CLASS class
   std::string instance;     // WM_CLASS instance
-  int32_t x = 0, y = 0, width = 0, height = 0;
+  int32_t x = 0, y = 0, width = 0, height = 0;  // the client area
+  // The top-level window (the window manager's frame, else the client itself), border included: what
+  // the window covers on screen.
+  int32_t frame_x = 0, frame_y = 0, frame_width = 0, frame_height = 0;
   bool mapped = false;
   int32_t stack_index = 0;  // 0 is the bottom
 
   bool operator==(const WindowRecord& o) const {
     return id == o.id && title == o.title && pid == o.pid && application == o.application &&
            instance == o.instance && x == o.x && y == o.y && width == o.width && height == o.height &&
-           mapped == o.mapped && stack_index == o.stack_index;
+           frame_x == o.frame_x && frame_y == o.frame_y && frame_width == o.frame_width &&
+           frame_height == o.frame_height && mapped == o.mapped && stack_index == o.stack_index;
   }
 };
+
+/**
+ * Whether an EWMH window manager runs: `_NET_SUPPORTING_WM_CHECK` on the root names a window that names
+ * itself (a dead manager's stale check window does not).
+ */
+bool WindowManagerPresent(Display* dpy, Window root);
+
+/** The child of the root that contains `w` (its frame under a reparenting manager), or None. */
+Window TopLevelOf(Display* dpy, Window root, Window w);
 
 struct WindowChange {
   enum Type { kOpened, kClosed, kUpdated } type;

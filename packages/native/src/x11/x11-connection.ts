@@ -36,6 +36,7 @@ export function windowFromRaw(raw: RawWindow): WindowInfo {
     application: raw.application,
     instance: raw.instance,
     rect: { x: raw.x, y: raw.y, width: raw.width, height: raw.height },
+    frame: { x: raw.frameX, y: raw.frameY, width: raw.frameWidth, height: raw.frameHeight },
     mapped: raw.mapped,
     stackIndex: raw.stackIndex,
   };

@@ -1,4 +1,5 @@
 import { NativeError } from '../errors.js';
+import { isInteger } from '../geometry.js';
 import type { WindowEvent, WindowInfo, WindowTracker } from '../window-tracker.js';
 import { windowFromRaw, type X11Connection } from './x11-connection.js';
 
@@ -19,6 +20,13 @@ export class X11WindowTracker implements WindowTracker {
     return this.live()
       .call((raw) => raw.windows())
       .map(windowFromRaw);
+  }
+
+  async activate(id: number): Promise<void> {
+    const connection = this.live();
+    if (!isInteger(id) || id <= 0)
+      throw new NativeError('INVALID_ARGUMENT', `window id must be a positive integer, got ${id}`);
+    await connection.request((raw) => raw.activate(id));
   }
 
   onChange(listener: (event: WindowEvent) => void): () => void {
