@@ -51,6 +51,8 @@ export interface RawDelivery {
   cursor?: RawCursor;
   pointer?: { x: number; y: number };
   windows?: { type: 'opened' | 'closed' | 'updated'; window: RawWindow }[];
+  /** The whole popup list, when it changed. */
+  popups?: RawWindow[];
   locks?: RawLocks;
   lost?: true;
 }
@@ -72,6 +74,7 @@ export interface RawDesktop {
   cursor(): RawCursor | null;
   pointer(): Promise<{ x: number; y: number }>;
   windows(): RawWindow[];
+  popups(): RawWindow[];
   /** Rejects with `NO_SUCH_WINDOW` (thrown synchronously when the id is not listed). */
   activate(id: number): Promise<void>;
   locks(): RawLocks;

@@ -48,6 +48,19 @@ export interface WindowTracker {
    */
   onChange(listener: (event: WindowEvent) => void): () => void;
   /**
+   * The mapped override-redirect windows (menus, tooltips, notifications, drag icons), bottom to top. They
+   * are not application windows and never appear in {@link WindowTracker.list}, but they cover what lies
+   * beneath them: a filter that shows only some windows must blank the popups it does not show (in
+   * practice they are stacked above every managed window). `pid`/`application` are set when the popup's
+   * client sets them; `frame` is the popup with its border, `rect` inside it; `stackIndex` is its place among popups.
+   */
+  popups(): WindowInfo[];
+  /**
+   * Calls `listener` with the whole new popup list whenever it changes (a menu opens, a tooltip moves).
+   * @returns a function that removes the listener.
+   */
+  onPopupsChange(listener: (popups: WindowInfo[]) => void): () => void;
+  /**
    * Brings a listed window to the front and gives it the keyboard focus, as a taskbar does (the
    * counterpart of `IRDPSRAPIWindow::Show`). With an EWMH window manager this is a `_NET_ACTIVE_WINDOW`
    * request (which also restores a minimized window); without one the window is raised and focused

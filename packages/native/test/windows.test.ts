@@ -119,7 +119,7 @@ describe('WindowTracker (X11, no window manager)', () => {
     }
   });
 
-  it('skips override-redirect windows', async () => {
+  it('lists override-redirect windows as popups, not as windows', async () => {
     // Xt honours the overrideRedirect resource on a top-level shell, which makes it a popup.
     const popup = x.spawn('xlogo', ['-geometry', '50x50+0+0', '-xrm', '*overrideRedirect: true', '-title', 'popup']);
     const normal = x.spawn('xlogo', ['-geometry', '50x50+100+0', '-title', 'normal']);
@@ -133,7 +133,19 @@ describe('WindowTracker (X11, no window manager)', () => {
     });
     expect(info).toContain('Override Redirect State: yes');
     expect(tracker.list().map((w) => w.title)).toEqual(['normal']);
+    // ...but lists it among the popups, which cover what lies beneath them.
+    const listed = await waitForValue(() => tracker.popups().find((p) => p.id === Number(popupId)), 5000, 'popup');
+    expect(listed).toMatchObject({
+      rect: { x: 1, y: 1, width: 50, height: 50 }, // inside xlogo's default 1-pixel border
+      frame: { x: 0, y: 0, width: 52, height: 52 },
+      mapped: true,
+    });
+    const changes: number[][] = [];
+    const off = tracker.onPopupsChange((popups) => changes.push(popups.map((p) => p.id)));
     await killAndWait(popup);
+    await waitFor(() => changes.some((ids) => !ids.includes(Number(popupId))), 10_000, 'popup gone');
+    expect(tracker.popups().some((p) => p.id === Number(popupId))).toBe(false);
+    off();
     await killAndWait(normal);
   });
 });

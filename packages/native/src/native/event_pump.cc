@@ -67,7 +67,9 @@ bool EventPump::Open(const std::string& name, std::string* code, std::string* er
   XkbGetIndicatorState(dpy_, XkbUseCoreKbd, &state);
   ReadLocks(state);
   lister_ = std::make_unique<WindowLister>(dpy_);
-  windows_ = lister_->Snapshot();
+  WindowSnapshot snapshot = lister_->Snapshot();
+  windows_ = std::move(snapshot.windows);
+  popups_ = std::move(snapshot.popups);
   RefreshCursor();
   pending_ = Delivery{};
   code->clear();
@@ -167,6 +169,11 @@ std::vector<WindowRecord> EventPump::windows() {
   return windows_;
 }
 
+std::vector<WindowRecord> EventPump::popups() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return popups_;
+}
+
 LockState EventPump::locks() {
   std::lock_guard<std::mutex> lock(mu_);
   return locks_;
@@ -198,12 +205,18 @@ void EventPump::ReadLocks(unsigned int state) {
 
 void EventPump::RefreshWindows() {
   windows_dirty_ = false;
-  std::vector<WindowRecord> now = lister_->Snapshot();
+  WindowSnapshot now = lister_->Snapshot();
   std::unique_lock<std::mutex> lock(mu_);
-  std::vector<WindowChange> changes = WindowLister::Diff(windows_, now);
-  windows_ = std::move(now);
-  if (changes.empty()) return;
+  std::vector<WindowChange> changes = WindowLister::Diff(windows_, now.windows);
+  windows_ = std::move(now.windows);
+  bool popups_changed = now.popups != popups_;
+  if (popups_changed) popups_ = std::move(now.popups);
+  if (changes.empty() && !popups_changed) return;
   for (WindowChange& c : changes) pending_.window_changes.push_back(std::move(c));
+  if (popups_changed) {
+    pending_.popups_changed = true;
+    pending_.popups = popups_;
+  }
   Signal(lock);
 }
 

@@ -37,6 +37,8 @@ struct Delivery {
   bool moved = false;
   int pointer_x = 0, pointer_y = 0;
   std::vector<WindowChange> window_changes;
+  bool popups_changed = false;
+  std::vector<WindowRecord> popups;  // the whole current list when it changed
   bool locks_changed = false;
   LockState locks;
   bool lost = false;
@@ -63,6 +65,7 @@ class EventPump {
   bool lost() const { return dead_.load(); }
   std::shared_ptr<const CursorImage> cursor();
   std::vector<WindowRecord> windows();
+  std::vector<WindowRecord> popups();
   LockState locks();
 
   /** Whether pointer motion arrives as XInput 2 raw events; without XI 2 the position is sampled. */
@@ -112,6 +115,7 @@ class EventPump {
   Delivery pending_;
   std::shared_ptr<const CursorImage> cursor_;
   std::vector<WindowRecord> windows_;
+  std::vector<WindowRecord> popups_;
   LockState locks_;
 };
 

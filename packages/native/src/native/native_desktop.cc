@@ -28,6 +28,12 @@ Napi::Object ToJs(Napi::Env env, const WindowRecord& w) {
   return o;
 }
 
+Napi::Array WindowsToJs(Napi::Env env, const std::vector<WindowRecord>& windows) {
+  Napi::Array out = Napi::Array::New(env, windows.size());
+  for (size_t i = 0; i < windows.size(); i++) out[i] = ToJs(env, windows[i]);
+  return out;
+}
+
 Napi::Object ToJs(Napi::Env env, const CursorImage& c) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("width", Napi::Number::New(env, c.width));
@@ -184,6 +190,7 @@ Napi::Function NativeDesktop::Define(Napi::Env env) {
                          InstanceMethod<&NativeDesktop::Pointer>("pointer"),
                          InstanceMethod<&NativeDesktop::Windows>("windows"),
                          InstanceMethod<&NativeDesktop::Activate>("activate"),
+                         InstanceMethod<&NativeDesktop::Popups>("popups"),
                          InstanceMethod<&NativeDesktop::Locks>("locks"),
                          InstanceMethod<&NativeDesktop::Key>("key"),
                          InstanceMethod<&NativeDesktop::Unicode>("unicode"),
@@ -280,6 +287,7 @@ void NativeDesktop::Deliver(Napi::Env env, Napi::Function callback) {
     }
     event.Set("windows", changes);
   }
+  if (d.popups_changed) event.Set("popups", WindowsToJs(env, d.popups));
   if (d.locks_changed) event.Set("locks", ToJs(env, d.locks));
   if (d.lost) event.Set("lost", true);
   callback.Call({event});
@@ -391,10 +399,13 @@ Napi::Value NativeDesktop::Pointer(const Napi::CallbackInfo& info) {
 Napi::Value NativeDesktop::Windows(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
-  std::vector<WindowRecord> windows = pump_->windows();
-  Napi::Array out = Napi::Array::New(env, windows.size());
-  for (size_t i = 0; i < windows.size(); i++) out[i] = ToJs(env, windows[i]);
-  return out;
+  return WindowsToJs(env, pump_->windows());
+}
+
+Napi::Value NativeDesktop::Popups(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  return WindowsToJs(env, pump_->popups());
 }
 
 // activate(id): Promise<void>; only listed windows, so that no other client's windows can be poked.

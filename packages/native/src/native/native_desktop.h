@@ -45,6 +45,7 @@ class NativeDesktop : public Napi::ObjectWrap<NativeDesktop> {
   Napi::Value Pointer(const Napi::CallbackInfo& info);
   Napi::Value Windows(const Napi::CallbackInfo& info);
   Napi::Value Activate(const Napi::CallbackInfo& info);
+  Napi::Value Popups(const Napi::CallbackInfo& info);
   Napi::Value Locks(const Napi::CallbackInfo& info);
   Napi::Value Key(const Napi::CallbackInfo& info);
   Napi::Value Unicode(const Napi::CallbackInfo& info);

@@ -157,7 +157,7 @@ bool WindowLister::ReadRecord(Window client, Window frame, WindowRecord* out) {
   return true;
 }
 
-std::vector<WindowRecord> WindowLister::Snapshot() {
+WindowSnapshot WindowLister::Snapshot() {
   XErrorTrap trap;  // windows may vanish between requests; each read checks its own status
   // The root's children in the server's stacking order, bottom to top: the order that decides what is
   // visible. Managers' _NET_CLIENT_LIST_STACKING is not trusted for it (JWM 2.4 writes it top first).
@@ -168,7 +168,16 @@ std::vector<WindowRecord> WindowLister::Snapshot() {
     if (XQueryTree(dpy_, root_, &root, &parent, &children, &count)) stack.assign(children, children + count);
     if (children) XFree(children);
   }
-  std::vector<WindowRecord> out;
+  WindowSnapshot snapshot;
+  std::vector<WindowRecord>& out = snapshot.windows;
+  for (Window top : stack) {
+    XWindowAttributes attrs;
+    if (!XGetWindowAttributes(dpy_, top, &attrs) || !attrs.override_redirect || attrs.c_class != InputOutput ||
+        attrs.map_state != IsViewable)
+      continue;
+    WindowRecord record;
+    if (ReadRecord(top, top, &record)) snapshot.popups.push_back(record);
+  }
   bool managed = false;
   std::vector<Window> clients = ManagedClients(&managed);
   if (managed) {
@@ -198,12 +207,14 @@ std::vector<WindowRecord> WindowLister::Snapshot() {
     }
   }
   std::set<Window> alive;
-  for (size_t i = 0; i < out.size(); i++) {
-    out[i].stack_index = static_cast<int32_t>(i);
-    alive.insert(out[i].id);
+  for (std::vector<WindowRecord>* list : {&snapshot.windows, &snapshot.popups}) {
+    for (size_t i = 0; i < list->size(); i++) {
+      (*list)[i].stack_index = static_cast<int32_t>(i);
+      alive.insert((*list)[i].id);
+    }
   }
   for (auto it = watched_.begin(); it != watched_.end();) it = alive.count(*it) ? std::next(it) : watched_.erase(it);
-  return out;
+  return snapshot;
 }
 
 std::vector<WindowChange> WindowLister::Diff(const std::vector<WindowRecord>& before,

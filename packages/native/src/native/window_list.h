@@ -46,12 +46,20 @@ struct WindowChange {
   WindowRecord window;
 };
 
+/** Everything on the screen's top level, each list bottom to top. */
+struct WindowSnapshot {
+  std::vector<WindowRecord> windows;  // application windows
+  // Mapped override-redirect windows (menus, tooltips, notifications): not application windows, but they
+  // cover what lies beneath them.
+  std::vector<WindowRecord> popups;
+};
+
 class WindowLister {
  public:
   explicit WindowLister(Display* dpy);
 
-  /** Reads the current top-level windows, bottom to top, and subscribes to their property changes. */
-  std::vector<WindowRecord> Snapshot();
+  /** Reads the current top-level windows and popups and subscribes to their property changes. */
+  WindowSnapshot Snapshot();
 
   /** Whether a PropertyNotify for `atom` can change the list. */
   bool Relevant(Atom atom) const;

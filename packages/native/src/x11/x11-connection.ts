@@ -59,6 +59,7 @@ export class X11Connection {
   private readonly cursor = new Set<Listener<CursorImage>>();
   private readonly pointer = new Set<Listener<Point>>();
   private readonly windows = new Set<Listener<WindowEvent>>();
+  private readonly popups = new Set<Listener<WindowInfo[]>>();
   private readonly lost = new Set<Listener<NativeError>>();
 
   constructor(display: string | undefined, options: DisplayOptions = {}) {
@@ -141,6 +142,9 @@ export class X11Connection {
   onWindow(listener: Listener<WindowEvent>): () => void {
     return this.subscribe(this.windows, listener);
   }
+  onPopups(listener: Listener<WindowInfo[]>): () => void {
+    return this.subscribe(this.popups, listener);
+  }
   onLost(listener: Listener<NativeError>): () => void {
     return this.subscribe(this.lost, listener);
   }
@@ -157,7 +161,8 @@ export class X11Connection {
 
   private updateInterest(): void {
     if (!this.raw) return;
-    const listening = this.damage.size + this.resize.size + this.cursor.size + this.pointer.size + this.windows.size;
+    const listening =
+      this.damage.size + this.resize.size + this.cursor.size + this.pointer.size + this.windows.size + this.popups.size;
     this.raw.setInterest(this.damage.size > 0, this.pointer.size > 0, this.damageIntervalMs);
     this.raw.setRef(listening > 0);
   }
@@ -171,6 +176,7 @@ export class X11Connection {
     for (const change of delivery.windows ?? []) {
       emit(this.windows, { type: change.type, window: windowFromRaw(change.window) });
     }
+    if (delivery.popups) emit(this.popups, delivery.popups.map(windowFromRaw));
     if (delivery.lost) this.lose();
   }
 
@@ -186,7 +192,9 @@ export class X11Connection {
   private shutdown(): void {
     const raw = this.raw;
     this.raw = undefined;
-    for (const set of [this.damage, this.resize, this.cursor, this.pointer, this.windows, this.lost]) set.clear();
+    for (const set of [this.damage, this.resize, this.cursor, this.pointer, this.windows, this.popups, this.lost]) {
+      set.clear();
+    }
     raw?.close();
   }
 }

@@ -22,6 +22,16 @@ export class X11WindowTracker implements WindowTracker {
       .map(windowFromRaw);
   }
 
+  popups(): WindowInfo[] {
+    return this.live()
+      .call((raw) => raw.popups())
+      .map(windowFromRaw);
+  }
+
+  onPopupsChange(listener: (popups: WindowInfo[]) => void): () => void {
+    return this.live().onPopups(listener);
+  }
+
   async activate(id: number): Promise<void> {
     const connection = this.live();
     if (!isInteger(id) || id <= 0)
