@@ -87,9 +87,15 @@ export interface RdpSecurityOptions {
   certificate: Uint8Array;
   /**
    * Offer FIPS encryption (3DES + HMAC-SHA1, needs `crypto.des3Cbc` and `crypto.hmacSha1`) to clients that
-   * support it: WDS's EnforceStrongEncryption. Default: RC4 (128, 56 or 40-bit), what Windows servers pick.
+   * support it: WDS's EnforceStrongEncryption. Default: 128-bit RC4, what Windows servers pick.
    */
   fips?: boolean;
+  /**
+   * Also accept 40- and 56-bit RC4 from clients that offer nothing stronger (default false: such a client is
+   * refused with an UNSUPPORTED ProtocolError that says so). These key lengths are broken; allow them only for
+   * old clients on a trusted network.
+   */
+  allowWeakRc4?: boolean;
 }
 
 export interface AcceptorOptions {

@@ -43,7 +43,7 @@ import { acceptSecurityExchange, negotiateRdpSecurity, type PendingRdpSecurity }
  * The domain parameters of the server's MCS Connect Response, as Windows servers send them (MS-RDPBCGR 4.1.4):
  * 34 channels, 3 users, no tokens, one priority, a height of 1 and PDUs of up to 0xfff8 bytes, MCS version 2.
  */
-const SERVER_DOMAIN_PARAMETERS: DomainParameters = {
+export const SERVER_DOMAIN_PARAMETERS: DomainParameters = {
   maxChannelIds: 34,
   maxUserIds: 3,
   maxTokenIds: 0,
@@ -63,7 +63,7 @@ const CALLED_CONNECT_ID = 0;
  * Conference Create Response nodeID: Windows servers send 0x79f3 (31219), written as 0x760a above the
  * UserID lower bound of 1001 ([T124] 8.7, MS-RDPBCGR 4.1.4).
  */
-const GCC_NODE_ID = 0x79f3;
+export const GCC_NODE_ID = 0x79f3;
 /** Conference Create Response tag: 1, as Windows sends it. */
 const GCC_TAG = 1;
 /** Conference Create Response result: success (0). */

@@ -30,11 +30,18 @@ export interface FinalizationStep {
 }
 
 /**
- * The server side of the Connection Finalization phase (MS-RDPBCGR 1.3.1.1, 2.2.1.14–2.2.1.22): takes the
- * client's Synchronize, Control (Cooperate, Request Control), Persistent Key List and Font List PDUs and says
- * what the server answers.
+ * The server side of the Connection Finalization phase (MS-RDPBCGR 1.3.1.1, 2.2.1.14–2.2.1.22): answers each
+ * client PDU as it arrives (Synchronize with Synchronize, Control Cooperate with Cooperate, Control Request
+ * Control with Granted Control, Font List with Font Map), because some clients wait for the server's
+ * Synchronize and Control PDUs before they send their Font List. Font List ends the phase in any order: the
+ * server PDUs the client did not ask for yet are sent before the Font Map, so every client gets all four
+ * exactly once (a client that sends everything at once, like FreeRDP, gets them in Windows' order).
  */
 export class ServerFinalization {
+  private synchronized = false;
+  private cooperating = false;
+  private granted = false;
+
   constructor(
     /** The client's MCS user id: the targetUser of Synchronize and the grantId of Granted Control. */
     private readonly userId: number,
@@ -44,23 +51,41 @@ export class ServerFinalization {
   receive(pduType2: number, body: Uint8Array): FinalizationStep | undefined {
     switch (pduType2) {
       case PduType2.SYNCHRONIZE:
+        return { replies: this.answerSynchronize(), complete: false };
       case PduType2.BITMAPCACHE_PERSISTENT_LIST:
         return { replies: [], complete: false };
       case PduType2.CONTROL: {
         const control = decodeControl(body);
-        if (control.action !== ControlAction.COOPERATE && control.action !== ControlAction.REQUEST_CONTROL) {
-          throw new ProtocolError('INVALID', `control action ${control.action} from a client`, 'TS_CONTROL_PDU');
-        }
-        return { replies: [], complete: false };
+        if (control.action === ControlAction.COOPERATE) return { replies: this.answerCooperate(), complete: false };
+        if (control.action === ControlAction.REQUEST_CONTROL) return { replies: this.answerRequest(), complete: false };
+        throw new ProtocolError('INVALID', `control action ${control.action} from a client`, 'TS_CONTROL_PDU');
       }
       case PduType2.FONTLIST:
         return {
-          replies: [this.synchronize(), this.cooperate(), this.grantedControl(), this.fontMap()],
+          replies: [...this.answerSynchronize(), ...this.answerCooperate(), ...this.answerRequest(), this.fontMap()],
           complete: true,
         };
       default:
         return undefined;
     }
+  }
+
+  private answerSynchronize(): ServerDataPdu[] {
+    if (this.synchronized) return [];
+    this.synchronized = true;
+    return [this.synchronize()];
+  }
+
+  private answerCooperate(): ServerDataPdu[] {
+    if (this.cooperating) return [];
+    this.cooperating = true;
+    return [this.cooperate()];
+  }
+
+  private answerRequest(): ServerDataPdu[] {
+    if (this.granted) return [];
+    this.granted = true;
+    return [this.grantedControl()];
   }
 
   private synchronize(): ServerDataPdu {

@@ -8,6 +8,8 @@ import { decodeSecurityExchange } from '../security/security-exchange.js';
 import { SecurityLayerCodec } from '../transport/security-layer.js';
 import type { RdpSecurityOptions } from './acceptor-host.js';
 
+/** RC4 with 40- or 56-bit keys: only when the server allows weak encryption. */
+const WEAK_RC4_METHODS = EncryptionMethod.BIT_40 | EncryptionMethod.BIT_56;
 /** SC_SECURITY.serverRandom is 32 bytes (MS-RDPBCGR 2.2.1.4.3). */
 const SERVER_RANDOM_LENGTH = 32;
 
@@ -27,7 +29,8 @@ export interface ServerSecurityData {
 
 /**
  * Picks the Standard RDP Security method for a client's CS_SECURITY (MS-RDPBCGR 5.3.2) and draws the server
- * random. FIPS only when configured and the crypto provider can do it.
+ * random: 128-bit RC4, FIPS when configured and the crypto provider can do it, 40- and 56-bit RC4 only with
+ * `allowWeakRc4`.
  */
 export function negotiateRdpSecurity(
   client: ClientData['security'],
@@ -35,14 +38,19 @@ export function negotiateRdpSecurity(
   crypto: CryptoProvider,
 ): { pending: PendingRdpSecurity; serverData: ServerSecurityData } {
   const fipsCapable = rdp.fips === true && crypto.des3Cbc !== undefined && crypto.hmacSha1 !== undefined;
-  const allowed =
-    EncryptionMethod.BIT_40 |
-    EncryptionMethod.BIT_56 |
-    EncryptionMethod.BIT_128 |
-    (fipsCapable ? EncryptionMethod.FIPS : 0);
+  const weak = rdp.allowWeakRc4 === true ? WEAK_RC4_METHODS : 0;
+  const allowed = EncryptionMethod.BIT_128 | weak | (fipsCapable ? EncryptionMethod.FIPS : 0);
+  const offered = (client?.encryptionMethods ?? 0) | (client?.extEncryptionMethods ?? 0);
   const method = chooseEncryptionMethod(client?.encryptionMethods ?? 0, client?.extEncryptionMethods, allowed);
   if (method === undefined || method === EncryptionMethod.NONE) {
-    throw new ProtocolError('UNSUPPORTED', 'no encryption method in common with the client', 'TS_UD_CS_SEC');
+    const onlyWeak = (offered & WEAK_RC4_METHODS) !== 0 && weak === 0;
+    throw new ProtocolError(
+      'UNSUPPORTED',
+      onlyWeak
+        ? `the client offers only 40- or 56-bit RC4 (methods 0x${offered.toString(16)}), refused unless rdp.allowWeakRc4 is set`
+        : `no encryption method in common with the client (methods 0x${offered.toString(16)})`,
+      'TS_UD_CS_SEC',
+    );
   }
   const serverRandom = crypto.randomBytes(SERVER_RANDOM_LENGTH);
   return {

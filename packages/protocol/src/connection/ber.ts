@@ -58,7 +58,19 @@ export function readBerHeader(r: ByteReader, tag: number, what: string): number 
   return length;
 }
 
-export function writeBerInteger(w: ByteWriter, value: number): void {
+/** How {@link writeBerInteger} lays out a non-negative value. */
+export const BerIntegerForm = {
+  /** Minimal unsigned bytes, as Windows clients write Connect-Initial domain parameters (0xffff is `02 02 ff ff`). */
+  UNSIGNED: 'unsigned',
+  /**
+   * [X690] two's complement, with a leading 0x00 when the top bit is set: how Windows servers write the
+   * Connect-Response domain parameters (0xfff8 is `02 03 00 ff f8`).
+   */
+  TWOS_COMPLEMENT: 'twos-complement',
+} as const;
+export type BerIntegerForm = (typeof BerIntegerForm)[keyof typeof BerIntegerForm];
+
+export function writeBerInteger(w: ByteWriter, value: number, form: BerIntegerForm = BerIntegerForm.UNSIGNED): void {
   if (value < 0 || value > 0xffffffff) throw new ProtocolError('INVALID', `BER integer ${value} out of range`, 'BER');
   const bytes: number[] = [];
   let v = value;
@@ -66,7 +78,7 @@ export function writeBerInteger(w: ByteWriter, value: number): void {
     bytes.unshift(v & 0xff);
     v = Math.floor(v / 256);
   } while (v > 0);
-  // No sign byte: MCS peers write and read these as unsigned (0xffff is `02 02 ff ff` in every RDP stack).
+  if (form === BerIntegerForm.TWOS_COMPLEMENT && bytes[0] & 0x80) bytes.unshift(0);
   w.u8(BerTag.INTEGER);
   writeBerLength(w, bytes.length);
   for (const b of bytes) w.u8(b);

@@ -21,6 +21,12 @@ const T124_OID = [0, 0, 20, 124, 0, 1] as const;
 /** H.221 non-standard keys that mark RDP's client and server user data (MS-RDPBCGR 2.2.1.3 / 2.2.1.4). */
 const CLIENT_H221_KEY = 'Duca';
 const SERVER_H221_KEY = 'McDn';
+/**
+ * The connectPDU length Windows servers write in the Conference Create Response whatever its true length
+ * (MS-RDPBCGR 4.1.4, which says clients ignore it). Clients that read the response at fixed offsets depend on
+ * this one-byte form.
+ */
+const WINDOWS_RESPONSE_CONNECT_PDU_LENGTH = 0x2a;
 /** nodeID of the Conference Create Response: UserID ::= DynamicChannelID (1001..65535). */
 const NODE_ID_MIN = 1001;
 
@@ -55,10 +61,11 @@ function readConnectData(r: ByteReader): ByteReader {
   return r;
 }
 
-function writeConnectData(w: ByteWriter, connectPdu: Uint8Array): void {
+/** ConnectData: the T.124 key, then the connectPDU with its length (`length` when the true one is not written). */
+function writeConnectData(w: ByteWriter, connectPdu: Uint8Array, length = connectPdu.byteLength): void {
   w.u8(0);
   writePerObjectIdentifier(w, T124_OID);
-  writePerLength(w, connectPdu.byteLength);
+  writePerLength(w, length);
   w.bytes(connectPdu);
 }
 
@@ -100,7 +107,11 @@ export function decodeConferenceCreateRequest(bytes: Uint8Array): ConferenceCrea
   return { conferenceName, userData };
 }
 
-/** Encodes the GCC ConnectData carrying a Conference Create Response. */
+/**
+ * Encodes the GCC ConnectData carrying a Conference Create Response, with the header bytes of Windows servers
+ * (MS-RDPBCGR 4.1.4): `00 05 00 14 7c 00 01 2a 14 76 0a 01 01 00 01 c0 00 4d 63 44 6e` for nodeID 0x79f3,
+ * tag 1, result 0, then the PER length of the server data blocks.
+ */
 export function encodeConferenceCreateResponse(res: ConferenceCreateResponse): Uint8Array {
   const pdu = new ByteWriter(res.userData.byteLength + 32);
   // ConnectGCCPDU choice conferenceCreateResponse (1), no optional fields: 0x14 as every RDP server writes it.
@@ -111,7 +122,7 @@ export function encodeConferenceCreateResponse(res: ConferenceCreateResponse): U
   writePerOctetString(pdu, h221Key(SERVER_H221_KEY), 4);
   writePerOctetString(pdu, res.userData);
   const w = new ByteWriter(pdu.offset + 16);
-  writeConnectData(w, pdu.written());
+  writeConnectData(w, pdu.written(), WINDOWS_RESPONSE_CONNECT_PDU_LENGTH);
   return w.toBytes();
 }
 

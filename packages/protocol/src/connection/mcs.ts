@@ -2,6 +2,7 @@ import { ByteReader } from '../core/byte-reader.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { ProtocolError } from '../core/errors.js';
 import {
+  BerIntegerForm,
   BerTag,
   berTlv,
   readBerBoolean,
@@ -71,9 +72,9 @@ export interface ConnectResponse {
   userData: Uint8Array;
 }
 
-function encodeDomainParameters(p: DomainParameters): Uint8Array {
-  const w = new ByteWriter(32);
-  for (const f of DOMAIN_PARAMETER_FIELDS) writeBerInteger(w, p[f]);
+function encodeDomainParameters(p: DomainParameters, form: BerIntegerForm): Uint8Array {
+  const w = new ByteWriter(40);
+  for (const f of DOMAIN_PARAMETER_FIELDS) writeBerInteger(w, p[f], form);
   return berTlv(BerTag.SEQUENCE, w.written());
 }
 
@@ -90,9 +91,9 @@ export function encodeConnectInitial(ci: ConnectInitial): Uint8Array {
   writeBerOctetString(w, ci.callingDomainSelector);
   writeBerOctetString(w, ci.calledDomainSelector);
   writeBerBoolean(w, ci.upwardFlag);
-  w.bytes(encodeDomainParameters(ci.targetParameters));
-  w.bytes(encodeDomainParameters(ci.minimumParameters));
-  w.bytes(encodeDomainParameters(ci.maximumParameters));
+  w.bytes(encodeDomainParameters(ci.targetParameters, BerIntegerForm.UNSIGNED));
+  w.bytes(encodeDomainParameters(ci.minimumParameters, BerIntegerForm.UNSIGNED));
+  w.bytes(encodeDomainParameters(ci.maximumParameters, BerIntegerForm.UNSIGNED));
   writeBerOctetString(w, ci.userData);
   return berTlv(BerTag.CONNECT_INITIAL, w.written());
 }
@@ -112,12 +113,15 @@ export function decodeConnectInitial(bytes: Uint8Array): ConnectInitial {
   };
 }
 
-/** Encodes an MCS Connect-Response ([T125] 11.2, MS-RDPBCGR 2.2.1.4 mcsCrsp). */
+/**
+ * Encodes an MCS Connect-Response ([T125] 11.2, MS-RDPBCGR 2.2.1.4 mcsCrsp) byte for byte as Windows servers
+ * do: minimal BER lengths and two's complement integers (MS-RDPBCGR 4.1.4).
+ */
 export function encodeConnectResponse(cr: ConnectResponse): Uint8Array {
   const w = new ByteWriter(cr.userData.byteLength + 64);
   writeBerEnumerated(w, cr.result);
-  writeBerInteger(w, cr.calledConnectId);
-  w.bytes(encodeDomainParameters(cr.domainParameters));
+  writeBerInteger(w, cr.calledConnectId, BerIntegerForm.TWOS_COMPLEMENT);
+  w.bytes(encodeDomainParameters(cr.domainParameters, BerIntegerForm.TWOS_COMPLEMENT));
   writeBerOctetString(w, cr.userData);
   return berTlv(BerTag.CONNECT_RESPONSE, w.written());
 }

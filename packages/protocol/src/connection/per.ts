@@ -33,6 +33,9 @@ export function readPerInteger16(r: ByteReader, min: number): number {
   return r.u16be() + min;
 }
 
+/** The widest unconstrained integer RDP uses: 32 bits. */
+const MAX_PER_INTEGER_BYTES = 4;
+
 /** An unconstrained whole number: a length byte followed by 1, 2 or 4 big-endian bytes. */
 export function writePerInteger(w: ByteWriter, value: number): void {
   if (value < 0x100) w.u8(1).u8(value);
@@ -40,12 +43,16 @@ export function writePerInteger(w: ByteWriter, value: number): void {
   else w.u8(4).u32be(value);
 }
 
+/**
+ * Reads an unconstrained whole number: a length, then that many big-endian bytes. A length of 0 reads as 0, as
+ * Windows servers take it: some clients send the Erect Domain Request's subHeight and subInterval that way.
+ */
 export function readPerInteger(r: ByteReader): number {
   const length = readPerLength(r);
-  if (length === 1) return r.u8();
-  if (length === 2) return r.u16be();
-  if (length === 4) return r.u32be();
-  throw new ProtocolError('UNSUPPORTED', `PER integer of ${length} bytes`, r.pdu);
+  if (length > MAX_PER_INTEGER_BYTES) throw new ProtocolError('UNSUPPORTED', `PER integer of ${length} bytes`, r.pdu);
+  let value = 0;
+  for (let i = 0; i < length; i++) value = value * 256 + r.u8();
+  return value;
 }
 
 /** An OBJECT IDENTIFIER whose first two arcs are packed into one byte, each further arc below 128. */

@@ -144,6 +144,8 @@ export class ScriptedClient {
   readonly acceptor: RdpAcceptor;
   security?: RdpSecurityContext;
   serverData?: ServerData;
+  /** The last MCS Connect Response frame, as written. */
+  connectResponse?: Uint8Array;
   headerKind: SecurityHeaderKind = SecurityHeaderKind.BASIC;
 
   constructor(options: AcceptorOptions) {
@@ -162,8 +164,8 @@ export class ScriptedClient {
     this.send(encodeTpkt(encodeX224Data(encodeMcsDomainPdu(pdu))));
   }
 
-  /** Sends Connect-Initial and returns the server data of the Connect-Response. */
-  connectInitial(data: ClientData = CLIENT_DATA): ServerData {
+  /** The TPKT frame of an MCS Connect-Initial carrying `data`. */
+  connectInitialFrame(data: ClientData = CLIENT_DATA): Uint8Array {
     const gcc = encodeConferenceCreateRequest({ conferenceName: '1', userData: encodeClientData(data) });
     const params = {
       maxChannelIds: 34,
@@ -175,22 +177,26 @@ export class ScriptedClient {
       maxMcsPduSize: 0xffff,
       protocolVersion: 2,
     };
-    this.send(
-      encodeTpkt(
-        encodeX224Data(
-          encodeConnectInitial({
-            callingDomainSelector: Uint8Array.of(1),
-            calledDomainSelector: Uint8Array.of(1),
-            upwardFlag: true,
-            targetParameters: params,
-            minimumParameters: params,
-            maximumParameters: params,
-            userData: gcc,
-          }),
-        ),
+    return encodeTpkt(
+      encodeX224Data(
+        encodeConnectInitial({
+          callingDomainSelector: Uint8Array.of(1),
+          calledDomainSelector: Uint8Array.of(1),
+          upwardFlag: true,
+          targetParameters: params,
+          minimumParameters: params,
+          maximumParameters: params,
+          userData: gcc,
+        }),
       ),
     );
+  }
+
+  /** Sends Connect-Initial and returns the server data of the Connect-Response (kept in `connectResponse`). */
+  connectInitial(data: ClientData = CLIENT_DATA): ServerData {
+    this.send(this.connectInitialFrame(data));
     const response = this.host.take().at(-1) as Uint8Array;
+    this.connectResponse = response;
     const cr = decodeConnectResponse(decodeX224Data(decodeTpkt(response)));
     this.serverData = decodeServerData(decodeConferenceCreateResponse(cr.userData).userData);
     return this.serverData;

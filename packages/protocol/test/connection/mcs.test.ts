@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GCC_NODE_ID, SERVER_DOMAIN_PARAMETERS } from '../../src/acceptor/connection-sequence.js';
 import {
   ChannelOption,
   decodeClientData,
@@ -22,8 +23,9 @@ import {
   McsPduType,
 } from '../../src/connection/mcs.js';
 import { decodeServerData, encodeServerData } from '../../src/connection/server-data.js';
-import { decodeTpkt } from '../../src/connection/tpkt.js';
-import { decodeX224Data } from '../../src/connection/x224.js';
+import { decodeTpkt, encodeTpkt } from '../../src/connection/tpkt.js';
+import { decodeX224Data, encodeX224Data } from '../../src/connection/x224.js';
+import { ProtocolError } from '../../src/core/errors.js';
 import { fuzz } from '../data/fuzz.js';
 import { hex } from '../security/hex.js';
 import { CONNECT_INITIAL } from './vectors.js';
@@ -210,5 +212,44 @@ describe('fuzzing the MCS, GCC and settings decoders', () => {
       ],
     ];
     for (const [decode, valid] of cases) expect(fuzz(decode, valid).rejected).toBeGreaterThan(0);
+  });
+});
+
+describe('Windows interoperability', () => {
+  it('reads zero-length PER integers in an Erect Domain Request as 0, as Windows does', () => {
+    expect(decodeMcsDomainPdu(hex('04 00 00'))).toEqual({
+      type: McsPduType.ERECT_DOMAIN_REQUEST,
+      subHeight: 0,
+      subInterval: 0,
+    });
+    expect(decodeMcsDomainPdu(hex('04 00 01 05'))).toMatchObject({ subHeight: 0, subInterval: 5 });
+    expect(decodeMcsDomainPdu(hex('04 01 00 01 00'))).toMatchObject({ subHeight: 0, subInterval: 0 });
+    expect(() => decodeMcsDomainPdu(hex('04 05 00 00 00 00 00 01 00'))).toThrow(ProtocolError);
+  });
+
+  it('encodes the Connect Response with GCC Conference Create Response byte for byte as a Windows server', () => {
+    // A Windows server's answer over TLS to a client without static channels (TPKT, X.224, MCS, GCC, blocks).
+    const windows = hex(`
+      03 00 00 64 02 f0 80 7f 66 5a 0a 01 00 02 01 00 30 1a 02 01 22 02 01 03 02 01 00 02 01 01 02 01 00
+      02 01 01 02 03 00 ff f8 02 01 02 04 36 00 05 00 14 7c 00 01 2a 14 76 0a 01 01 00 01 c0 00 4d 63 44
+      6e 20 01 0c 0c 00 04 00 08 00 01 00 00 00 03 0c 08 00 eb 03 00 00 02 0c 0c 00 00 00 00 00 00 00 00
+      00`);
+    const serverData = encodeServerData({
+      core: { version: 0x00080004, clientRequestedProtocols: 1 },
+      network: { mcsChannelId: 1003, channelIds: [] },
+      security: { encryptionMethod: 0, encryptionLevel: 0 },
+    });
+    const gcc = encodeConferenceCreateResponse({ nodeId: GCC_NODE_ID, tag: 1, result: 0, userData: serverData });
+    const response = encodeConnectResponse({
+      result: 0,
+      calledConnectId: 0,
+      domainParameters: SERVER_DOMAIN_PARAMETERS,
+      userData: gcc,
+    });
+    expect(encodeTpkt(encodeX224Data(response))).toEqual(windows);
+    // What clients read back from it, the fixed connectPDU length notwithstanding.
+    const decoded = decodeConferenceCreateResponse(decodeConnectResponse(response).userData);
+    expect(decoded).toMatchObject({ nodeId: 0x79f3, tag: 1, result: 0 });
+    expect(decodeServerData(decoded.userData).network).toEqual({ mcsChannelId: 1003, channelIds: [] });
   });
 });
