@@ -12,7 +12,7 @@ APT_PACKAGES=(
   # the real RDP peers: xfreerdp as a viewer of our sharer, freerdp-shadow-cli as a sharer for our viewer
   freerdp2-x11 freerdp2-shadow-x11 winpr-utils
   # headers and libraries for @rdshare/native
-  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev pkg-config
+  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev pkg-config
   # the testkit's cursor-churn client makes large ARGB cursors with it
   libxcursor-dev
   # node-gyp's toolchain

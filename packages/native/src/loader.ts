@@ -17,9 +17,10 @@ const systemPackages: Record<string, { apt: string; dnf: string }> = {
   'libXtst.so': { apt: 'libxtst6', dnf: 'libXtst' },
   'libXrandr.so': { apt: 'libxrandr2', dnf: 'libXrandr' },
   'libXi.so': { apt: 'libxi6', dnf: 'libXi' },
+  'libXRes.so': { apt: 'libxres1', dnf: 'libXres' },
 };
 
-const rebuildHint = `rebuild it: cd ${packageDir} && npx node-gyp rebuild (needs python3, make, a C++17 compiler and the X development headers: apt-get install libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev)`;
+const rebuildHint = `rebuild it: cd ${packageDir} && npx node-gyp rebuild (needs python3, make, a C++17 compiler and the X development headers: apt-get install libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev)`;
 
 /**
  * Explains why loading the addon failed and how to fix it. Exported so the messages can be tested

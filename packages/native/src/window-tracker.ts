@@ -7,7 +7,10 @@ export interface WindowInfo {
   id: number;
   /** `_NET_WM_NAME`, else `WM_NAME`; empty when unset. */
   title: string;
-  /** `_NET_WM_PID`; 0 when the client does not set it. */
+  /**
+   * The client's process: `_NET_WM_PID`, else the pid the X server knows for a local client (X-Resource);
+   * 0 when neither tells (a remote client that does not say).
+   */
   pid: number;
   /** The application the window belongs to: the class part of `WM_CLASS` (e.g. `XTerm`); empty when unset. */
   application: string;
@@ -51,8 +54,9 @@ export interface WindowTracker {
    * The mapped override-redirect windows (menus, tooltips, notifications, drag icons), bottom to top. They
    * are not application windows and never appear in {@link WindowTracker.list}, but they cover what lies
    * beneath them: a filter that shows only some windows must blank the popups it does not show (in
-   * practice they are stacked above every managed window). `pid`/`application` are set when the popup's
-   * client sets them; `frame` is the popup with its border, `rect` inside it; `stackIndex` is its place among popups.
+   * practice they are stacked above every managed window). `pid` tells which application a popup belongs
+   * to (`application` only when its client sets `WM_CLASS`); `frame` is the popup with its border, `rect`
+   * inside it; `stackIndex` is its place among popups.
    */
   popups(): WindowInfo[];
   /**

@@ -29,6 +29,7 @@ describe('WindowTracker (X11, no window manager)', () => {
       'xlogo opened',
     );
     expect(opened.window).toMatchObject({
+      pid: logo.pid,
       application: 'XLogo',
       instance: 'xlogo',
       rect: { x: 10, y: 20, width: 120, height: 90 },
@@ -136,6 +137,7 @@ describe('WindowTracker (X11, no window manager)', () => {
     // ...but lists it among the popups, which cover what lies beneath them.
     const listed = await waitForValue(() => tracker.popups().find((p) => p.id === Number(popupId)), 5000, 'popup');
     expect(listed).toMatchObject({
+      pid: popup.pid, // it sets no _NET_WM_PID: the X server knows it
       rect: { x: 1, y: 1, width: 50, height: 50 }, // inside xlogo's default 1-pixel border
       frame: { x: 0, y: 0, width: 52, height: 52 },
       mapped: true,

@@ -2,6 +2,7 @@
 
 #include <X11/Xatom.h>
 #include <X11/Xutil.h>
+#include <X11/extensions/XRes.h>
 
 #include <algorithm>
 #include <map>
@@ -50,6 +51,27 @@ WindowLister::WindowLister(Display* dpy) : dpy_(dpy), root_(DefaultRootWindow(dp
   net_supporting_wm_check_ = XInternAtom(dpy, "_NET_SUPPORTING_WM_CHECK", False);
   wm_state_ = XInternAtom(dpy, "WM_STATE", False);
   utf8_string_ = XInternAtom(dpy, "UTF8_STRING", False);
+  int event_base = 0, error_base = 0, major = 0, minor = 0;
+  has_client_ids_ = XResQueryExtension(dpy, &event_base, &error_base) && XResQueryVersion(dpy, &major, &minor) &&
+                    (major > 1 || (major == 1 && minor >= 2));
+}
+
+int32_t WindowLister::ServerKnownPid(Window client) {
+  auto cached = server_pids_.find(client);
+  if (cached != server_pids_.end()) return cached->second;
+  int32_t pid = 0;
+  XResClientIdSpec spec{client, XRES_CLIENT_ID_PID_MASK};
+  long count = 0;
+  XResClientIdValue* ids = nullptr;
+  if (XResQueryClientIds(dpy_, 1, &spec, &count, &ids) == Success) {
+    for (long i = 0; i < count; i++) {
+      pid_t found = XResGetClientPid(&ids[i]);
+      if (found > 0) pid = static_cast<int32_t>(found);
+    }
+    XResClientIdsDestroy(count, ids);
+  }
+  server_pids_[client] = pid;
+  return pid;
 }
 
 bool WindowLister::Relevant(Atom atom) const {
@@ -144,6 +166,8 @@ bool WindowLister::ReadRecord(Window client, Window frame, WindowRecord* out) {
     if (GetProperty(dpy_, client, net_wm_pid_, XA_CARDINAL, &pid) && pid.format == 32 && pid.count > 0)
       out->pid = static_cast<int32_t>(reinterpret_cast<unsigned long*>(pid.data)[0]);
   }
+  // Many clients (Xt programs, most popups) never set _NET_WM_PID; the server knows the pid of a local one.
+  if (out->pid == 0 && has_client_ids_) out->pid = ServerKnownPid(client);
   {
     XClassHint hint{};
     if (XGetClassHint(dpy_, client, &hint)) {
@@ -214,6 +238,8 @@ WindowSnapshot WindowLister::Snapshot() {
     }
   }
   for (auto it = watched_.begin(); it != watched_.end();) it = alive.count(*it) ? std::next(it) : watched_.erase(it);
+  for (auto it = server_pids_.begin(); it != server_pids_.end();)
+    it = alive.count(it->first) ? std::next(it) : server_pids_.erase(it);
   return snapshot;
 }
 

@@ -5,6 +5,7 @@
 #include <X11/Xlib.h>
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -71,6 +72,7 @@ class WindowLister {
   bool ReadRecord(Window client, Window frame, WindowRecord* out);
   Window FindClient(Window frame, int depth);
   bool HasProperty(Window w, Atom atom);
+  int32_t ServerKnownPid(Window client);
   std::vector<Window> ManagedClients(bool* managed);
 
   Display* dpy_;
@@ -78,6 +80,8 @@ class WindowLister {
   Atom net_client_list_stacking_, net_client_list_, net_wm_name_, net_wm_pid_, net_supporting_wm_check_,
       wm_state_, utf8_string_;
   std::set<Window> watched_;
+  bool has_client_ids_ = false;           // X-Resource 1.2: the server tells a local client's pid
+  std::map<Window, int32_t> server_pids_;  // a window's client never changes, so neither does its pid
 };
 
 }  // namespace rdshare
