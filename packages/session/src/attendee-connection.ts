@@ -118,7 +118,16 @@ export class AttendeeConnection {
     );
     this.listen(transport);
     transport.on('close', () => this.acceptor.transportClosed('connection closed by the viewer'));
-    transport.on('error', (error) => this.end({ byClient: false, reason: `socket error: ${error.message}`, error }));
+    transport.on('error', (error) => this.transportError(error));
+  }
+
+  /** A reset or broken pipe is the viewer going away (a disconnect); anything else is a failure. */
+  private transportError(error: NodeJS.ErrnoException): void {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      this.end({ byClient: true, reason: `connection reset by the viewer (${error.code})` });
+    } else {
+      this.end({ byClient: false, reason: `connection error: ${error.message}`, error });
+    }
   }
 
   private listen(stream: Duplex): void {
@@ -146,10 +155,17 @@ export class AttendeeConnection {
         secureContext: this.settings.identity.secureContext as SecureContext,
       });
       this.stream = tls;
-      tls.once('secure', () => resolve());
-      tls.once('error', (error) => {
+      // This listener is the handshake's only: once secure, errors are the connection's (a reset after
+      // admission is a disconnect, not a failed handshake).
+      const handshakeFailed = (error: Error) => {
         reject(error);
         this.end({ byClient: false, reason: `TLS handshake failed: ${error.message}`, error });
+      };
+      tls.once('error', handshakeFailed);
+      tls.once('secure', () => {
+        tls.off('error', handshakeFailed);
+        tls.on('error', (error) => this.transportError(error));
+        resolve();
       });
       tls.on('close', () => this.acceptor.transportClosed('connection closed by the viewer'));
       this.listen(tls);
@@ -195,6 +211,11 @@ export class AttendeeConnection {
     this.stream.end();
     setTimeout(() => this.transport.destroy(), DISCONNECT_LINGER_MS).unref();
     this.end({ byClient: false, reason });
+  }
+
+  /** Ends the connection at once, without a word to the viewer (e.g. a handshake that took too long). */
+  abort(reason: string): void {
+    this.end({ byClient: false, reason, error: new Error(reason) });
   }
 
   private end(end: ConnectionEnd): void {

@@ -1,10 +1,13 @@
+export type { AdmissionRefusal } from './admission.js';
 export { Attendee, type AttendeeDisconnectInfo, type ConnectivityInfo } from './attendee.js';
 export { AttendeeManager } from './attendee-manager.js';
 export * from './constants.js';
 export { RdshareError, SessionErrorCode } from './errors.js';
 export { FrameBuffer } from './frame-buffer.js';
+export type { GuessLimits } from './guess-throttle.js';
+export type { HandshakeLimits } from './handshake-limits.js';
 export { Invitation } from './invitation.js';
-export { type AdmissionRefusal, type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
+export { type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
 export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';

@@ -12,9 +12,6 @@ export interface CreateInvitationOptions {
   attendeeLimit: number;
 }
 
-/** Why an attendee was refused; logged by the session (never with the password). */
-export type AdmissionRefusal = 'unknown-invitation' | 'revoked' | 'wrong-password' | 'attendee-limit';
-
 const MAX_TEXT = 255;
 
 function text(name: string, value: unknown, allowEmpty: boolean): string {
@@ -23,14 +20,6 @@ function text(name: string, value: unknown, allowEmpty: boolean): string {
   if (value.length > MAX_TEXT)
     throw invalidArgument(`${name} must be at most ${MAX_TEXT} characters, got ${value.length}`);
   return value;
-}
-
-/** Compares without an early exit, so the time taken does not reveal how much of a guess was right. */
-export function constantTimeEquals(a: string, b: string): boolean {
-  const n = Math.max(a.length, b.length);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  return diff === 0;
 }
 
 /** IRDPSRAPIInvitationManager: creates invitations and finds the one an attendee presents. */
@@ -84,34 +73,14 @@ export class InvitationManager implements Iterable<Invitation> {
     return this.byAuth.values();
   }
 
-  /**
-   * @internal Finds the invitation of a group for an attendee the app authenticated itself (no password):
-   * refused when there is none, it is revoked or it has no room.
-   */
-  admitGroup(groupName: string, connectedWith: (inv: Invitation) => number): Invitation | AdmissionRefusal {
-    let inv: Invitation | undefined;
-    for (const candidate of this.byAuth.values()) if (candidate.groupName === groupName) inv = candidate;
-    if (!inv) return 'unknown-invitation';
-    if (inv.revoked) return 'revoked';
-    if (connectedWith(inv) >= inv.attendeeLimit) return 'attendee-limit';
-    return inv;
+  /** @internal The invitation with this auth string, if any. */
+  find(authString: string): Invitation | undefined {
+    return this.byAuth.get(authString);
   }
 
-  /**
-   * @internal Decides whether a Client Info PDU's WorkingDir/AlternateShell admit one more attendee.
-   * The password is compared in constant time, and only after the invitation was found.
-   */
-  admit(
-    authString: string,
-    password: string,
-    connectedWith: (inv: Invitation) => number,
-  ): Invitation | AdmissionRefusal {
-    const inv = this.byAuth.get(authString);
-    if (!inv) return 'unknown-invitation';
-    const passwordOk = constantTimeEquals(password, inv.password);
-    if (!passwordOk) return 'wrong-password';
-    if (inv.revoked) return 'revoked';
-    if (connectedWith(inv) >= inv.attendeeLimit) return 'attendee-limit';
-    return inv;
+  /** @internal The invitation of a group, if any (group names are unique). */
+  findGroup(groupName: string): Invitation | undefined {
+    for (const inv of this.byAuth.values()) if (inv.groupName === groupName) return inv;
+    return undefined;
   }
 }

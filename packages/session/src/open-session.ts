@@ -2,25 +2,30 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import type { Duplex } from 'node:stream';
 import { type Desktop, openDisplay } from '@rdshare/native';
 import { ErrorInfo, encodeConnectionString } from '@rdshare/protocol';
-import { type Admission, type Admit, authenticationResult } from './admission.js';
+import { addressPrefix } from './address-prefix.js';
+import { type Admission, type AdmissionVerdict, type Admit, authenticationResult } from './admission.js';
 import { AttendeeConnection, type ConnectionSettings } from './attendee-connection.js';
 import { type WiredAttendee, wireAttendee } from './attendee-wiring.js';
 import { ADDRESS_FAMILY } from './constants.js';
 import { RdshareError } from './errors.js';
 import { GraphicsFanout } from './graphics/graphics-fanout.js';
 import { PointerFanout } from './graphics/pointer-fanout.js';
+import { type HandshakeLimits, PendingHandshakes } from './handshake-limits.js';
 import type { InputArea } from './input-router.js';
-import type { Invitation } from './invitation.js';
 import { ANY_IPV4, ANY_IPV6, ticketAddresses } from './listener-addresses.js';
 import { type PeerAddress, peerOfSocket } from './peer-address.js';
+import type { RateLimitedLog } from './rate-limited-log.js';
 import type { SessionContext } from './session-context.js';
 import { createSessionIdentity, type SessionIdentity } from './session-identity.js';
 import type { TlsIdentity } from './tls-certificate.js';
 
-/** How `open()` was asked to listen and present itself. */
+/** How `open()` was asked to listen, present itself and bound unfinished handshakes. */
 export interface OpenOptions {
   listenAddress?: string;
   tls?: TlsIdentity;
+  limits: HandshakeLimits;
+  /** Where refusals an attacker can provoke at will are logged, rate-limited. */
+  log: RateLimitedLog;
 }
 
 /**
@@ -32,6 +37,7 @@ export class OpenSession {
   readonly graphics: GraphicsFanout;
   readonly pointer: PointerFanout;
   private readonly connections = new Set<AttendeeConnection>();
+  private readonly pending: PendingHandshakes;
   private server?: Server;
   private closed = false;
   /** The screen size at open(), announced to every client. */
@@ -44,7 +50,10 @@ export class OpenSession {
     private readonly admission: Admission,
     readonly desktop: Desktop,
     readonly identity: SessionIdentity,
+    private readonly limits: HandshakeLimits,
+    private readonly log: RateLimitedLog,
   ) {
+    this.pending = new PendingHandshakes(limits);
     this.graphics = new GraphicsFanout(
       desktop.source,
       () => ctx.properties.FrameCaptureIntervalInMs,
@@ -59,7 +68,8 @@ export class OpenSession {
     const desktop = openDisplay(ctx.display);
     let open: OpenSession | undefined;
     try {
-      open = new OpenSession(ctx, admission, desktop, createSessionIdentity(ctx.crypto, options.tls));
+      const identity = createSessionIdentity(ctx.crypto, options.tls);
+      open = new OpenSession(ctx, admission, desktop, identity, options.limits, options.log);
       await open.listen(options.listenAddress);
       return open;
     } catch (error) {
@@ -107,44 +117,72 @@ export class OpenSession {
       socket.destroy();
       return;
     }
-    const peer = peerOfSocket(socket);
-    const hold = this.admission.holdFor(peer.address);
-    if (hold > 0) {
-      // Hold a peer that recently failed to authenticate: its bytes are read only after the delay.
-      socket.pause();
-      setTimeout(() => socket.resume(), hold).unref();
-    }
-    this.connect(socket, peer);
+    this.connect(socket, peerOfSocket(socket));
   }
 
   /**
    * Runs the RDP server side of a connection over any duplex byte stream: an accepted socket, a socket the
    * session dialled (reverse connect) or a caller's transport stream. `admit` decides on the client's Client
-   * Info; by default the invitations do (a transport stream that is authenticated already passes its own).
+   * Info; by default the invitations do (a transport stream that is authenticated already passes its own). A
+   * place under the invitation's limit is held from a successful verdict until activation or the end. The connection counts as pending until it is activated:
+   * pending connections are capped globally and per network prefix, and each must be activated within the
+   * handshake timeout. Returns undefined when the stream was refused (and destroyed) for a cap.
    */
   connect(
     stream: Duplex,
     peer: PeerAddress,
     admit: Admit = (info) => this.admission.decide(info, peer.address),
-  ): AttendeeConnection {
-    let admitted: { invitation: Invitation; attendeeName?: string } | undefined;
+  ): AttendeeConnection | undefined {
+    const prefix = addressPrefix(peer.address);
+    const refusal = this.pending.tryAdd(prefix);
+    if (refusal) {
+      this.log.warn(refusal, 'connection refused', { peer: peer.address, reason: refusal });
+      stream.destroy();
+      return undefined;
+    }
+    let admitted: Extract<AdmissionVerdict, { accept: true }> | undefined;
+    let wired: WiredAttendee | undefined;
     const connection = new AttendeeConnection(stream, peer, this.connectionSettings(), (info) => {
       const verdict = admit(info);
-      if (verdict.accept) admitted = verdict;
+      if (verdict.accept) {
+        admitted?.reservation.release();
+        admitted = verdict;
+      }
       return authenticationResult(verdict);
     });
+    let pending = true;
+    const settle = () => {
+      if (!pending) return;
+      pending = false;
+      clearTimeout(deadline);
+      this.pending.remove(prefix);
+      admitted?.reservation.release();
+    };
+    const deadline = setTimeout(() => {
+      this.log.warn('handshake-timeout', 'handshake timed out', {
+        peer: peer.address,
+        timeoutMs: this.limits.handshakeTimeoutMs,
+      });
+      connection.abort(`no activation within ${this.limits.handshakeTimeoutMs} ms`);
+    }, this.limits.handshakeTimeoutMs);
+    deadline.unref();
     this.connections.add(connection);
-    let wired: WiredAttendee | undefined;
     connection.onActivated = (client) => {
-      if (!admitted || this.closed) return connection.disconnect();
       if (wired) return wired.reactivated(client);
-      wired = wireAttendee(this.ctx, this, connection, admitted.invitation, client, admitted.attendeeName);
+      if (!admitted || this.closed) return connection.disconnect();
+      // Counted as connected before its reservation goes: the attendee limit never has a gap.
+      wired = wireAttendee(this.ctx, this, connection, admitted.reservation.invitation, client, admitted.attendeeName);
+      settle();
     };
     connection.onEnd = (end) => {
+      settle();
       this.connections.delete(connection);
       if (wired) wired.ended(end);
       else if (end.error) {
-        this.ctx.logger.warn('connection failed before admission', { peer: peer.address, reason: end.reason });
+        this.log.warn('handshake-failed', 'connection failed before admission', {
+          peer: peer.address,
+          reason: end.reason,
+        });
       }
     };
     return connection;

@@ -3,16 +3,18 @@ import { EventHub, type SessionEvents } from '@rdshare/rx';
 import { Admission } from './admission.js';
 import { AttendeeManager } from './attendee-manager.js';
 import type { AttendeeService } from './attendee-service.js';
-import { AuthThrottle } from './auth-throttle.js';
 import { ADDRESS_FAMILY } from './constants.js';
 import { invalidArgument, RdshareError } from './errors.js';
 import { FrameBuffer } from './frame-buffer.js';
+import { DEFAULT_GUESS_LIMITS, type GuessLimits, GuessThrottle } from './guess-throttle.js';
+import { type HandshakeLimits, handshakeLimits } from './handshake-limits.js';
 import type { Invitation } from './invitation.js';
 import { InvitationManager } from './invitation-manager.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { nodeCryptoProvider } from './node-crypto.js';
 import { OpenSession } from './open-session.js';
 import { peerOfSocket } from './peer-address.js';
+import { RateLimitedLog } from './rate-limited-log.js';
 import { dialFirst, REVERSE_CONNECT_TIMEOUT_MS, reverseConnectAddresses } from './reverse-connect.js';
 import type { SessionContext } from './session-context.js';
 import type { RdpSessionEventTypes } from './session-event-types.js';
@@ -34,10 +36,16 @@ export interface RdpSessionOptions {
   tls?: TlsIdentity;
   logger?: Logger;
   /**
-   * Slowing down of password guessing: after a failed authentication, a peer address waits `baseMs`, doubling
-   * with each further failure up to `maxMs`, before its next connection is read. Default 250 ms up to 8 s.
+   * Bounds on connections that have not finished their handshake: each must be activated within
+   * `handshakeTimeoutMs` (default 10 s); at most `maxPendingHandshakes` (default 64) are in their handshake at
+   * once, at most `maxPendingHandshakesPerPeer` (default 8) from one network (/24, /64, loopback).
    */
-  authFailureDelay?: { baseMs: number; maxMs: number };
+  limits?: Partial<HandshakeLimits>;
+  /**
+   * Password guessing budget, per invitation and per network: `burst` failed guesses (default 5), then one per
+   * `refillMs` (default 12 s). Guesses beyond it are refused without being checked.
+   */
+  guessing?: Partial<GuessLimits>;
 }
 
 /** The session's life: only an open session has an `OpenSession`, so nothing open-time is ever missing. */
@@ -86,6 +94,9 @@ export class RdpSession {
   private readonly logger: Logger;
   private state: SessionState = { kind: 'new' };
   private readonly admission: Admission;
+  private readonly limits: HandshakeLimits;
+  /** Warnings an attacker can provoke at will, rate-limited. */
+  private readonly log: RateLimitedLog;
   private readonly context: SessionContext;
   /** Attached to every admitted attendee (encomsp, app channels, ...). */
   private readonly services: AttendeeService[] = [];
@@ -99,10 +110,12 @@ export class RdpSession {
     this.display = normalizeDisplay(display);
     this.logger = options.logger ?? consoleLogger();
     this.properties = new SessionProperties(options.properties);
-    const delay = options.authFailureDelay ?? { baseMs: 250, maxMs: 8000 };
-    if (!(delay.baseMs >= 0 && delay.maxMs >= delay.baseMs)) {
-      throw invalidArgument('authFailureDelay needs 0 <= baseMs <= maxMs');
+    this.limits = handshakeLimits(options.limits);
+    const guessing = { ...DEFAULT_GUESS_LIMITS, ...options.guessing };
+    if (!(Number.isInteger(guessing.burst) && guessing.burst >= 1 && guessing.refillMs > 0)) {
+      throw invalidArgument('guessing needs an integer burst >= 1 and refillMs > 0');
     }
+    this.log = new RateLimitedLog(this.logger);
     this.invitations = new InvitationManager(
       (authString) => this.opened().connectionString(authString),
       () => randomBytes(AUTH_STRING_BYTES).toString('base64url'),
@@ -141,8 +154,8 @@ export class RdpSession {
     this.admission = new Admission(
       this.invitations,
       (invitation) => this.connectedWith(invitation),
-      new AuthThrottle(delay.baseMs, delay.maxMs),
-      this.logger,
+      new GuessThrottle(guessing),
+      this.log,
     );
   }
 
@@ -164,6 +177,8 @@ export class RdpSession {
       const open = await OpenSession.start(this.context, this.admission, {
         listenAddress: this.options.listenAddress,
         tls: this.options.tls,
+        limits: this.limits,
+        log: this.log,
       });
       if (this.isClosed()) {
         // close() was called while opening: it is final.
@@ -243,12 +258,17 @@ export class RdpSession {
         `the invitation of group '${groupName}' admits nobody new: ${verdict.reason === 'revoked' ? 'it is revoked' : 'its attendee limit is reached'}`,
       );
     }
-    // Checked again when the client presents itself: the invitation may have filled up or been revoked since.
-    open.connect(
+    // Checked again when the client presents itself (the invitation may have filled up or been revoked since);
+    // only then is a place held.
+    verdict.reservation.release();
+    const connection = open.connect(
       duplex,
       { family: ADDRESS_FAMILY.AF_UNSPEC, address: '', port: 0, localAddress: '', localPort: 0 },
       () => this.admission.decideTrusted(groupName, authenticatedAttendeeName),
     );
+    if (!connection) {
+      throw new RdshareError('AUTHENTICATION_FAILED', 'too many connections are still in their handshake; try again');
+    }
   }
 
   /**
@@ -302,6 +322,7 @@ export class RdpSession {
       await state.open.close();
       displaysInUse.delete(this.display);
     }
+    this.log.close();
     this.hub.complete();
   }
 

@@ -26,7 +26,6 @@ describe('admission: invitations, passwords and limits', () => {
       display: shared.display,
       listenAddress: '127.0.0.1',
       logger: silentLogger(lines),
-      authFailureDelay: { baseMs: 20, maxMs: 200 },
     });
     await session.open();
     open = session.invitations.createInvitation({ groupName: 'team', password: 'right-pw', attendeeLimit: 2 });

@@ -119,6 +119,8 @@ export class RdpTestClient {
   /** Bytes received in total (TLS plaintext). */
   bytesReceived = 0;
   private stream!: Socket | TLSSocket;
+  /** The TCP socket under TLS. */
+  private tcp?: Socket;
   private buffer = new Uint8Array(0);
   private frames: Uint8Array[] = [];
   private wake?: () => void;
@@ -152,6 +154,7 @@ export class RdpTestClient {
       tcp.once('connect', resolve);
       tcp.once('error', reject);
     });
+    this.tcp = tcp;
     this.attach(tcp);
     this.writeTpkt(
       encodeConnectionRequest({ cookie: 'test', negotiation: { flags: 0, requestedProtocols: NegProtocol.SSL } }),
@@ -294,6 +297,11 @@ export class RdpTestClient {
   /** Drops the connection abruptly (no Shutdown Request), the way a vanished viewer does. */
   close(): void {
     this.stream?.destroy();
+  }
+
+  /** Resets the TCP connection (RST), the way a crashed or unplugged viewer's kernel does. */
+  reset(): void {
+    this.tcp?.resetAndDestroy();
   }
 
   private attach(stream: Socket | TLSSocket): void {
