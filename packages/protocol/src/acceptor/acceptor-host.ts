@@ -63,7 +63,7 @@ export interface AcceptorHost {
    * Decides whether the client may join, from its Client Info PDU (WDS: alternateShell = password, workingDir =
    * auth string). May answer later (a directory look-up, a person deciding): the acceptor holds the client's
    * further input (bounded like during the TLS handshake) until the promise settles, and sends nothing if the
-   * connection closed meanwhile. A rejected promise refuses the client.
+   * connection closed meanwhile. A rejected promise (or a throw) refuses the client.
    */
   authenticate(info: ClientInfo, peer: { channels: string[] }): AuthenticationResult | Promise<AuthenticationResult>;
   /** The connection sequence finished: graphics may flow. Called again after each `RdpAcceptor.resize`. */

@@ -193,7 +193,12 @@ export class RdpAcceptor {
 
   private authenticate(info: ClientInfo, channels: string[]): void {
     this.info = info;
-    const verdict = this.host.authenticate(info, { channels });
+    let verdict: AuthenticationResult | PromiseLike<AuthenticationResult>;
+    try {
+      verdict = this.host.authenticate(info, { channels });
+    } catch (err) {
+      verdict = refusal(err);
+    }
     if (!isPromiseLike(verdict)) {
       this.apply(stepConnectionSequence(this.sequence, { type: 'authenticated', result: verdict }, this.config));
       return;
@@ -201,15 +206,7 @@ export class RdpAcceptor {
     this.reader.hold();
     verdict.then(
       (result) => this.resume({ type: 'authenticated', result }),
-      (err: unknown) =>
-        this.resume({
-          type: 'authenticated',
-          result: {
-            accept: false,
-            errorInfo: ErrorInfo.SERVER_DENIED_CONNECTION,
-            reason: `authenticate() rejected: ${messageOf(err)}`,
-          },
-        }),
+      (err: unknown) => this.resume({ type: 'authenticated', result: refusal(err) }),
     );
   }
 
@@ -280,6 +277,15 @@ export class RdpAcceptor {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A host whose authenticate throws or rejects refuses the client, as a wrong password would. */
+function refusal(err: unknown): AuthenticationResult {
+  return {
+    accept: false,
+    errorInfo: ErrorInfo.SERVER_DENIED_CONNECTION,
+    reason: `authenticate() failed: ${messageOf(err)}`,
+  };
 }
 
 function isPromiseLike(

@@ -93,7 +93,24 @@ describe('RdpAcceptor with asynchronous authentication', () => {
     verdict.reject(new Error('directory unreachable'));
     await settle();
     expect(client.host.take()).toHaveLength(2);
-    expect(client.host.closed?.reason).toBe('authentication refused: authenticate() rejected: directory unreachable');
+    expect(client.host.closed?.reason).toBe('authentication refused: authenticate() failed: directory unreachable');
+  });
+
+  it('treats an authenticate that throws as a refusal', async () => {
+    const client = new ScriptedClient(OPTIONS);
+    client.host.authenticate = () => {
+      throw new Error('bug in the host');
+    };
+    client.connectionRequest({ flags: 0, requestedProtocols: NegProtocol.SSL });
+    await client.host.completeTls();
+    client.connectInitial();
+    client.joinChannels();
+    client.clientInfo();
+    expect(client.host.take()).toHaveLength(2);
+    expect(client.host.closed).toEqual({
+      reason: 'authentication refused: authenticate() failed: bug in the host',
+      error: undefined,
+    });
   });
 
   it('sends nothing when the connection closed while the verdict was pending', async () => {
