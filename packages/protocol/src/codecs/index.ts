@@ -1,3 +1,4 @@
+export * from './bitmap-data-decoder.js';
 export * from './interleaved.js';
 export * from './palette.js';
 export * from './pixel-format.js';
