@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { killAndWait, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,7 @@ describe('claimDisplay', () => {
     const claim = claimDisplay(x.display);
     try {
       expect(tracker.list()).toEqual([]);
+      expect(tracker.popups()).toEqual([]);
     } finally {
       claim.release();
       tracker.close();
@@ -100,6 +102,18 @@ describe('claimDisplay', () => {
       claim?.release();
       await killAndWait(child, 'SIGKILL');
     }
+  });
+
+  it('releases quietly after its X server died', async () => {
+    const doomed = await startXvfb({ width: 64, height: 64 });
+    const claim = claimDisplay(doomed.display);
+    const exited = new Promise<void>((resolve) => doomed.process.once('exit', () => resolve()));
+    doomed.process.kill('SIGKILL');
+    await exited;
+    expect(() => claim.release()).not.toThrow();
+    expect(claim.released).toBe(true);
+    rmSync(`/tmp/.X${doomed.number}-lock`, { force: true });
+    rmSync(`/tmp/.X11-unix/X${doomed.number}`, { force: true });
   });
 
   it('explains a display that has no server and rejects a bad name', () => {
