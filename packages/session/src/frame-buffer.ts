@@ -1,11 +1,15 @@
 import type { DesktopSource, Rect } from '@rdshare/native';
 import { invalidArgument } from './errors.js';
+import { type Region, regionWithin } from './graphics/region.js';
+import { WindowMask } from './graphics/window-mask.js';
 
 /** @internal What the frame buffer reads: the open session's desktop and the part of it that is shared. */
 export interface SharedScreen {
   source: DesktopSource;
   /** The shared area in screen coordinates; frame buffer coordinates start at its top-left corner. */
   area: Rect;
+  /** What the application filter lets attendees see, in screen coordinates; undefined when it shows everything. */
+  visibleRegion?: Region;
 }
 
 /** Bytes per pixel of what {@link FrameBuffer.getFrameBufferBits} returns. */
@@ -17,7 +21,8 @@ const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.i
 
 /**
  * The sharer's frame buffer: IRDPSRAPIFrameBuffer, the pixels attendees are shown. Reads go to the shared
- * screen itself, so they return what is on it now whether or not anybody watches.
+ * screen itself, so they return what is on it now whether or not anybody watches; pixels the application filter
+ * hides are blank (black) here as they are for attendees.
  *
  * @example
  * ```ts
@@ -63,7 +68,7 @@ export class FrameBuffer {
    * ```
    */
   async getFrameBufferBits(x: number, y: number, width: number, height: number): Promise<Uint8Array> {
-    const { source, area } = this.screen();
+    const { source, area, visibleRegion } = this.screen();
     if (![x, y, width, height].every(isInteger)) {
       throw invalidArgument(`x, y, width and height must be integers, got ${x}, ${y}, ${width}, ${height}`);
     }
@@ -73,7 +78,10 @@ export class FrameBuffer {
       );
     }
     const frame = source.allocateFrame(width, height);
-    await source.capture({ x: area.x + x, y: area.y + y, width, height }, frame);
+    const onScreen = { x: area.x + x, y: area.y + y, width, height };
+    await source.capture(onScreen, frame);
+    if (visibleRegion)
+      new WindowMask(regionWithin(visibleRegion, onScreen)).blank(frame, { x: 0, y: 0, width, height });
     const bits = frame.data;
     // Captures are BGRX: the fourth byte is whatever the X server left there.
     for (let i = BYTES_PER_PIXEL - 1; i < bits.length; i += BYTES_PER_PIXEL) bits[i] = OPAQUE;

@@ -34,6 +34,17 @@ describe('FrameBuffer', () => {
     expect([...bits]).toEqual([12, 8, 7, 255, 13, 8, 7, 255]);
   });
 
+  it('blanks what the application filter hides, as attendees see it', async () => {
+    const { source } = fakeScreen();
+    const fb = new FrameBuffer(() => ({
+      source,
+      area: { x: 10, y: 5, width: 60, height: 40 },
+      visibleRegion: [{ x: 13, y: 0, width: 1, height: 50 }],
+    }));
+    const bits = await fb.getFrameBufferBits(2, 3, 2, 1);
+    expect([...bits]).toEqual([0, 0, 0, 255, 13, 8, 7, 255]);
+  });
+
   it.each([
     [0, 0, 0, 1],
     [-1, 0, 1, 1],

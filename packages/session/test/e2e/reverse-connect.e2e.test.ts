@@ -49,59 +49,66 @@ describe('connectToClient: reverse connect to a listening viewer', () => {
     await shared?.stop();
   });
 
-  it('dials past an unreachable address to the viewer, which then sees the shared display (xfreerdp)', async () => {
-    const invitation = session.invitations.createInvitation({
-      groupName: 'reverse',
-      password: 'rev-pw',
-      attendeeLimit: 1,
-    });
-    // xfreerdp cannot listen, so the test does: A stands for the viewer's reverse-connect listener, the sharer
-    // dials it; xfreerdp connects to B with the invitation; once both are there, A and B are piped together.
-    const sockets: { a?: Socket; b?: Socket } = {};
-    const splice = () => {
-      const { a, b } = sockets;
-      if (!a || !b) return;
-      a.pipe(b).pipe(a);
-      a.on('error', () => b.destroy());
-      b.on('error', () => a.destroy());
-    };
-    const a = await listen((s) => {
-      sockets.a = s;
-      splice();
-    });
-    const b = await listen((s) => {
-      sockets.b = s;
-      splice();
-    });
-    const ticket = decodeConnectionString(invitation.connectionString);
-    const client = startXfreerdp({
-      display: viewer,
-      connectionString: encodeConnectionString({ ...ticket, addresses: [{ port: b.port, address: '127.0.0.1' }] }),
-      password: 'rev-pw',
-      args: ['-gfx', '/bpp:32'],
-    });
-    try {
-      await waitFor(() => sockets.b, 10_000, 'xfreerdp to connect to B');
-      const connected = firstValueFrom(session.events.attendeeConnected$);
-      await session.connectToClient(reverseString(await closedPort(), a.port));
-      const { attendee } = await connected;
-      expect(attendee.invitation).toBe(invitation);
-      const expected = await shared.screenshot();
-      await waitFor(
-        async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
-        20_000,
-        'the viewer to show the shared display',
-      ).catch(async (error) => {
-        const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
-        throw new Error(`${error.message}; ${diff.differing} pixels differ\n${client.output()}`);
+  it.each([
+    ['TLS', []],
+    // What reverse-connecting WDS viewers use (the C4B viewer forces it for reverse connections).
+    ['Standard RDP Security', ['/sec:rdp']],
+  ])(
+    'dials past an unreachable address to the viewer, which then sees the shared display (xfreerdp, %s)',
+    async (security, args) => {
+      const invitation = session.invitations.createInvitation({
+        groupName: `reverse ${security}`,
+        password: 'rev-pw',
+        attendeeLimit: 1,
       });
-    } finally {
-      await client.stop();
-      a.server.close();
-      b.server.close();
-    }
-    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
-  });
+      // xfreerdp cannot listen, so the test does: A stands for the viewer's reverse-connect listener, the sharer
+      // dials it; xfreerdp connects to B with the invitation; once both are there, A and B are piped together.
+      const sockets: { a?: Socket; b?: Socket } = {};
+      const splice = () => {
+        const { a, b } = sockets;
+        if (!a || !b) return;
+        a.pipe(b).pipe(a);
+        a.on('error', () => b.destroy());
+        b.on('error', () => a.destroy());
+      };
+      const a = await listen((s) => {
+        sockets.a = s;
+        splice();
+      });
+      const b = await listen((s) => {
+        sockets.b = s;
+        splice();
+      });
+      const ticket = decodeConnectionString(invitation.connectionString);
+      const client = startXfreerdp({
+        display: viewer,
+        connectionString: encodeConnectionString({ ...ticket, addresses: [{ port: b.port, address: '127.0.0.1' }] }),
+        password: 'rev-pw',
+        args: ['-gfx', '/bpp:32', ...args],
+      });
+      try {
+        await waitFor(() => sockets.b, 10_000, 'xfreerdp to connect to B');
+        const connected = firstValueFrom(session.events.attendeeConnected$);
+        await session.connectToClient(reverseString(await closedPort(), a.port));
+        const { attendee } = await connected;
+        expect(attendee.invitation).toBe(invitation);
+        const expected = await shared.screenshot();
+        await waitFor(
+          async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
+          20_000,
+          'the viewer to show the shared display',
+        ).catch(async (error) => {
+          const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
+          throw new Error(`${error.message}; ${diff.differing} pixels differ\n${client.output()}`);
+        });
+      } finally {
+        await client.stop();
+        a.server.close();
+        b.server.close();
+      }
+      await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+    },
+  );
 
   it('rejects with CONNECT_FAILED and raises error$ when no address answers', async () => {
     errors.length = 0;

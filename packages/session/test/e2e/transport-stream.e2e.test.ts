@@ -58,6 +58,8 @@ describe('connectUsingTransportStream: an attendee over a stream the app provide
       const { attendee } = await connected;
       expect(attendee.remoteName).toBe('Alice (authenticated by the app)');
       expect(attendee.invitation).toBe(invitation);
+      // The stream is the app's: no socket addresses to report (AF_UNSPEC).
+      expect(attendee.connectivityInfo).toMatchObject({ protocol: 0, peerIp: '' });
       const expected = await shared.screenshot();
       await waitFor(
         async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
