@@ -1,3 +1,4 @@
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import {
   CHANNEL_PRIORITY,
   RDPENCOMAPI_CONSTANTS,
   RdpSession,
+  type RdshareError,
   type VirtualChannel,
 } from '../../src/index.js';
 import { RdpTestClient } from '../support/rdp-test-client.js';
@@ -44,10 +46,10 @@ describe('application virtual channels with a client that joins the same channel
   });
 
   /** A test client that declares `channels`, and what it receives on them. */
-  async function join(channels: string[], name = 'tester') {
+  async function join(channels: string[], name = 'tester', port = session.port) {
     const connected = firstValueFrom(session.events.attendeeConnected$);
     const { client, outcome } = await RdpTestClient.connect({
-      port: session.port,
+      port,
       channels,
       authString: 'chan',
       password: 'pw',
@@ -147,6 +149,66 @@ describe('application virtual channels with a client that joins the same channel
       expect(sent.map((s) => s.attendeeId)).toEqual([a.attendee.id]);
     } finally {
       for (const { client } of [a, b, c]) client.close();
+      await waitFor(() => session.attendees.count === 0, 5000, 'the attendees to leave');
+    }
+  });
+
+  it('bounds what waits for a stalled attendee: targeted sends fail, broadcasts skip it, nothing is lost', async () => {
+    // A relay between the client and the session whose sharer-to-client direction the test can stop, as an
+    // attendee whose network or machine stalls.
+    let toClient: { from: Socket; to: Socket } | undefined;
+    const relay: Server = createServer((client) => {
+      const sharer = netConnect({ host: '127.0.0.1', port: session.port });
+      client.pipe(sharer);
+      sharer.pipe(client);
+      toClient = { from: sharer, to: client };
+      client.on('error', () => sharer.destroy());
+      sharer.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const slow = await join(['bulk'], 'slow', (relay.address() as { port: number }).port);
+    const fast = await join(['bulk'], 'fast');
+    const errors: { error: Error; attendee?: unknown }[] = [];
+    const subscription = session.events.error$.subscribe((e) => errors.push(e));
+    const slowInbox: number[] = [];
+    slow.client.onChannel((_, data) => slowInbox.push(data[0]));
+    try {
+      for (const { attendee } of [slow, fast]) bulk.setAccess(attendee.id, CHANNEL_ACCESS_ENUM.SENDRECEIVE);
+      const relayed = toClient as { from: Socket; to: Socket };
+      relayed.from.unpipe(relayed.to);
+      relayed.from.pause();
+      const big = new Uint8Array(409600);
+      let accepted = 0;
+      let refused: RdshareError | undefined;
+      // The kernel's socket buffers take several MB first; then the connection's backlog, then the bounded queue.
+      for (; accepted < 200 && !refused; ) {
+        try {
+          big[0] = accepted;
+          bulk.sendData(big, slow.attendee.id, 0);
+          accepted++;
+        } catch (error) {
+          refused = error as RdshareError;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect(refused).toMatchObject({ code: 'CHANNEL_QUEUE_FULL' });
+
+      big[0] = 0xff;
+      for (let i = 0; i < 3; i++) bulk.sendData(big, RDPENCOMAPI_CONSTANTS.CONST_ATTENDEE_ID_EVERYONE, 0);
+      await fast.message('bulk', (d) => d[0] === 0xff, 10_000);
+      expect(errors.map((e) => [(e.error as RdshareError).code, e.attendee])).toEqual([
+        ['CHANNEL_QUEUE_FULL', slow.attendee],
+      ]);
+
+      relayed.from.pipe(relayed.to);
+      relayed.from.resume();
+      await waitFor(() => slowInbox.length === accepted, 30_000, `all ${accepted} accepted messages to arrive`);
+      expect(slowInbox).toEqual(Array.from({ length: accepted }, (_, i) => i & 0xff));
+    } finally {
+      subscription.unsubscribe();
+      slow.client.close();
+      fast.client.close();
+      relay.close();
       await waitFor(() => session.attendees.count === 0, 5000, 'the attendees to leave');
     }
   });
