@@ -279,7 +279,8 @@ export class RdpSession {
    * raises `error$`.
    *
    * @throws {RdshareError} `INVALID_ARGUMENT` for a string that is not a connection string or lists no
-   *   address, or a bad `timeoutMs`; `CONNECT_FAILED` when no address answered; `NOT_OPEN` / `CLOSED`.
+   *   address, or a bad `timeoutMs`; `CONNECT_FAILED` when no address answered (or too many connections are
+   *   still in their handshake); `NOT_OPEN` / `CLOSED`.
    * @example
    * ```ts
    * // The viewer's string arrived out of band (chat, e-mail).
@@ -298,8 +299,10 @@ export class RdpSession {
       // Throws CLOSED when the session was closed while dialling.
       const open = this.opened();
       const peer = peerOfSocket(socket);
+      if (!open.connect(socket, peer)) {
+        throw new RdshareError('CONNECT_FAILED', 'too many connections are still in their handshake; try again');
+      }
       this.logger.info('reverse connection established', { peer: peer.address, port: peer.port });
-      open.connect(socket, peer);
     } catch (error) {
       this.logger.warn('reverse connect failed', { error: String(error) });
       this.hub.publish('error', { error: error as Error });
