@@ -128,6 +128,25 @@ describe('connection finalization in any order', () => {
   });
 });
 
+describe('connection finalization, every order', () => {
+  const names = Object.keys(clientPdus) as (keyof typeof clientPdus)[];
+  const permutations = (items: typeof names): (typeof names)[] =>
+    items.length <= 1
+      ? [items]
+      : items.flatMap((x, i) => permutations(items.filter((_, j) => j !== i)).map((p) => [x, ...p]));
+
+  it.each(permutations(names).map((order) => [order.join(', '), order] as const))('%s', async (_, order) => {
+    const client = await confirmedClient();
+    for (const name of order) clientPdus[name](client);
+    const sent = replies(client);
+    // Each server PDU exactly once, the Font Map last: the client becomes active however it ordered its PDUs.
+    expect([...sent].sort()).toEqual([COOPERATE, GRANTED_CONTROL, SYNCHRONIZE, FONT_MAP].sort());
+    expect(sent.at(-1)).toBe(FONT_MAP);
+    expect(client.acceptor.state).toBe(AcceptorState.ACTIVE);
+    expect(client.host.closed).toBeUndefined();
+  });
+});
+
 describe('MCS Connect Response as Windows servers write it', () => {
   it("over TLS: short BER lengths, two's complement domain parameters and the Windows GCC header", async () => {
     const client = new ScriptedClient(TLS);

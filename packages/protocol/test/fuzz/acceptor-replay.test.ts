@@ -29,6 +29,8 @@ vi.mock('../../src/security/client-random.js', async (importOriginal) => {
 
 const recordings = loadRecordings();
 const MUTATED_REPLAYS = 3000;
+/** Mutated replays with an asynchronous verdict: the same decoders, a different hold-and-resume path. */
+const ASYNC_MUTATED_REPLAYS = 500;
 /** Per replay of a few KB, which takes ~1-10 ms (plus ~12 ms when a mutated client random is decrypted). */
 const TIME_BOX_MS = 200;
 /** The acceptor's answers: Connect Response with the certificate, Demand Active, finalization; never more. */
@@ -122,6 +124,28 @@ describe.each(recordings.map((r) => [r.name, r] as [string, Recording]))('record
     expect(endings.protocolError).toBeGreaterThan(MUTATED_REPLAYS / 3);
     expect(endings.open).toBeGreaterThan(0);
     expect(performance.now() - started).toBeLessThan(MUTATED_REPLAYS * 10);
+  });
+
+  it(`with asynchronous authentication: replays cleanly, and ${ASYNC_MUTATED_REPLAYS} mutated replays end in ProtocolError only`, async () => {
+    const asyncReplayer = new Replayer(recording, true);
+    const clean = await asyncReplayer.replay(recordedChunks(recording));
+    expect(clean.closes).toEqual([]);
+    expect(clean.state).toBe(AcceptorState.ACTIVE);
+    expect(clean.input).toEqual(recording.input);
+    const cleanWritten = clean.writes.reduce((a, b) => a + b, 0);
+    const frames = frameSpans(recording.stream);
+    const rand = prng(0xa5 + recording.stream.byteLength);
+    const failures: string[] = [];
+    let protocolErrors = 0;
+    for (let i = 0; i < ASYNC_MUTATED_REPLAYS; i++) {
+      const { kind, bytes } = mutateStream(recording.stream, frames, rand);
+      const outcome = await timedReplay(asyncReplayer, splitStream(bytes, rand));
+      const problem = violation(outcome, cleanWritten);
+      if (problem) failures.push(`case ${i} (${kind}): ${problem}; stream ${hex(bytes)}`);
+      if (outcome.closes[0]?.error) protocolErrors++;
+    }
+    expect(failures.slice(0, 3)).toEqual([]);
+    expect(protocolErrors).toBeGreaterThan(ASYNC_MUTATED_REPLAYS / 3);
   });
 
   it('survives random streams, bare and after a valid prefix', async () => {

@@ -1,5 +1,5 @@
 import { AcceptorState, RdpAcceptor } from '../../src/acceptor/acceptor.js';
-import type { ActivatedClient, RdpSecurityOptions } from '../../src/acceptor/acceptor-host.js';
+import type { ActivatedClient, AuthenticationResult, RdpSecurityOptions } from '../../src/acceptor/acceptor-host.js';
 import type { InputEvent } from '../../src/data/input-event.js';
 import type { CryptoProvider } from '../../src/security/crypto-provider.js';
 import { encodeProprietaryCertificate } from '../../src/security/proprietary-certificate.js';
@@ -30,7 +30,11 @@ export class Replayer {
   private readonly base: CryptoProvider = nodeCryptoProvider();
   private readonly rdp?: RdpSecurityOptions;
 
-  constructor(readonly recording: Recording) {
+  constructor(
+    readonly recording: Recording,
+    /** Answer authentication with a promise, so the acceptor holds the client's input until it settles. */
+    private readonly asyncAuthentication = false,
+  ) {
     if (recording.rsaKey) {
       this.rdp = { key: recording.rsaKey, certificate: encodeProprietaryCertificate(recording.rsaKey, this.base) };
     }
@@ -57,6 +61,7 @@ export class Replayer {
       elapsedMs: 0,
     };
     let tls: Promise<void> | undefined;
+    let verdict: Promise<AuthenticationResult> | undefined;
     const acceptor = new RdpAcceptor(
       {
         write: (bytes) => {
@@ -66,7 +71,11 @@ export class Replayer {
           tls = Promise.resolve();
           return tls;
         },
-        authenticate: () => ({ accept: true }),
+        authenticate: () => {
+          if (!this.asyncAuthentication) return { accept: true };
+          verdict = Promise.resolve({ accept: true });
+          return verdict;
+        },
         onActive: (client) => {
           outcome.active = client;
         },
@@ -95,6 +104,10 @@ export class Replayer {
           // The acceptor resumes in a callback on this promise, queued before ours.
           await tls;
           tls = undefined;
+        }
+        if (verdict) {
+          await verdict;
+          verdict = undefined;
         }
       }
     } catch (error) {
