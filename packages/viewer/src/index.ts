@@ -1,0 +1,14 @@
+export { DisconnectReason, KeyboardCodeType, KeyboardSyncFlag, MouseButton } from './constants.js';
+export { ViewerError, ViewerErrorCode } from './errors.js';
+export { FrameBuffer, type FrameRect } from './frame-buffer.js';
+export { type PointerImage, PointerState, type PointerView, pointerImage } from './pointer-state.js';
+export { RdpViewer, type RdpViewerOptions, ViewerState } from './rdp-viewer.js';
+export { controlChangeFlags, type ViewerApplicationFilter, type ViewerAttendee } from './viewer-collaboration.js';
+export type { ViewerEventTypes } from './viewer-events.js';
+export type { ViewerConnection, ViewerTransport } from './viewer-transport.js';
+export {
+  ChannelFlags,
+  ChannelPriority,
+  type ViewerVirtualChannel,
+  VirtualChannelManager,
+} from './virtual-channel-manager.js';

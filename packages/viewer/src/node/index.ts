@@ -1,0 +1,2 @@
+export { nodeCryptoProvider } from './node-crypto.js';
+export { type TcpTransportOptions, tcpTransport } from './tcp-transport.js';

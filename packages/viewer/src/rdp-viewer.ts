@@ -1,0 +1,479 @@
+import {
+  type ConnectionString,
+  type ConnectorClose,
+  ConnectorFailure,
+  type ConnectorSecurity,
+  type CryptoProvider,
+  decodeConnectionString,
+  decodeEncomspPdus,
+  ENCOMSP_CHANNEL_NAME,
+  encodeEncomspPdu,
+  type InputEvent,
+  mouseButtonEvent,
+  mouseMoveEvent,
+  mouseWheelEvent,
+  PtrXFlags,
+  RdpConnector,
+  type ServerUpdate,
+  type SharedDesktop,
+} from '@rdshare/protocol';
+import { type ControlLevel, EventHub, type SessionEvents } from '@rdshare/rx';
+import { type Observable, Subject } from 'rxjs';
+import { DisconnectReason, KeyboardCodeType, MouseButton } from './constants.js';
+import { ViewerError, type ViewerErrorCode } from './errors.js';
+import { FrameBuffer, type FrameRect } from './frame-buffer.js';
+import { PointerState, type PointerView } from './pointer-state.js';
+import { type ViewerApplicationFilter, type ViewerAttendee, ViewerCollaboration } from './viewer-collaboration.js';
+import type { ViewerEventTypes } from './viewer-events.js';
+import type { ViewerConnection, ViewerTransport } from './viewer-transport.js';
+import { VirtualChannelManager } from './virtual-channel-manager.js';
+
+/** How a viewer is set up; the transport and crypto are injected so the core runs anywhere. */
+export interface RdpViewerOptions {
+  crypto: CryptoProvider;
+  /** Opens connections to the sharer (`tcpTransport()` from `@rdshare/viewer/node`, or your own). */
+  transport: ViewerTransport;
+  /** Security layers to offer (default TLS and Standard RDP Security; TLS needs `ViewerConnection.startTls`). */
+  security?: ConnectorSecurity;
+  /** The desktop asked for; the sharer decides (default 1024x768). */
+  desktopWidth?: number;
+  desktopHeight?: number;
+  /** 8, 15, 16, 24 or 32 (default 32); the sharer may choose less. */
+  colorDepth?: number;
+  /** CS_CORE clientName (default `rdshare`). */
+  clientName?: string;
+}
+
+/** Where a viewer is. */
+export const ViewerState = {
+  IDLE: 'idle',
+  CONNECTING: 'connecting',
+  CONNECTED: 'connected',
+} as const;
+export type ViewerState = (typeof ViewerState)[keyof typeof ViewerState];
+
+/** `bstrName` is at most 255 characters (IRDPSRAPIViewer::Connect). */
+const MAX_NAME = 255;
+const DEFAULT_WIDTH = 1024;
+const DEFAULT_HEIGHT = 768;
+/** Wheel rotation of one event: a 9-bit two's-complement value. */
+const MIN_WHEEL = -256;
+const MAX_WHEEL = 255;
+const MAX_COORDINATE = 0xffff;
+
+interface Attempt {
+  resolve(): void;
+  reject(error: ViewerError): void;
+}
+
+/**
+ * The viewer side of Windows Desktop Sharing, `IRDPSRAPIViewer` (+ `IRDPViewerInputSink`) in TypeScript: joins
+ * an invitation, keeps {@link frameBuffer} current, sends input, requests control and talks on app channels. Events
+ * are `_IRDPSessionEvents` observables in {@link events}. The core uses only @rdshare/protocol and @rdshare/rx: give
+ * it a transport and a crypto provider (Node: `@rdshare/viewer/node`) and it runs in Node or a browser.
+ *
+ * @example
+ * import { RdpViewer } from '@rdshare/viewer';
+ * import { nodeCryptoProvider, tcpTransport } from '@rdshare/viewer/node';
+ *
+ * const viewer = new RdpViewer({ crypto: nodeCryptoProvider(), transport: tcpTransport() });
+ * viewer.events.connectionTerminated$.subscribe(({ reason }) => console.log('ended', reason));
+ * viewer.frame$.subscribe((rect) => paint(viewer.frameBuffer, rect));
+ * await viewer.connect(connectionString, 'Ann', 'invitation password');
+ * viewer.requestControl(ControlLevel.INTERACTIVE);
+ */
+export class RdpViewer {
+  /** `_IRDPSessionEvents` as hot observables (subscribe before `connect`). */
+  readonly events: SessionEvents<ViewerEventTypes>;
+  /** IRDPSRAPIViewer::VirtualChannelManager: create app channels before `connect`. */
+  readonly virtualChannelManager: VirtualChannelManager;
+  /** IRDPSRAPIViewer::SmartSizing: whether renderers scale the desktop into their area. */
+  smartSizing = false;
+  private readonly hub = new EventHub<ViewerEventTypes>();
+  private readonly frames = new Subject<FrameRect>();
+  private readonly pointers = new Subject<PointerView>();
+  private stateValue: ViewerState = ViewerState.IDLE;
+  private connector?: RdpConnector;
+  private connection?: ViewerConnection;
+  private buffer?: FrameBuffer;
+  private pointerState = new PointerState();
+  private collaboration: ViewerCollaboration;
+  private desktopValue?: SharedDesktop;
+  private attempt?: Attempt;
+  private established = false;
+  /** The last attempt ended on an X.224 negotiation failure (the sharer refused the security protocol). */
+  private negotiationFailed = false;
+  private lastX = 0;
+  private lastY = 0;
+
+  constructor(private readonly options: RdpViewerOptions) {
+    if (!options || typeof options.crypto !== 'object' || typeof options.transport?.connect !== 'function')
+      throw new ViewerError('INVALID_ARGUMENT', 'RdpViewer needs { crypto, transport }');
+    this.events = this.hub.events;
+    this.collaboration = new ViewerCollaboration(this.hub);
+    this.virtualChannelManager = new VirtualChannelManager(
+      (name, data) => this.connectedConnector('send channel data').sendChannelData(name, data),
+      () => this.stateValue !== ViewerState.IDLE,
+    );
+  }
+
+  get state(): ViewerState {
+    return this.stateValue;
+  }
+
+  /** The shared desktop as RGBA pixels, once connected (IRDPSRAPIFrameBuffer's counterpart on the viewer). */
+  get frameBuffer(): FrameBuffer | undefined {
+    return this.buffer;
+  }
+
+  /** The desktop's size and colour depth, once connected. */
+  get desktop(): SharedDesktop | undefined {
+    return this.desktopValue;
+  }
+
+  /** Each rectangle of {@link frameBuffer} that a bitmap update changed, for renderers. */
+  get frame$(): Observable<FrameRect> {
+    return this.frames.asObservable();
+  }
+
+  /** The sharer's pointer after each pointer update. */
+  get pointer$(): Observable<PointerView> {
+    return this.pointers.asObservable();
+  }
+
+  get pointer(): PointerView {
+    return this.pointerState.view;
+  }
+
+  /** IRDPSRAPIViewer::Attendees: the participants the sharer announced (MS-RDPEMC), this viewer included. */
+  get attendees(): ReadonlyMap<number, ViewerAttendee> {
+    return this.collaboration.attendees;
+  }
+
+  /** IRDPSRAPIViewer::ApplicationFilter as the sharer announced it. */
+  get applicationFilter(): ViewerApplicationFilter {
+    return this.collaboration.applicationFilter;
+  }
+
+  /**
+   * IRDPSRAPIViewer::Connect: parses the invitation, tries each `<L>` address in turn, checks the sharer's key
+   * against KH2/KH, answers with `name` and `password`, and resolves once the desktop is shown. Rejects with a
+   * ViewerError (BAD_TICKET, CONNECT_FAILED, KEY_MISMATCH, REFUSED, PROTOCOL, DISCONNECTED) after publishing
+   * `connectionFailed$`.
+   *
+   * @example
+   * await viewer.connect(invitation.connectionString, 'Ann', 'secret');
+   */
+  async connect(connectionString: string, name: string, password: string): Promise<void> {
+    if (this.stateValue !== ViewerState.IDLE)
+      throw new ViewerError('INVALID_STATE', `connect() while ${this.stateValue}; disconnect() first`);
+    if (typeof connectionString !== 'string')
+      throw new ViewerError('INVALID_ARGUMENT', 'connectionString must be a string');
+    if (typeof name !== 'string' || name.length > MAX_NAME)
+      throw new ViewerError('INVALID_ARGUMENT', `name must be a string of at most ${MAX_NAME} characters`);
+    if (typeof password !== 'string') throw new ViewerError('INVALID_ARGUMENT', 'password must be a string');
+    this.stateValue = ViewerState.CONNECTING;
+    try {
+      const ticket = parseTicket(connectionString);
+      await this.connectToAny(ticket, name, password);
+      this.stateValue = ViewerState.CONNECTED;
+    } catch (err) {
+      const error = err instanceof ViewerError ? err : new ViewerError('PROTOCOL', String(err), { cause: err });
+      this.reset();
+      this.hub.publish('connectionFailed', { error });
+      throw error;
+    }
+  }
+
+  /** IRDPSRAPIViewer::Disconnect: leaves the session; `connectionTerminated$` follows (reason LOCAL_NOT_ERROR). */
+  disconnect(): void {
+    this.connector?.disconnect();
+  }
+
+  /** IRDPSRAPIViewer::RequestControl: asks the sharer for a control level (OD_PARTICIPANT_CTRL_CHANGE). */
+  requestControl(level: ControlLevel): void {
+    if (!Number.isInteger(level) || level < 1 || level > 5)
+      throw new ViewerError('INVALID_ARGUMENT', `control level ${level}: use ControlLevel`);
+    const connector = this.connectedConnector('request control');
+    if (!connector.hasChannel(ENCOMSP_CHANNEL_NAME))
+      throw new ViewerError('INVALID_STATE', 'the sharer did not join the encomsp channel');
+    connector.sendChannelData(ENCOMSP_CHANNEL_NAME, encodeEncomspPdu(this.collaboration.requestFor(level)));
+  }
+
+  /** IRDPViewerInputSink::SendMouseMoveEvent. */
+  sendMouseMove(x: number, y: number): void {
+    checkCoordinates(x, y);
+    this.lastX = x;
+    this.lastY = y;
+    this.sendInput([mouseMoveEvent(x, y)]);
+  }
+
+  /** IRDPViewerInputSink::SendMouseButtonEvent with an RDPSRAPI_MOUSE_BUTTON_TYPE. */
+  sendMouseButton(button: MouseButton, down: boolean, x: number, y: number): void {
+    checkCoordinates(x, y);
+    this.lastX = x;
+    this.lastY = y;
+    switch (button) {
+      case MouseButton.BUTTON1:
+      case MouseButton.BUTTON2:
+      case MouseButton.BUTTON3:
+        this.sendInput([mouseButtonEvent((button + 1) as 1 | 2 | 3, down, x, y)]);
+        return;
+      case MouseButton.XBUTTON1:
+      case MouseButton.XBUTTON2: {
+        const flag = button === MouseButton.XBUTTON1 ? PtrXFlags.BUTTON1 : PtrXFlags.BUTTON2;
+        this.sendInput([{ type: 'mousex', flags: flag | (down ? PtrXFlags.DOWN : 0), x, y }]);
+        return;
+      }
+      default:
+        throw new ViewerError('INVALID_ARGUMENT', `mouse button ${button}: RDP carries BUTTON1-3 and XBUTTON1-2`);
+    }
+  }
+
+  /** IRDPViewerInputSink::SendMouseWheelEvent: `rotation` in -256..255 (120 per notch), at the last position. */
+  sendMouseWheel(rotation: number, horizontal = false): void {
+    if (!Number.isInteger(rotation) || rotation < MIN_WHEEL || rotation > MAX_WHEEL)
+      throw new ViewerError('INVALID_ARGUMENT', `wheel rotation ${rotation} outside ${MIN_WHEEL}..${MAX_WHEEL}`);
+    this.sendInput([mouseWheelEvent(horizontal ? 'horizontal' : 'vertical', rotation, this.lastX, this.lastY)]);
+  }
+
+  /**
+   * IRDPViewerInputSink::SendKeyboardEvent: a set-1 scancode (with `extended` for the E0 keys) or a UTF-16 code
+   * unit. `repeat` is accepted for the COM signature; RDP has no repeat flag, a repeated key is another key-down.
+   */
+  sendKeyboard(codeType: KeyboardCodeType, keycode: number, keyUp: boolean, repeat = false, extended = false): void {
+    void repeat;
+    const max = codeType === KeyboardCodeType.SCANCODE ? 0xff : 0xffff;
+    if (!Number.isInteger(keycode) || keycode < 0 || keycode > max)
+      throw new ViewerError('INVALID_ARGUMENT', `keycode ${keycode} outside 0..${max}`);
+    if (codeType === KeyboardCodeType.SCANCODE)
+      this.sendInput([{ type: 'scancode', code: keycode, release: keyUp, extended, extended1: false }]);
+    else if (codeType === KeyboardCodeType.UNICODE)
+      this.sendInput([{ type: 'unicode', code: keycode, release: keyUp }]);
+    else throw new ViewerError('INVALID_ARGUMENT', `keyboard code type ${codeType}: use KeyboardCodeType`);
+  }
+
+  /** IRDPViewerInputSink::SendSyncEvent: the lock keys' state (RDPSRAPI_KBD_SYNC_FLAG bits). */
+  sendSync(flags: number): void {
+    if (!Number.isInteger(flags) || flags < 0 || flags > 0x0f)
+      throw new ViewerError('INVALID_ARGUMENT', `sync flags 0x${Number(flags).toString(16)}`);
+    this.sendInput([{ type: 'sync', toggleFlags: flags }]);
+  }
+
+  /** Asks the sharer to send the whole desktop again (Refresh Rect). */
+  refresh(): void {
+    const { width, height } = this.desktopValue ?? { width: 1, height: 1 };
+    this.connectedConnector('refresh').refreshRect([{ left: 0, top: 0, right: width - 1, bottom: height - 1 }]);
+  }
+
+  private sendInput(events: InputEvent[]): void {
+    this.connectedConnector('send input').sendInput(events);
+  }
+
+  private connectedConnector(what: string): RdpConnector {
+    if (this.stateValue !== ViewerState.CONNECTED || !this.connector)
+      throw new ViewerError('INVALID_STATE', `cannot ${what}: the viewer is ${this.stateValue}`);
+    return this.connector;
+  }
+
+  private async connectToAny(ticket: ConnectionString, name: string, password: string): Promise<void> {
+    const failures: string[] = [];
+    for (const address of ticket.addresses) {
+      let connection: ViewerConnection;
+      try {
+        connection = await this.options.transport.connect(address);
+      } catch (err) {
+        failures.push(`${address.address}:${address.port}: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      if (this.stateValue !== ViewerState.CONNECTING) {
+        connection.close();
+        throw new ViewerError('DISCONNECTED', 'disconnect() was called while connecting');
+      }
+      const security = this.options.security ?? { tls: connection.startTls !== undefined, rdp: true };
+      try {
+        await this.run(connection, ticket, name, password, security);
+      } catch (err) {
+        // A sharer that refuses TLS answers with a negotiation failure and closes; like Windows and FreeRDP
+        // clients, try again on a new connection with Standard RDP Security alone.
+        if (
+          !(
+            err instanceof ViewerError &&
+            err.code === 'PROTOCOL' &&
+            this.negotiationFailed &&
+            security.tls &&
+            security.rdp
+          )
+        )
+          throw err;
+        const retry = await this.options.transport.connect(address);
+        await this.run(retry, ticket, name, password, { tls: false, rdp: true });
+      }
+      return;
+    }
+    throw new ViewerError('CONNECT_FAILED', `no address of the invitation answered (${failures.join('; ')})`);
+  }
+
+  private run(
+    connection: ViewerConnection,
+    ticket: ConnectionString,
+    name: string,
+    password: string,
+    security: ConnectorSecurity,
+  ): Promise<void> {
+    this.negotiationFailed = false;
+    const connector = new RdpConnector(
+      {
+        write: (bytes) => connection.write(bytes),
+        ...(connection.startTls
+          ? { startTls: () => (connection.startTls as NonNullable<ViewerConnection['startTls']>)() }
+          : {}),
+        onAuthenticated: () => this.hub.publish('connectionAuthenticated', {}),
+        onActive: (desktop) => this.activated(desktop),
+        onUpdate: (update) => this.update(update),
+        onChannelData: (channel, data) => this.channelData(channel, data),
+        onReactivated: (desktop) => this.desktopChanged(desktop),
+        onClose: (close) => this.closed(close),
+      },
+      {
+        crypto: this.options.crypto,
+        userName: name,
+        password,
+        authString: ticket.authString ?? '',
+        ...(this.options.clientName !== undefined ? { clientName: this.options.clientName } : {}),
+        desktopWidth: this.options.desktopWidth ?? DEFAULT_WIDTH,
+        desktopHeight: this.options.desktopHeight ?? DEFAULT_HEIGHT,
+        colorDepth: this.options.colorDepth ?? 32,
+        channels: [ENCOMSP_CHANNEL_NAME, ...this.virtualChannelManager.names],
+        security,
+        ...(ticket.kh !== undefined || ticket.kh2 !== undefined
+          ? { keyHashes: { ...(ticket.kh ? { kh: ticket.kh } : {}), ...(ticket.kh2 ? { kh2: ticket.kh2 } : {}) } }
+          : {}),
+        ...(ticket.sessionId ? { preconnectionId: ticket.sessionId } : {}),
+      },
+    );
+    this.connector = connector;
+    this.connection = connection;
+    return new Promise<void>((resolve, reject) => {
+      this.attempt = { resolve, reject };
+      connection.onData((bytes) => connector.receive(bytes));
+      connection.onClose((error) => connector.transportClosed(error?.message));
+      if (!this.established) this.hub.publish('connectionEstablished', {});
+      this.established = true;
+      connector.start();
+    });
+  }
+
+  private activated(desktop: SharedDesktop): void {
+    this.buffer = new FrameBuffer(desktop.width, desktop.height);
+    this.desktopValue = desktop;
+    this.stateValue = ViewerState.CONNECTED;
+    this.hub.publish('sharedDesktopSettingsChanged', { ...desktop });
+    const attempt = this.attempt;
+    this.attempt = undefined;
+    attempt?.resolve();
+  }
+
+  private desktopChanged(desktop: SharedDesktop): void {
+    const previous = this.desktopValue;
+    this.desktopValue = desktop;
+    if (previous?.width !== desktop.width || previous?.height !== desktop.height)
+      this.buffer?.resize(desktop.width, desktop.height);
+    this.hub.publish('sharedDesktopSettingsChanged', { ...desktop });
+  }
+
+  private update(update: ServerUpdate): void {
+    switch (update.kind) {
+      case 'bitmap':
+        for (const rect of update.rects) {
+          const changed = this.buffer?.applyBitmap(rect);
+          if (changed) this.frames.next(changed);
+        }
+        return;
+      case 'palette':
+        this.buffer?.setPalette(update.palette);
+        return;
+      case 'pointer':
+        this.pointers.next(this.pointerState.apply(update.pointer));
+        return;
+    }
+  }
+
+  private channelData(name: string, data: Uint8Array): void {
+    if (name === ENCOMSP_CHANNEL_NAME) {
+      for (const pdu of decodeEncomspPdus(data)) this.collaboration.receive(pdu);
+      return;
+    }
+    const channel = this.virtualChannelManager.get(name);
+    if (channel) this.hub.publish('channelDataReceived', { channel, attendeeId: 0, data });
+  }
+
+  private closed(close: ConnectorClose): void {
+    const attempt = this.attempt;
+    this.connection?.close();
+    this.attempt = undefined;
+    this.connector = undefined;
+    this.connection = undefined;
+    if (attempt) {
+      // connect() decides: retry, try the next address, or fail (and reset).
+      this.negotiationFailed = close.kind === ConnectorFailure.NEGOTIATION;
+      attempt.reject(new ViewerError(errorCodeOf(close), close.reason, { cause: close.error }));
+      return;
+    }
+    this.reset();
+    this.hub.publish('connectionTerminated', { reason: disconnectReasonOf(close), extendedInfo: close.errorInfo ?? 0 });
+  }
+
+  private reset(): void {
+    this.attempt = undefined;
+    this.connector = undefined;
+    this.connection = undefined;
+    this.established = false;
+    this.stateValue = ViewerState.IDLE;
+    this.pointerState = new PointerState();
+  }
+}
+
+function parseTicket(connectionString: string): ConnectionString {
+  let ticket: ConnectionString;
+  try {
+    ticket = decodeConnectionString(connectionString);
+  } catch (err) {
+    throw new ViewerError('BAD_TICKET', `not an invitation: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+  if (ticket.addresses.length === 0) throw new ViewerError('BAD_TICKET', 'the invitation lists no address (<L>)');
+  return ticket;
+}
+
+function checkCoordinates(x: number, y: number): void {
+  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x > MAX_COORDINATE || y > MAX_COORDINATE)
+    throw new ViewerError('INVALID_ARGUMENT', `position ${x},${y} outside 0..${MAX_COORDINATE}`);
+}
+
+function errorCodeOf(close: ConnectorClose): ViewerErrorCode {
+  switch (close.kind) {
+    case ConnectorFailure.KEY_MISMATCH:
+      return 'KEY_MISMATCH';
+    case ConnectorFailure.REFUSED:
+      return 'REFUSED';
+    case ConnectorFailure.PROTOCOL:
+    case ConnectorFailure.NEGOTIATION:
+      return 'PROTOCOL';
+    default:
+      return 'DISCONNECTED';
+  }
+}
+
+function disconnectReasonOf(close: ConnectorClose): number {
+  switch (close.kind) {
+    case ConnectorFailure.LOCAL:
+      return DisconnectReason.LOCAL_NOT_ERROR;
+    case ConnectorFailure.SERVER_DISCONNECT:
+    case ConnectorFailure.REFUSED:
+      return DisconnectReason.BY_SERVER;
+    default:
+      return DisconnectReason.SOCKET_CLOSED;
+  }
+}
