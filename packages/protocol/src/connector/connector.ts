@@ -108,8 +108,21 @@ export class RdpConnector {
     });
   }
 
-  /** The transport closed or failed under us. */
+  /**
+   * The transport closed or failed under us. Right after the Client Info PDU, or after a Set Error Info, that is
+   * the sharer refusing the viewer (a wrong password): sharers close without a Disconnect Provider Ultimatum.
+   */
   transportClosed(reason = 'the connection was closed'): void {
+    const state = this.sequence;
+    const errorInfo = 'errorInfo' in state ? state.errorInfo : undefined;
+    if (state.phase === ConnectorState.LICENSING || errorInfo !== undefined) {
+      this.close({
+        kind: ConnectorFailure.REFUSED,
+        reason: `the server closed the connection after the Client Info PDU (${reason})`,
+        ...(errorInfo !== undefined ? { errorInfo } : {}),
+      });
+      return;
+    }
     this.close({ kind: ConnectorFailure.TRANSPORT, reason });
   }
 

@@ -1,0 +1,93 @@
+import { createPublicKey } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeConnectionString, encodeRsaPublicKey, invitationKeyHashes } from '@rdshare/protocol';
+import { type FreerdpShadow, startFreerdpShadow, type XvfbDisplay } from '@rdshare/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RdpViewer } from '../../src/index.js';
+import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
+import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
+
+const crypto = nodeCryptoProvider();
+
+/**
+ * The KH/KH2 of freerdp-shadow-cli's key, read from the certificate it made in its private config folder (found
+ * through the process environment): FreeRDP signs its proprietary certificate and its TLS certificate with it.
+ */
+function shadowKeyHashes(shadow: FreerdpShadow) {
+  const environ = readFileSync(`/proc/${shadow.process.pid}/environ`, 'utf8').split('\0');
+  const config = environ.find((e) => e.startsWith('XDG_CONFIG_HOME='))?.slice('XDG_CONFIG_HOME='.length);
+  if (!config) throw new Error('freerdp-shadow-cli has no XDG_CONFIG_HOME');
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.crt')) found.push(path);
+    }
+  };
+  walk(config);
+  if (found.length !== 1) throw new Error(`expected one certificate under ${config}, found ${found.join(', ')}`);
+  const jwk = createPublicKey(readFileSync(found[0])).export({ format: 'jwk' });
+  const big = (s?: string) => BigInt(`0x${Buffer.from(s ?? '', 'base64url').toString('hex')}`);
+  return invitationKeyHashes(encodeRsaPublicKey({ n: big(jwk.n), e: big(jwk.e) }), crypto);
+}
+
+describe('RdpViewer against freerdp-shadow-cli, an independent RDP server', () => {
+  let shared: XvfbDisplay;
+  let shadow: FreerdpShadow;
+
+  beforeAll(async () => {
+    shared = await plasmaDisplay();
+    shadow = await startFreerdpShadow(shared);
+  });
+
+  afterAll(async () => {
+    await shadow?.stop();
+    await shared?.stop();
+  });
+
+  const connect = (security: { tls: boolean; rdp: boolean }, depth: number, pins: object) => {
+    const ticket = encodeConnectionString({
+      ...pins,
+      authString: '',
+      transportId: 1,
+      sessionId: 0,
+      addresses: [{ address: '127.0.0.1', port: shadow.port }],
+    });
+    const viewer = new RdpViewer({ crypto, transport: tcpTransport(), security, colorDepth: depth });
+    return { viewer, connected: viewer.connect(ticket, 'viewer', '') };
+  };
+
+  it.each([
+    [32, 'planar'],
+    [16, 'interleaved RLE'],
+  ] as const)(
+    'TLS at %i bpp (%s): pins the key and the frame buffer equals the shared display',
+    async (depth, _codec) => {
+      const { viewer, connected } = connect({ tls: true, rdp: false }, depth, shadowKeyHashes(shadow));
+      await connected;
+      expect(viewer.desktop).toEqual({ width: shared.width, height: shared.height, colorDepth: depth });
+      await expectFrameBufferEqualsScreen(viewer, shared, depth);
+      viewer.disconnect();
+    },
+  );
+
+  // freerdp-shadow-cli runs Standard RDP Security at encryption level NONE: no certificate, so no key to pin.
+  it('Standard RDP Security (unencrypted): connects without pins and the frame buffer equals the shared display', async () => {
+    const { viewer, connected } = connect({ tls: false, rdp: true }, 32, {});
+    await connected;
+    await expectFrameBufferEqualsScreen(viewer, shared, 32);
+    viewer.disconnect();
+  });
+
+  it('Standard RDP Security with pins: the key cannot be checked, so the viewer refuses to go on', async () => {
+    const { connected } = connect({ tls: false, rdp: true }, 32, shadowKeyHashes(shadow));
+    await expect(connected).rejects.toMatchObject({ code: 'KEY_MISMATCH' });
+  });
+
+  it('TLS with a ticket naming another key: KEY_MISMATCH', async () => {
+    const { connected } = connect({ tls: true, rdp: false }, 32, { kh: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+    await expect(connected).rejects.toMatchObject({ code: 'KEY_MISMATCH' });
+  });
+});

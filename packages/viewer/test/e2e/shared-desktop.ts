@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffRgba, startXvfb, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import type { RdpViewer } from '../../src/index.js';
+
+export const WIDTH = 640;
+export const HEIGHT = 480;
+
+/** An Xvfb display whose root shows a seeded plasma image: every pixel differs from its neighbours. */
+export async function plasmaDisplay(): Promise<XvfbDisplay> {
+  const display = await startXvfb({ width: WIDTH, height: HEIGHT });
+  const image = join(mkdtempSync(join(tmpdir(), 'rdshare-viewer-')), 'plasma.png');
+  execFileSync('convert', ['-size', `${WIDTH}x${HEIGHT}`, 'plasma:fractal', '-seed', '11', image]);
+  // `display -window root` sets the root background and exits with status 1.
+  await display.exec('display', ['-window', 'root', image]).catch(() => undefined);
+  return display;
+}
+
+/** How a depth's pixels compare: exact at 24/32 bpp, at the wire's precision below. */
+export function reduceFor(depth: number): (v: number, channel: number) => number {
+  if (depth === 16) return to565;
+  if (depth === 15) return to555;
+  return (v) => v;
+}
+
+/** Waits until the viewer's frame buffer equals the display's screenshot at `depth`, or explains the difference. */
+export async function expectFrameBufferEqualsScreen(
+  viewer: RdpViewer,
+  display: XvfbDisplay,
+  depth: number,
+): Promise<void> {
+  const expected = await display.screenshot();
+  const diff = () => {
+    const fb = viewer.frameBuffer;
+    if (!fb || fb.width !== display.width || fb.height !== display.height) return undefined;
+    return diffRgba(expected, fb.data, display.width, display.height, undefined, reduceFor(depth));
+  };
+  await waitFor(() => diff()?.differing === 0, 20_000, 'the frame buffer to equal the shared display').catch(() => {
+    const d = diff();
+    throw new Error(`frame buffer differs from the screen: ${d?.differing} pixels, first ${JSON.stringify(d?.first)}`);
+  });
+}
