@@ -1,3 +1,7 @@
+import { ProtocolError } from '@rdshare/protocol';
+import type { ConnectionEnd } from './attendee-connection.js';
+import { ATTENDEE_DISCONNECT_REASON } from './constants.js';
+
 /** HRESULT_FROM_WIN32: the form MS-RDPEMC DiscCode gives Win32 errors (0x8007xxxx, MS-RDPEMC 2.2.4.2). */
 const hresultFromWin32 = (win32Error: number) => (0x80070000 | win32Error) >>> 0;
 
@@ -18,3 +22,22 @@ export const DISCONNECT_CODE = {
   FAILED: 0x80004005,
 } as const;
 export type DISCONNECT_CODE = (typeof DISCONNECT_CODE)[keyof typeof DISCONNECT_CODE];
+
+/** Why an attendee left, as IRDPSRAPIAttendeeDisconnectInfo reports it. */
+export interface DisconnectCause {
+  reason: ATTENDEE_DISCONNECT_REASON;
+  code: DISCONNECT_CODE;
+}
+
+/** The reason and code of a connection's end: the viewer left (CLI), the sharer ended it (APP), or it failed (ERR). */
+export function disconnectCauseOf(end: ConnectionEnd): DisconnectCause {
+  if (end.byClient) return { reason: ATTENDEE_DISCONNECT_REASON.CLI, code: DISCONNECT_CODE.GRACEFUL_DISCONNECT };
+  if (!end.error) return { reason: ATTENDEE_DISCONNECT_REASON.APP, code: DISCONNECT_CODE.CONNECTION_ABORTED };
+  const code =
+    end.error instanceof ProtocolError
+      ? DISCONNECT_CODE.INVALID_DATA
+      : (end.error as NodeJS.ErrnoException).code === 'ECONNRESET'
+        ? DISCONNECT_CODE.CONNECTION_RESET
+        : DISCONNECT_CODE.FAILED;
+  return { reason: ATTENDEE_DISCONNECT_REASON.ERR, code };
+}
