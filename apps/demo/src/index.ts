@@ -37,14 +37,28 @@ mkdirSync(out, { recursive: true });
 const embedded = args.display ? undefined : await startEmbeddedDisplay(1280, 800);
 const display = args.display ?? embedded!.display;
 
+// Attendees join seeing nothing (Windows' default DefaultAttendeeControlLevel, NONE) until given a level.
 const session = new RdpSession({ display, listenAddress: args.listen, properties: { PortId: Number(args.port) } });
+const levelName = (level: number) =>
+  level === CTRL_LEVEL.INTERACTIVE ? 'interactive' : level === CTRL_LEVEL.VIEW ? 'view only' : 'nothing';
 session.events.attendeeConnected$.subscribe(({ attendee }) => {
-  if (args.interactive) attendee.controlLevel = CTRL_LEVEL.INTERACTIVE;
-  const level = attendee.controlLevel === CTRL_LEVEL.INTERACTIVE ? 'interactive' : 'view only';
+  attendee.controlLevel = args.interactive ? CTRL_LEVEL.INTERACTIVE : CTRL_LEVEL.VIEW;
+  const level = levelName(attendee.controlLevel);
   console.log(`+ attendee ${attendee.id} "${attendee.remoteName}" from ${attendee.connectivityInfo.peerIp} (${level})`);
 });
+// A viewer asks for a level (xfreerdp: Ctrl+Alt+C, or /auto-request-control): control only with --interactive.
+session.events.controlLevelChangeRequest$.subscribe(({ attendee, requestedLevel }) => {
+  const granted = args.interactive || requestedLevel !== CTRL_LEVEL.INTERACTIVE;
+  console.log(`? attendee ${attendee.id} asks for ${levelName(requestedLevel)}: ${granted ? 'granted' : 'refused'}`);
+  if (granted) attendee.controlLevel = requestedLevel as CTRL_LEVEL;
+  // Viewers that read the answer (Windows 10 and later) are told; reason codes are the app's own.
+  session.sendControlLevelChangeResponse(attendee, requestedLevel as CTRL_LEVEL, granted ? 0 : 1);
+});
 session.events.attendeeDisconnected$.subscribe(({ info }) => {
-  console.log(`- attendee ${info.attendee.id} "${info.attendee.remoteName}" left`);
+  const why = ['the sharer ended it', 'an error', 'it quit'][info.reason];
+  console.log(
+    `- attendee ${info.attendee.id} "${info.attendee.remoteName}" left (${why}, code 0x${info.code.toString(16)})`,
+  );
 });
 await session.open();
 

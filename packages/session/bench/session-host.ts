@@ -1,7 +1,7 @@
 // Runs one RdpSession in a process of its own, so that the benchmark can read the sharer's CPU time from
 // /proc/PID/stat without counting its own work. Prints one JSON line {port, connectionString, password} once
 // the session listens; closes the session on SIGTERM or when stdin ends.
-import { RdpSession } from '../src/index.js';
+import { CTRL_LEVEL, RdpSession } from '../src/index.js';
 
 const display = process.argv[2];
 const password = 'bench-pw';
@@ -15,6 +15,7 @@ const session = new RdpSession({
     warn: (message, fields) => console.error('warn', message, fields ?? ''),
     error: (message, fields) => console.error('error', message, fields ?? ''),
   },
+  properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
 });
 await session.open();
 const invitation = session.invitations.createInvitation({ groupName: 'bench', password, attendeeLimit: 1 });

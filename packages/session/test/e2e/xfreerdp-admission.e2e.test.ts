@@ -1,6 +1,6 @@
 import { diffRgba, startXfreerdp, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Invitation, RdpSession } from '../../src/index.js';
+import { CTRL_LEVEL, type Invitation, RdpSession } from '../../src/index.js';
 import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
@@ -26,6 +26,7 @@ describe('admission: invitations, passwords and limits', () => {
       display: shared.display,
       listenAddress: '127.0.0.1',
       logger: silentLogger(lines),
+      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
     });
     await session.open();
     open = session.invitations.createInvitation({ groupName: 'team', password: 'right-pw', attendeeLimit: 2 });

@@ -39,7 +39,12 @@ describe('input from an xfreerdp attendee', () => {
       10_000,
       'xterm',
     );
-    session = new RdpSession({ display: shared.display, listenAddress: '127.0.0.1', logger: silentLogger() });
+    session = new RdpSession({
+      display: shared.display,
+      listenAddress: '127.0.0.1',
+      logger: silentLogger(),
+      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
+    });
     const connected = new Promise<Attendee>((resolve) =>
       session.events.attendeeConnected$.subscribe(({ attendee }) => resolve(attendee)),
     );

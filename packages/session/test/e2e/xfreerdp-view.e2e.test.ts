@@ -1,6 +1,6 @@
 import { diffRgba, startXfreerdp, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RdpSession } from '../../src/index.js';
+import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
 import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
@@ -13,7 +13,12 @@ describe('xfreerdp joins a session and shows the shared display', () => {
   beforeAll(async () => {
     shared = await sharedDisplay();
     viewer = await viewerDisplay();
-    session = new RdpSession({ display: shared.display, listenAddress: '127.0.0.1', logger: silentLogger(lines) });
+    session = new RdpSession({
+      display: shared.display,
+      listenAddress: '127.0.0.1',
+      logger: silentLogger(lines),
+      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
+    });
     await session.open();
   });
 

@@ -21,7 +21,7 @@ import {
   RdpAcceptor,
 } from '@rdshare/protocol';
 import { killAndWait, startXfreerdp, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { RdpSession } from '../../src/index.js';
+import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
 
 const OUT = fileURLToPath(new URL('../../../protocol/test/fuzz/recordings/', import.meta.url));
 const WIDTH = 640;
@@ -235,6 +235,8 @@ async function main(): Promise<void> {
     display: shared.display,
     listenAddress: '127.0.0.1',
     logger: { debug: noop, info: noop, warn: noop, error: noop },
+    // Windows' default is NONE; the recordings need viewers that see the desktop.
+    properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
   });
   await session.open();
   try {
