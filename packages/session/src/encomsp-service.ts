@@ -1,8 +1,32 @@
-import { ENCOMSP_MAX_STRING_LENGTH, type EncomspPdu, ParticipantFlags } from '@rdshare/protocol';
+import {
+  type ActivatedClient,
+  ENCOMSP_CHANNEL_NAME,
+  ENCOMSP_MAX_STRING_LENGTH,
+  type EncomspPdu,
+  ErrorInfo,
+  ParticipantFlags,
+} from '@rdshare/protocol';
+import type { Attendee } from './attendee.js';
+import type { ConnectionEnd } from './attendee-connection.js';
 import { CTRL_LEVEL, RDPENCOMAPI_CONSTANTS } from './constants.js';
-import { participantFlagsFor } from './control-level-flags.js';
-import { type EncomspChannel, EncomspEndpoint } from './encomsp-endpoint.js';
+import { participantFlagsFor, requestedLevelOf } from './control-level-flags.js';
+import { disconnectCauseOf } from './disconnect-code.js';
+import { type EncomspChannel, EncomspEndpoint, readsWindows10Pdus } from './encomsp-endpoint.js';
 import type { Logger } from './logger.js';
+
+/** What the service needs of an attendee's connection. */
+export interface EncomspAttendeeLink {
+  readonly client: ActivatedClient;
+  sendChannelData(channel: string, data: Uint8Array): void;
+  disconnect(errorInfo: number, reason: string): void;
+}
+
+/** The service's hooks into one attendee's life. */
+export interface EncomspAttendeeHooks {
+  onChannelData(channel: string, data: Uint8Array): void;
+  onControlLevelChanged(level: CTRL_LEVEL): void;
+  onDetached(end: ConnectionEnd): void;
+}
 
 /** One attendee as MS-RDPEMC describes it to the viewers. */
 export interface ParticipantRecord {
@@ -40,11 +64,49 @@ export class EncomspService {
   private readonly windowShowListeners = new Set<(attendeeId: number, windowId: number) => void>();
   private paused = false;
 
+  /** The static channel the service serves. */
+  readonly channels: readonly string[] = [ENCOMSP_CHANNEL_NAME];
+
   constructor(
     /** The sharer's name as viewers see it. */
     private readonly hostName: string,
     private readonly logger: Logger,
+    /** A viewer asked for a control level (OnControlLevelChangeRequest). */
+    private readonly onRequest: (attendee: Attendee, requestedLevel: CTRL_LEVEL) => void,
   ) {}
+
+  /** Makes an admitted attendee a participant, for as long as its connection lasts. */
+  attach(attendee: Attendee, link: EncomspAttendeeLink): EncomspAttendeeHooks {
+    const endpoint = this.join(
+      {
+        id: attendee.id,
+        groupName: attendee.invitation.groupName,
+        friendlyName: attendee.remoteName,
+        level: attendee.controlLevel,
+      },
+      {
+        joined: link.client.channels.includes(ENCOMSP_CHANNEL_NAME),
+        send: (message) => link.sendChannelData(ENCOMSP_CHANNEL_NAME, message),
+      },
+      readsWindows10Pdus(link.client),
+      (flags) => this.onRequest(attendee, requestedLevelOf(flags)),
+    );
+    return {
+      onChannelData: (_, data) => {
+        try {
+          endpoint.receive(data);
+        } catch (error) {
+          this.logger.warn('malformed MS-RDPEMC message', { attendee: attendee.id, error: String(error) });
+          link.disconnect(ErrorInfo.VCHANNEL_DATA_TOO_SHORT, `malformed MS-RDPEMC message: ${String(error)}`);
+        }
+      },
+      onControlLevelChanged: (level) => this.changeLevel(attendee.id, level),
+      onDetached: (end) => {
+        const { reason, code } = disconnectCauseOf(end);
+        this.leave(attendee.id, reason, code);
+      },
+    };
+  }
 
   /**
    * Admits a viewer: tells it about itself, the host and everyone else, and tells everyone else about it.

@@ -2,6 +2,7 @@ export type { AdmissionRefusal } from './admission.js';
 export { Attendee, type AttendeeDisconnectInfo, type ConnectivityInfo } from './attendee.js';
 export { AttendeeManager } from './attendee-manager.js';
 export * from './constants.js';
+export { DISCONNECT_CODE } from './disconnect-code.js';
 export { RdshareError, SessionErrorCode } from './errors.js';
 export { FrameBuffer } from './frame-buffer.js';
 export type { GuessLimits } from './guess-throttle.js';

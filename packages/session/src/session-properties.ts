@@ -7,7 +7,10 @@ export interface SessionPropertyValues {
   PortId: number;
   /** Listener address family: ADDRESS_FAMILY.AF_UNSPEC (both), AF_INET or AF_INET6. */
   PortProtocol: ADDRESS_FAMILY;
-  /** Level new attendees start at: NONE or VIEW, never INTERACTIVE. */
+  /**
+   * Level new attendees start at: NONE (the default, as on Windows: they see nothing until the app grants a level)
+   * or VIEW, never INTERACTIVE.
+   */
   DefaultAttendeeControlLevel: CTRL_LEVEL;
   /** Lower bound between two captures, in ms (33 ≈ 30 fps). */
   FrameCaptureIntervalInMs: number;
@@ -53,7 +56,7 @@ const RULES: { [K in SessionPropertyName]: Rule<K> } = {
     },
   },
   DefaultAttendeeControlLevel: {
-    default: CTRL_LEVEL.VIEW,
+    default: CTRL_LEVEL.NONE,
     beforeOpenOnly: false,
     validate: (v) => {
       if (v !== CTRL_LEVEL.NONE && v !== CTRL_LEVEL.VIEW) {

@@ -7,7 +7,7 @@ describe('SessionProperties', () => {
   it('has the documented defaults', () => {
     const p = new SessionProperties();
     expect(p.get('FrameCaptureIntervalInMs')).toBe(33);
-    expect(p.get('DefaultAttendeeControlLevel')).toBe(CTRL_LEVEL.VIEW);
+    expect(p.get('DefaultAttendeeControlLevel')).toBe(CTRL_LEVEL.NONE);
     expect(p.EnforceStrongEncryption).toBe(false);
     expect(p.PortId).toBe(0);
   });
@@ -29,6 +29,8 @@ describe('SessionProperties', () => {
   it('never lets the default level be interactive', () => {
     const p = new SessionProperties();
     expect(() => (p.DefaultAttendeeControlLevel = CTRL_LEVEL.INTERACTIVE)).toThrow(/NONE \(1\) or CTRL_LEVEL.VIEW/);
+    p.DefaultAttendeeControlLevel = CTRL_LEVEL.VIEW;
+    expect(p.DefaultAttendeeControlLevel).toBe(CTRL_LEVEL.VIEW);
     p.DefaultAttendeeControlLevel = CTRL_LEVEL.NONE;
     expect(p.DefaultAttendeeControlLevel).toBe(CTRL_LEVEL.NONE);
   });

@@ -1,5 +1,13 @@
-import { decodeEncomspPdus, type EncomspPdu, encodeEncomspPdu, ParticipantFlags } from '@rdshare/protocol';
+import {
+  type ActivatedClient,
+  decodeEncomspPdus,
+  type EncomspPdu,
+  ErrorInfo,
+  encodeEncomspPdu,
+  ParticipantFlags,
+} from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
+import type { Attendee } from '../../src/attendee.js';
 import { CTRL_LEVEL } from '../../src/constants.js';
 import { DISCONNECT_CODE } from '../../src/disconnect-code.js';
 import { EncomspService } from '../../src/encomsp-service.js';
@@ -21,7 +29,7 @@ const created = (participantId: number, groupId: number, flags: number, friendly
 const { MAY_VIEW, MAY_INTERACT, IS_PARTICIPANT } = ParticipantFlags;
 
 describe('EncomspService', () => {
-  const service = () => new EncomspService('sharer', silentLogger());
+  const service = () => new EncomspService('sharer', silentLogger(), () => {});
 
   it('greets a viewer with itself (IS_PARTICIPANT), the host and the others, and tells the others', () => {
     const s = service();
@@ -116,6 +124,41 @@ describe('EncomspService', () => {
     expect(v.messages.map((m) => m.map((p) => p.type))).toEqual([
       ['participantCreated', 'participantCreated'],
       ['filterStateUpdated'],
+    ]);
+  });
+
+  it('attaches to an attendee: requests raise the event, levels and departures are announced, bad input ends it', () => {
+    const asked: [unknown, number][] = [];
+    const s = new EncomspService('sharer', silentLogger(), (attendee, level) => asked.push([attendee, level]));
+    const watcher = viewerChannel();
+    s.join({ id: 1, groupName: 'g', friendlyName: 'w', level: CTRL_LEVEL.VIEW }, watcher.channel, false, () => {});
+    const sent: Uint8Array[] = [];
+    const disconnects: [number, string][] = [];
+    const attendee = {
+      id: 2,
+      remoteName: 'viewer',
+      controlLevel: CTRL_LEVEL.NONE,
+      invitation: { groupName: 'g' },
+    } as unknown as Attendee;
+    const client = { channels: ['encomsp'], capabilitySets: [], clientData: { core: { clientBuild: 2600 } } };
+    const hooks = s.attach(attendee, {
+      client: client as unknown as ActivatedClient,
+      sendChannelData: (channel, data) => {
+        expect(channel).toBe('encomsp');
+        sent.push(data);
+      },
+      disconnect: (errorInfo, reason) => disconnects.push([errorInfo, reason]),
+    });
+    expect(decodeEncomspPdus(sent[0])[0]).toEqual(created(2, 1, IS_PARTICIPANT, 'viewer'));
+    hooks.onChannelData('encomsp', encodeEncomspPdu({ type: 'participantCtrlChange', flags: 3, participantId: 0 }));
+    expect(asked).toEqual([[attendee, CTRL_LEVEL.INTERACTIVE]]);
+    hooks.onControlLevelChanged(CTRL_LEVEL.VIEW);
+    expect(watcher.messages.at(-1)).toEqual([created(2, 1, MAY_VIEW, 'viewer')]);
+    hooks.onChannelData('encomsp', Uint8Array.of(0x09, 0x00, 0xff, 0x00));
+    expect(disconnects).toEqual([[ErrorInfo.VCHANNEL_DATA_TOO_SHORT, expect.stringMatching(/malformed MS-RDPEMC/)]]);
+    hooks.onDetached({ byClient: true, reason: 'bye' });
+    expect(watcher.messages.at(-1)).toEqual([
+      { type: 'participantRemoved', participantId: 2, discType: 2, discCode: DISCONNECT_CODE.GRACEFUL_DISCONNECT },
     ]);
   });
 });
