@@ -72,7 +72,7 @@ export class EncomspEndpoint {
   ) {}
 
   /** Whether `send` delivers this PDU type to this viewer. */
-  accepts(type: EncomspPdu['type']): boolean {
+  private accepts(type: EncomspPdu['type']): boolean {
     return this.channel.joined && (this.readsWindows10Pdus || !WINDOWS_10_PDUS.has(type));
   }
 
