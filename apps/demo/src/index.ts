@@ -50,9 +50,9 @@ session.events.attendeeConnected$.subscribe(({ attendee }) => {
 session.events.controlLevelChangeRequest$.subscribe(({ attendee, requestedLevel }) => {
   const granted = args.interactive || requestedLevel !== CTRL_LEVEL.INTERACTIVE;
   console.log(`? attendee ${attendee.id} asks for ${levelName(requestedLevel)}: ${granted ? 'granted' : 'refused'}`);
-  if (granted) attendee.controlLevel = requestedLevel as CTRL_LEVEL;
+  if (granted) attendee.controlLevel = requestedLevel;
   // Viewers that read the answer (Windows 10 and later) are told; reason codes are the app's own.
-  session.sendControlLevelChangeResponse(attendee, requestedLevel as CTRL_LEVEL, granted ? 0 : 1);
+  session.sendControlLevelChangeResponse(attendee, requestedLevel, granted ? 0 : 1);
 });
 session.events.attendeeDisconnected$.subscribe(({ info }) => {
   const why = ['the sharer ended it', 'an error', 'it quit'][info.reason];

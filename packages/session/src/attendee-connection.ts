@@ -57,6 +57,8 @@ export class AttendeeConnection {
   private stream: Duplex;
   private readonly acceptor: RdpAcceptor;
   private ended = false;
+  /** The sharer is ending the connection: the acceptor's close that follows is not the viewer leaving. */
+  private endedByHost = false;
   /** The client wants TS_CD_HEADER before compressed bitmaps (it did not announce NO_BITMAP_COMPRESSION_HDR). */
   private compressionHeader = false;
   /** Largest update the client reassembles (known once it is active). */
@@ -101,7 +103,7 @@ export class AttendeeConnection {
           ),
         onSuppressOutput: (allow) => this.onSuppress?.(allow),
         onChannelData: (channel, data) => this.onChannelData?.(channel, data),
-        onClose: (reason, error) => this.end({ byClient: !error, reason, error }),
+        onClose: (reason, error) => this.end({ byClient: !error && !this.endedByHost, reason, error }),
       },
       {
         crypto: settings.crypto,
@@ -199,9 +201,22 @@ export class AttendeeConnection {
     if (!this.ended) this.acceptor.sendChannelData(channel, data);
   }
 
-  /** Ends the connection from our side, telling the viewer why (Set Error Info) first. */
-  disconnect(errorInfo: number = ErrorInfo.RPC_INITIATED_DISCONNECT, reason = 'disconnected by the sharer'): void {
+  /** Whether the client joined the static virtual channel called `channel`. */
+  hasChannel(channel: string): boolean {
+    return this.acceptor.hasChannel(channel);
+  }
+
+  /**
+   * Ends the connection from our side, telling the viewer why (Set Error Info) first. `error` says the viewer
+   * caused it (bad input the session found), so the end counts as a failure rather than the sharer's choice.
+   */
+  disconnect(
+    errorInfo: number = ErrorInfo.RPC_INITIATED_DISCONNECT,
+    reason = 'disconnected by the sharer',
+    error?: Error,
+  ): void {
     if (this.ended) return;
+    this.endedByHost = true;
     try {
       this.acceptor.disconnect(errorInfo);
     } catch (error) {
@@ -210,7 +225,7 @@ export class AttendeeConnection {
     }
     this.stream.end();
     setTimeout(() => this.transport.destroy(), DISCONNECT_LINGER_MS).unref();
-    this.end({ byClient: false, reason });
+    this.end({ byClient: false, reason, error });
   }
 
   /** Ends the connection at once, without a word to the viewer (e.g. a handshake that took too long). */

@@ -9,12 +9,17 @@ export interface AttendeeServiceLink {
   readonly client: ActivatedClient;
   /** Sends one message on a static virtual channel the client joined. */
   sendChannelData(channel: string, data: Uint8Array): void;
+  /** Whether the client joined the static virtual channel called `channel`. */
+  hasChannel(channel: string): boolean;
   /** Bytes waiting to leave for this attendee: a service sending bulk data holds back (latest wins) while high. */
   backlog(): number;
   /** Calls `listener` when the attendee's transport drained; returns an unsubscribe function. */
   onDrain(listener: () => void): () => void;
-  /** Ends the attendee's connection, telling the viewer why (Set Error Info `errorInfo`). */
-  disconnect(errorInfo: number, reason: string): void;
+  /**
+   * Ends the attendee's connection, telling the viewer why (Set Error Info `errorInfo`); pass the `error` when the
+   * viewer's own input caused it, so the attendee leaves with ATTENDEE_DISCONNECT_REASON.ERR.
+   */
+  disconnect(errorInfo: number, reason: string, error?: Error): void;
 }
 
 /** A service's per-attendee hooks, alive from admission until the attendee leaves. */

@@ -3,7 +3,8 @@ import { type ActivatedClient, ErrorInfo } from '@rdshare/protocol';
 import { Attendee } from './attendee.js';
 import type { AttendeeConnection, ConnectionEnd } from './attendee-connection.js';
 import type { AttendeeServiceHooks, AttendeeServiceLink } from './attendee-service.js';
-import { ATTENDEE_DISCONNECT_REASON, ATTENDEE_FLAGS, CTRL_LEVEL } from './constants.js';
+import { ATTENDEE_FLAGS, CTRL_LEVEL } from './constants.js';
+import { disconnectCauseOf } from './disconnect-code.js';
 import type { GraphicsFanout } from './graphics/graphics-fanout.js';
 import type { PointerFanout } from './graphics/pointer-fanout.js';
 import { type InputArea, InputRouter } from './input-router.js';
@@ -91,12 +92,10 @@ export function wireAttendee(
     if (allow) viewer.invalidate();
   };
   ctx.attendees.add(attendee);
-  resources.pointer.add(
-    attendee,
-    connection,
-    client.capabilities,
-    () => viewer.watching && attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE,
-  );
+  resources.pointer.add(attendee, connection, client.capabilities, {
+    shape: () => viewer.watching,
+    position: () => viewer.watching && attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE,
+  });
   applyLevel(attendee.controlLevel);
   services = attachServices(ctx, attendee, connection, client);
   logger.info('attendee connected', {
@@ -119,15 +118,11 @@ export function wireAttendee(
       resources.pointer.remove(attendee);
       viewer.close();
       for (const s of services) s.onDetached?.(end);
-      const reason = end.byClient
-        ? ATTENDEE_DISCONNECT_REASON.CLI
-        : end.error
-          ? ATTENDEE_DISCONNECT_REASON.ERR
-          : ATTENDEE_DISCONNECT_REASON.APP;
+      const { reason, code } = disconnectCauseOf(end);
       if (end.error) logger.warn('attendee connection failed', { attendee: id, reason: end.reason });
       else logger.info('attendee disconnected', { attendee: id, reason: end.reason });
       // Like Windows, closing the session raises no disconnect events for the attendees it drops.
-      if (ctx.isOpen()) hub.publish('attendeeDisconnected', { info: { attendee, reason, code: 0 } });
+      if (ctx.isOpen()) hub.publish('attendeeDisconnected', { info: { attendee, reason, code } });
     },
   };
 }
@@ -142,9 +137,10 @@ function attachServices(
   const link: AttendeeServiceLink = {
     client,
     sendChannelData: (channel, data) => connection.sendChannelData(channel, data),
+    hasChannel: (channel) => connection.hasChannel(channel),
     backlog: () => connection.backlog(),
     onDrain: (listener) => connection.onDrain(listener),
-    disconnect: (errorInfo, reason) => connection.disconnect(errorInfo, reason),
+    disconnect: (errorInfo, reason, error) => connection.disconnect(errorInfo, reason, error),
   };
   const attached = ctx.services.map((service) => ({ service, hooks: service.attach(attendee, link) }));
   connection.onChannelData = (channel, data) => {

@@ -1,6 +1,9 @@
 import { ControlChangeFlags, ParticipantFlags } from '@rdshare/protocol';
 import { CTRL_LEVEL } from './constants.js';
 
+/** A level an attendee can hold (REQCTRL_* only name requests). */
+export type HeldControlLevel = (typeof CTRL_LEVEL)['NONE' | 'VIEW' | 'INTERACTIVE'];
+
 /**
  * OD_PARTICIPANT_CREATED Flags for a control level (MS-RDPEMC 2.2.4.1): NONE may do nothing, VIEW may view,
  * INTERACTIVE may view and interact.
@@ -20,7 +23,7 @@ export function participantFlagsFor(level: CTRL_LEVEL): number {
  * the wire does not distinguish, and sharer code written for Windows grants with
  * `attendee.ControlLevel = RequestedLevel`, which only a settable level allows.
  */
-export function requestedLevelOf(flags: number): CTRL_LEVEL {
+export function requestedLevelOf(flags: number): HeldControlLevel {
   if (flags & ControlChangeFlags.REQUEST_INTERACT) return CTRL_LEVEL.INTERACTIVE;
   if (flags & ControlChangeFlags.REQUEST_VIEW) return CTRL_LEVEL.VIEW;
   return CTRL_LEVEL.NONE;

@@ -1,32 +1,18 @@
 import {
-  type ActivatedClient,
   ENCOMSP_CHANNEL_NAME,
   ENCOMSP_MAX_STRING_LENGTH,
   type EncomspPdu,
   ErrorInfo,
   ParticipantFlags,
+  ProtocolError,
 } from '@rdshare/protocol';
 import type { Attendee } from './attendee.js';
-import type { ConnectionEnd } from './attendee-connection.js';
+import type { AttendeeService, AttendeeServiceHooks, AttendeeServiceLink } from './attendee-service.js';
 import { CTRL_LEVEL, RDPENCOMAPI_CONSTANTS } from './constants.js';
-import { participantFlagsFor, requestedLevelOf } from './control-level-flags.js';
+import { type HeldControlLevel, participantFlagsFor, requestedLevelOf } from './control-level-flags.js';
 import { disconnectCauseOf } from './disconnect-code.js';
 import { type EncomspChannel, EncomspEndpoint, readsWindows10Pdus } from './encomsp-endpoint.js';
 import type { Logger } from './logger.js';
-
-/** What the service needs of an attendee's connection. */
-export interface EncomspAttendeeLink {
-  readonly client: ActivatedClient;
-  sendChannelData(channel: string, data: Uint8Array): void;
-  disconnect(errorInfo: number, reason: string): void;
-}
-
-/** The service's hooks into one attendee's life. */
-export interface EncomspAttendeeHooks {
-  onChannelData(channel: string, data: Uint8Array): void;
-  onControlLevelChanged(level: CTRL_LEVEL): void;
-  onDetached(end: ConnectionEnd): void;
-}
 
 /** One attendee as MS-RDPEMC describes it to the viewers. */
 export interface ParticipantRecord {
@@ -57,7 +43,7 @@ const friendly = (name: string) => name.slice(0, ENCOMSP_MAX_STRING_LENGTH);
  * Other features announce through it: `send` to one attendee, `broadcast` to all, and `onJoin` to greet a new
  * viewer after it learned who is here (MS-RDPEMC 3.1.5.3's order: participants, then filter state and lists).
  */
-export class EncomspService {
+export class EncomspService implements AttendeeService {
   private readonly members = new Map<number, Member>();
   private readonly groupIds = new Map<string, number>();
   private readonly joinListeners = new Set<(attendeeId: number) => void>();
@@ -72,11 +58,11 @@ export class EncomspService {
     private readonly hostName: string,
     private readonly logger: Logger,
     /** A viewer asked for a control level (OnControlLevelChangeRequest). */
-    private readonly onRequest: (attendee: Attendee, requestedLevel: CTRL_LEVEL) => void,
+    private readonly onRequest: (attendee: Attendee, requestedLevel: HeldControlLevel) => void,
   ) {}
 
   /** Makes an admitted attendee a participant, for as long as its connection lasts. */
-  attach(attendee: Attendee, link: EncomspAttendeeLink): EncomspAttendeeHooks {
+  attach(attendee: Attendee, link: AttendeeServiceLink): AttendeeServiceHooks {
     const endpoint = this.join(
       {
         id: attendee.id,
@@ -85,7 +71,7 @@ export class EncomspService {
         level: attendee.controlLevel,
       },
       {
-        joined: link.client.channels.includes(ENCOMSP_CHANNEL_NAME),
+        joined: link.hasChannel(ENCOMSP_CHANNEL_NAME),
         send: (message) => link.sendChannelData(ENCOMSP_CHANNEL_NAME, message),
       },
       readsWindows10Pdus(link.client),
@@ -96,8 +82,9 @@ export class EncomspService {
         try {
           endpoint.receive(data);
         } catch (error) {
-          this.logger.warn('malformed MS-RDPEMC message', { attendee: attendee.id, error: String(error) });
-          link.disconnect(ErrorInfo.VCHANNEL_DATA_TOO_SHORT, `malformed MS-RDPEMC message: ${String(error)}`);
+          if (!(error instanceof ProtocolError)) throw error;
+          this.logger.warn('malformed MS-RDPEMC message', { attendee: attendee.id, error: error.message });
+          link.disconnect(ErrorInfo.VCHANNEL_DATA_TOO_SHORT, `malformed MS-RDPEMC message: ${error.message}`, error);
         }
       },
       onControlLevelChanged: (level) => this.changeLevel(attendee.id, level),

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { EventHub, type SessionEvents } from '@rdshare/rx';
 import { Admission } from './admission.js';
+import { Attendee } from './attendee.js';
 import { AttendeeManager } from './attendee-manager.js';
 import type { AttendeeService } from './attendee-service.js';
-import { ADDRESS_FAMILY } from './constants.js';
+import { ADDRESS_FAMILY, CTRL_LEVEL } from './constants.js';
+import { controlChangeFlagsFor } from './control-level-flags.js';
+import { EncomspService } from './encomsp-service.js';
 import { invalidArgument, RdshareError } from './errors.js';
 import { FrameBuffer } from './frame-buffer.js';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits, GuessThrottle } from './guess-throttle.js';
@@ -100,6 +104,8 @@ export class RdpSession {
   private readonly context: SessionContext;
   /** Attached to every admitted attendee (encomsp, app channels, ...). */
   private readonly services: AttendeeService[] = [];
+  /** MS-RDPEMC: participants, control requests, pause notices. */
+  private readonly encomsp: EncomspService;
   private nextAttendeeId = 1;
   private depth: ColorDepth = 32;
 
@@ -122,6 +128,11 @@ export class RdpSession {
       () => this.opened(),
     );
     this.events = this.hub.events;
+    this.encomsp = new EncomspService(sharerName(), this.logger, (attendee, requestedLevel) => {
+      this.logger.info('control level requested', { attendee: attendee.id, level: requestedLevel });
+      this.hub.publish('controlLevelChangeRequest', { attendee, requestedLevel });
+    });
+    this.services.push(this.encomsp);
     this.context = {
       display: this.display,
       properties: this.properties,
@@ -310,6 +321,92 @@ export class RdpSession {
     }
   }
 
+  /**
+   * Pause (IRDPSRAPISharingSession::Pause): stops the graphics of every attendee, those that join meanwhile
+   * included, until `resume()`. Viewers are told (OD_GRAPHICS_STREAM_PAUSED) and keep showing the last picture;
+   * no graphics or pointer updates are sent. Raises `graphicsStreamPaused$`; pausing a paused session does
+   * nothing. Throws NOT_OPEN / CLOSED unless the session is open.
+   *
+   * @example
+   * ```ts
+   * session.pause(); // while a password is typed on the shared desktop
+   * await typeSecret();
+   * session.resume();
+   * ```
+   */
+  pause(): void {
+    this.setPaused(true);
+  }
+
+  /**
+   * Resume (IRDPSRAPISharingSession::Resume): restarts the graphics after `pause()`; each viewer is brought up to
+   * the current screen, changes made while paused included (OD_GRAPHICS_STREAM_RESUMED). Raises
+   * `graphicsStreamResumed$`; resuming a session that is not paused does nothing. Throws unless open.
+   *
+   * @example
+   * ```ts
+   * session.events.graphicsStreamResumed$.subscribe(() => console.log('viewers see the desktop again'));
+   * session.resume();
+   * ```
+   */
+  resume(): void {
+    this.setPaused(false);
+  }
+
+  private setPaused(paused: boolean): void {
+    const open = this.opened();
+    if (open.graphics.isPaused === paused) return;
+    open.graphics.setPaused(paused);
+    open.pointer.refresh();
+    this.encomsp.setPaused(paused);
+    this.logger.info(paused ? 'graphics paused' : 'graphics resumed');
+    this.hub.publish(paused ? 'graphicsStreamPaused' : 'graphicsStreamResumed', {});
+  }
+
+  /**
+   * SendControlLevelChangeResponse (IRDPSRAPISharingSession2): answers an attendee's control request
+   * (`controlLevelChangeRequest$`) with OD_PARTICIPANT_CTRL_CHANGE_RESPONSE, naming the level it is about and an
+   * app-defined `reasonCode` (a 32-bit integer). Granting is still done by setting `attendee.controlLevel`.
+   * Only viewers known to read this PDU get it (Windows 10 client stacks): FreeRDP's encomsp client rejects it
+   * and would lose the channel, so for FreeRDP and any viewer that cannot be identified nothing is sent.
+   *
+   * @returns whether the response was sent.
+   * @example
+   * ```ts
+   * session.events.controlLevelChangeRequest$.subscribe(({ attendee, requestedLevel }) => {
+   *   const granted = requestedLevel !== CTRL_LEVEL.INTERACTIVE || isTrusted(attendee);
+   *   if (granted) attendee.controlLevel = requestedLevel;
+   *   session.sendControlLevelChangeResponse(attendee, requestedLevel, granted ? 0 : 1);
+   * });
+   * ```
+   */
+  sendControlLevelChangeResponse(attendee: Attendee, level: CTRL_LEVEL, reasonCode: number): boolean {
+    this.opened();
+    if (!(attendee instanceof Attendee)) throw invalidArgument('attendee must be an Attendee of this session');
+    if (![...this.attendees].includes(attendee)) {
+      throw new RdshareError('NOT_FOUND', `attendee ${attendee.id} is not connected to this session`);
+    }
+    if (!Number.isInteger(level) || level < CTRL_LEVEL.NONE || level > CTRL_LEVEL.MAX) {
+      throw invalidArgument(
+        `level must be a CTRL_LEVEL from NONE (1) to REQCTRL_INTERACTIVE (5), got ${String(level)}`,
+      );
+    }
+    if (!Number.isInteger(reasonCode) || reasonCode < -0x80000000 || reasonCode > 0xffffffff) {
+      throw invalidArgument(`reasonCode must be a 32-bit integer, got ${String(reasonCode)}`);
+    }
+    const sent = this.encomsp.send(attendee.id, [
+      {
+        type: 'participantCtrlChangeResponse',
+        flags: controlChangeFlagsFor(level),
+        participantId: attendee.id,
+        reasonCode: reasonCode >>> 0,
+      },
+    ]);
+    if (!sent)
+      this.logger.debug('control level response not sent: the viewer does not read it', { attendee: attendee.id });
+    return sent > 0;
+  }
+
   private connectedWith(invitation: Invitation): number {
     let n = 0;
     for (const a of this.attendees) if (a.invitation === invitation) n++;
@@ -347,5 +444,15 @@ export class RdpSession {
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.error(what, { error: err.message });
     this.hub.publish('error', { error: err });
+  }
+}
+
+/** The sharer's name as viewers see it (participant 0): the user running the session, as on Windows. */
+function sharerName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry (some containers): viewers see an empty name.
+    return '';
   }
 }

@@ -7,8 +7,9 @@ import type { Rect } from './tile-grid.js';
 
 /** One attendee's place in the fan-out: its graphics stream and whether it counts as watching. */
 export interface GraphicsViewer {
-  /** Whether the attendee sees the desktop now (control level above NONE, output not suppressed, ...). */
+  /** Whether the attendee wants the desktop (control level above NONE, output not suppressed, ...). */
   setWatching(watching: boolean): void;
+  /** Whether its stream runs now: it wants the desktop and the session is not paused. */
   readonly watching: boolean;
   /** Resends what the attendee has in `rects` (everything when omitted): Refresh Rect, reactivation. */
   invalidate(rects?: readonly Rect[]): void;
@@ -19,12 +20,15 @@ export interface GraphicsViewer {
 /**
  * The desktop's pixels fanned out to the attendees: one capture into one tile store, one encoded-tile cache per
  * codec class (encode once, send to many), one latest-wins stream per attendee. Capture runs only while at
- * least one attendee watches.
+ * least one attendee watches; a pause stops every stream.
  */
 export class GraphicsFanout {
   private readonly capture: DesktopCapture;
   private readonly caches = new Map<BitmapCodecClass, EncodedTileCache>();
   private watchers = 0;
+  private paused = false;
+  /** Each viewer's re-evaluation of whether its stream runs, for pause and resume. */
+  private readonly viewers = new Set<() => void>();
 
   constructor(
     source: DesktopSource,
@@ -37,34 +41,56 @@ export class GraphicsFanout {
   /** Adds an attendee whose client runs at `colorDepth`; it starts not watching. */
   addViewer(sink: GraphicsSink, colorDepth: number): GraphicsViewer {
     const graphics = new AttendeeGraphics(this.capture.store, this.cacheFor(bitmapCodecClassFor(colorDepth)), sink);
+    let wanted = false;
     let watching = false;
     let closed = false;
-    const setWatching = (value: boolean) => {
-      if (watching === value || (closed && value)) return;
+    const apply = () => {
+      const value = wanted && !closed && !this.paused;
+      if (watching === value) return;
       watching = value;
       this.watchers += value ? 1 : -1;
       const activation = this.capture.setActive(this.watchers > 0);
       if (value) {
+        // A pause or a level change may have come while the capture caught up.
         activation.then(
-          () => graphics.setEnabled(true),
+          () => graphics.setEnabled(watching),
           (error) => this.onError(error, 'capture failed'),
         );
       } else {
         graphics.setEnabled(false);
       }
     };
+    this.viewers.add(apply);
     return {
-      setWatching,
+      setWatching: (value) => {
+        wanted = value;
+        apply();
+      },
       get watching() {
         return watching;
       },
       invalidate: (rects) => graphics.invalidate(rects),
       close: () => {
-        setWatching(false);
         closed = true;
+        apply();
+        this.viewers.delete(apply);
         graphics.close();
       },
     };
+  }
+
+  /** Whether the streams are paused. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Pause stops every stream (and, with nobody watching, the capture); resume restarts them. Back from a pause
+   * the capture takes the whole screen again, so each attendee gets every tile that changed meanwhile.
+   */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    for (const apply of this.viewers) apply();
   }
 
   close(): void {

@@ -7,17 +7,26 @@ export interface PointerSink {
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void;
 }
 
+/** What an attendee wants of the pointer now; asked again on every `refresh()`. */
+export interface PointerWishes {
+  /** Whether it sees the pointer at all (it watches: a level above NONE, the session not paused). */
+  shape(): boolean;
+  /** Whether it wants position updates (it watches and does not steer). */
+  position(): boolean;
+}
+
 interface PointerViewer {
   sendShape(): void;
   sendPosition(x: number, y: number): void;
-  /** Whether this attendee wants position updates now (it watches and does not steer). */
-  wantsPosition(): boolean;
+  wishes: PointerWishes;
+  /** The shape changed while the attendee did not see the pointer: it gets the current one when it does again. */
+  shapeStale: boolean;
 }
 
 /**
  * The sharer's pointer fanned out to the attendees: shapes through each client's pointer cache (a shape seen
- * before goes as a cached-pointer update), positions only to attendees that want them. The pointer is followed
- * only while someone wants its position: nobody watching costs nothing.
+ * before goes as a cached-pointer update) to attendees that see the pointer, positions only to attendees that
+ * want them. The pointer is followed only while someone wants its position: nobody watching costs nothing.
  */
 export class PointerFanout {
   private readonly shapes = new PointerShapes();
@@ -28,15 +37,15 @@ export class PointerFanout {
   constructor(private readonly cursor: CursorSource) {
     this.shapes.update(cursor.current());
     this.stopShapes = cursor.onChange((image) => {
-      if (this.shapes.update(image)) for (const v of this.viewers.values()) v.sendShape();
+      if (this.shapes.update(image)) for (const v of this.viewers.values()) this.offerShape(v);
     });
   }
 
   /**
-   * Adds an attendee (`key` identifies it for `remove`) and sends it the current shape. `wantsPosition` is asked
-   * again whenever `refresh()` is called, e.g. after its control level changed.
+   * Adds an attendee (`key` identifies it for `remove`); it gets the current shape once it sees the pointer.
+   * `wishes` are asked again whenever `refresh()` is called, e.g. after its control level changed.
    */
-  add(key: object, sink: PointerSink, capabilities: ClientCapabilities, wantsPosition: () => boolean): void {
+  add(key: object, sink: PointerSink, capabilities: ClientCapabilities, wishes: PointerWishes): void {
     const slots = new PointerCacheSlots(capabilities.pointerCacheSize || capabilities.colorPointerCacheSize);
     const large = capabilities.largePointerFlags !== 0;
     const viewer: PointerViewer = {
@@ -51,10 +60,16 @@ export class PointerFanout {
         else slots.forget(slot);
       },
       sendPosition: (x, y) => sink.sendFastPath([encodeFastPathPointerUpdate({ type: 'position', x, y })]),
-      wantsPosition,
+      wishes,
+      shapeStale: true,
     };
     this.viewers.set(key, viewer);
-    viewer.sendShape();
+    this.offerShape(viewer);
+  }
+
+  private offerShape(viewer: PointerViewer): void {
+    viewer.shapeStale = !viewer.wishes.shape();
+    if (!viewer.shapeStale) viewer.sendShape();
   }
 
   remove(key: object): void {
@@ -62,12 +77,13 @@ export class PointerFanout {
     this.refresh();
   }
 
-  /** Starts or stops following the pointer as the attendees' wishes changed. */
+  /** Sends shapes to attendees that see the pointer again, and starts or stops following it as wishes changed. */
   refresh(): void {
-    const wanted = [...this.viewers.values()].some((v) => v.wantsPosition());
+    for (const v of this.viewers.values()) if (v.shapeStale) this.offerShape(v);
+    const wanted = [...this.viewers.values()].some((v) => v.wishes.position());
     if (wanted && !this.stopTracking) {
       this.stopTracking = this.cursor.onMove(({ x, y }) => {
-        for (const v of this.viewers.values()) if (v.wantsPosition()) v.sendPosition(x, y);
+        for (const v of this.viewers.values()) if (v.wishes.position()) v.sendPosition(x, y);
       });
     } else if (!wanted && this.stopTracking) {
       this.stopTracking();

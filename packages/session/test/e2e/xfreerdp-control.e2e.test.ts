@@ -46,7 +46,7 @@ describe('control levels, participants and pause over MS-RDPEMC with xfreerdp', 
   const dir = mkdtempSync(join(tmpdir(), 'rdshare-control-'));
   const typed = join(dir, 'typed.txt');
   const connected: Attendee[] = [];
-  const requests: { attendee: Attendee; requestedLevel: number }[] = [];
+  const requests: { attendee: Attendee; requestedLevel: CTRL_LEVEL }[] = [];
   const updates: { id: number; level: number }[] = [];
   const disconnects: AttendeeDisconnectInfo[] = [];
   const pauseEvents: string[] = [];
@@ -119,7 +119,7 @@ describe('control levels, participants and pause over MS-RDPEMC with xfreerdp', 
     await sleep(1000);
     expect(readFileSync(typed, 'utf8')).toBe('');
 
-    first.controlLevel = request.requestedLevel as CTRL_LEVEL;
+    first.controlLevel = request.requestedLevel;
     expect(updates).toEqual([{ id: first.id, level: CTRL_LEVEL.INTERACTIVE }]);
     await typeIn(viewers[0], 'granted 42');
     await waitFor(() => readFileSync(typed, 'utf8').includes('granted 42\n'), 10_000, 'typed text in the file');

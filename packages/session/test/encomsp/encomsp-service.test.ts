@@ -5,9 +5,11 @@ import {
   ErrorInfo,
   encodeEncomspPdu,
   ParticipantFlags,
+  ProtocolError,
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Attendee } from '../../src/attendee.js';
+import type { AttendeeServiceHooks } from '../../src/attendee-service.js';
 import { CTRL_LEVEL } from '../../src/constants.js';
 import { DISCONNECT_CODE } from '../../src/disconnect-code.js';
 import { EncomspService } from '../../src/encomsp-service.js';
@@ -133,29 +135,34 @@ describe('EncomspService', () => {
     const watcher = viewerChannel();
     s.join({ id: 1, groupName: 'g', friendlyName: 'w', level: CTRL_LEVEL.VIEW }, watcher.channel, false, () => {});
     const sent: Uint8Array[] = [];
-    const disconnects: [number, string][] = [];
+    const disconnects: [number, string, Error | undefined][] = [];
     const attendee = {
       id: 2,
       remoteName: 'viewer',
       controlLevel: CTRL_LEVEL.NONE,
       invitation: { groupName: 'g' },
     } as unknown as Attendee;
-    const client = { channels: ['encomsp'], capabilitySets: [], clientData: { core: { clientBuild: 2600 } } };
+    const client = { capabilitySets: [], clientData: { core: { clientBuild: 2600 } } };
     const hooks = s.attach(attendee, {
       client: client as unknown as ActivatedClient,
       sendChannelData: (channel, data) => {
         expect(channel).toBe('encomsp');
         sent.push(data);
       },
-      disconnect: (errorInfo, reason) => disconnects.push([errorInfo, reason]),
-    });
+      hasChannel: (channel) => channel === 'encomsp',
+      backlog: () => 0,
+      onDrain: () => () => {},
+      disconnect: (errorInfo, reason, error) => disconnects.push([errorInfo, reason, error]),
+    }) as Required<AttendeeServiceHooks>;
     expect(decodeEncomspPdus(sent[0])[0]).toEqual(created(2, 1, IS_PARTICIPANT, 'viewer'));
     hooks.onChannelData('encomsp', encodeEncomspPdu({ type: 'participantCtrlChange', flags: 3, participantId: 0 }));
     expect(asked).toEqual([[attendee, CTRL_LEVEL.INTERACTIVE]]);
     hooks.onControlLevelChanged(CTRL_LEVEL.VIEW);
     expect(watcher.messages.at(-1)).toEqual([created(2, 1, MAY_VIEW, 'viewer')]);
     hooks.onChannelData('encomsp', Uint8Array.of(0x09, 0x00, 0xff, 0x00));
-    expect(disconnects).toEqual([[ErrorInfo.VCHANNEL_DATA_TOO_SHORT, expect.stringMatching(/malformed MS-RDPEMC/)]]);
+    expect(disconnects).toEqual([
+      [ErrorInfo.VCHANNEL_DATA_TOO_SHORT, expect.stringMatching(/malformed MS-RDPEMC/), expect.any(ProtocolError)],
+    ]);
     hooks.onDetached({ byClient: true, reason: 'bye' });
     expect(watcher.messages.at(-1)).toEqual([
       { type: 'participantRemoved', participantId: 2, discType: 2, discCode: DISCONNECT_CODE.GRACEFUL_DISCONNECT },
