@@ -4,6 +4,7 @@ import {
   decodeEncomspPdus,
   type EncomspPdu,
   encodeEncomspPdus,
+  isBasicEncomspPdu,
 } from '@rdshare/protocol';
 import type { Logger } from './logger.js';
 
@@ -13,13 +14,10 @@ const OSMAJORTYPE_WINDOWS = 0x0001;
 const WINDOWS_10_BUILD = 10240;
 
 /**
- * PDU types that only Windows 10 and later viewers read. FreeRDP 2.x's encomsp client stops at an unknown type
- * and fails the whole channel message, so one of these would also lose the PDUs sent with it.
+ * Largest message accepted from a viewer: a participant sends only OD_PARTICIPANT_CTRL_CHANGE (10 bytes) and
+ * OD_WND_SHOW (8 bytes), so this is thousands of requests at once.
  */
-const WINDOWS_10_PDUS: ReadonlySet<EncomspPdu['type']> = new Set([
-  'windowRegionUpdate',
-  'participantCtrlChangeResponse',
-]);
+const MAX_REQUEST_MESSAGE = 0x10000;
 
 /**
  * Whether a viewer is known to read OD_WND_REGION_UPDATE and OD_PARTICIPANT_CTRL_CHANGE_RESPONSE. MS-RDPEMC has
@@ -71,14 +69,13 @@ export class EncomspEndpoint {
     private readonly logger: Logger,
   ) {}
 
-  /** Whether `send` delivers this PDU type to this viewer. */
-  private accepts(type: EncomspPdu['type']): boolean {
-    return this.channel.joined && (this.readsWindows10Pdus || !WINDOWS_10_PDUS.has(type));
-  }
-
-  /** Sends the PDUs this viewer reads as one channel message; returns how many went out. */
+  /**
+   * Sends the PDUs this viewer reads as one channel message; returns how many went out. Those beyond the basic
+   * revision (FreeRDP 2.x fails the whole message on them) go only to viewers that read Windows 10's PDUs.
+   */
   send(pdus: readonly EncomspPdu[]): number {
-    const wanted = pdus.filter((pdu) => this.accepts(pdu.type));
+    if (!this.channel.joined) return 0;
+    const wanted = this.readsWindows10Pdus ? pdus : pdus.filter((pdu) => isBasicEncomspPdu(pdu));
     if (wanted.length > 0) this.channel.send(encodeEncomspPdus(wanted));
     return wanted.length;
   }
@@ -88,7 +85,7 @@ export class EncomspEndpoint {
    * (the connection ends); PDUs a participant has no business sending are logged and ignored.
    */
   receive(message: Uint8Array): void {
-    for (const pdu of decodeEncomspPdus(message)) {
+    for (const pdu of decodeEncomspPdus(message, { maxLength: MAX_REQUEST_MESSAGE })) {
       switch (pdu.type) {
         case 'participantCtrlChange':
           this.requests.controlChange(pdu.flags);
