@@ -16,8 +16,6 @@ export const DISCONNECT_CODE = {
   CONNECTION_ABORTED: hresultFromWin32(1236),
   /** The viewer broke the protocol (ERROR_INVALID_DATA). */
   INVALID_DATA: hresultFromWin32(13),
-  /** The network connection was reset (WSAECONNRESET). */
-  CONNECTION_RESET: hresultFromWin32(10054),
   /** Any other failure (E_FAIL). */
   FAILED: 0x80004005,
 } as const;
@@ -33,11 +31,6 @@ export interface DisconnectCause {
 export function disconnectCauseOf(end: ConnectionEnd): DisconnectCause {
   if (end.byClient) return { reason: ATTENDEE_DISCONNECT_REASON.CLI, code: DISCONNECT_CODE.GRACEFUL_DISCONNECT };
   if (!end.error) return { reason: ATTENDEE_DISCONNECT_REASON.APP, code: DISCONNECT_CODE.CONNECTION_ABORTED };
-  const code =
-    end.error instanceof ProtocolError
-      ? DISCONNECT_CODE.INVALID_DATA
-      : (end.error as NodeJS.ErrnoException).code === 'ECONNRESET'
-        ? DISCONNECT_CODE.CONNECTION_RESET
-        : DISCONNECT_CODE.FAILED;
+  const code = end.error instanceof ProtocolError ? DISCONNECT_CODE.INVALID_DATA : DISCONNECT_CODE.FAILED;
   return { reason: ATTENDEE_DISCONNECT_REASON.ERR, code };
 }
