@@ -13,7 +13,7 @@ export const FrameType = {
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
-/** One complete frame; `bytes` is a view into the reader's buffer, valid until the next `push`. */
+/** One complete frame; `bytes` is a view into the reader's store, never overwritten afterwards. */
 export interface Frame {
   type: FrameType;
   bytes: Uint8Array;
@@ -32,6 +32,8 @@ export interface FrameReaderOptions {
 const DEFAULT_MAX_FRAME = 0xffff;
 /** While a TLS handshake or an authentication runs the peer has no reason to send much, so this is generous. */
 const DEFAULT_MAX_HELD = 256 * 1024;
+/** The smallest store the reader allocates: a few typical frames. */
+const MIN_STORAGE = 4096;
 /** cbSize (u32) is the first field of a preconnection PDU. */
 const PRECONNECTION_CB_SIZE_LENGTH = 4;
 /** cbSize + Flags + Version + Id: the size of RDP_PRECONNECTION_PDU_V1. */
@@ -43,7 +45,10 @@ const PRECONNECTION_V1_SIZE = 16;
  * make the reader hold at most one frame, or `maxHeld` bytes while {@link hold} is in force.
  */
 export class FrameReader {
-  private buffer = new Uint8Array(0);
+  /** Bytes [start, end) of `storage` are received and not yet returned. */
+  private storage = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
   private held = false;
   private first = true;
   private readonly maxFrame: number;
@@ -58,20 +63,31 @@ export class FrameReader {
 
   /** Bytes received and not yet returned as frames. */
   get buffered(): number {
-    return this.buffer.byteLength;
+    return this.end - this.start;
   }
 
   get isHeld(): boolean {
     return this.held;
   }
 
-  /** Appends bytes; throws OVERSIZE when a hold lets more than `maxHeld` bytes pile up. */
+  /**
+   * Appends bytes; throws OVERSIZE when a hold lets more than `maxHeld` bytes pile up. Appending writes only
+   * past what was returned, and a full store is replaced rather than compacted, so frames already returned (and
+   * the views decoders took of them) never change, while a peer that trickles a frame byte by byte costs
+   * amortized linear copying, not quadratic.
+   */
   push(bytes: Uint8Array): void {
-    const joined = new Uint8Array(this.buffer.byteLength + bytes.byteLength);
-    joined.set(this.buffer);
-    joined.set(bytes, this.buffer.byteLength);
-    this.buffer = joined;
-    this.checkHeld();
+    this.checkHeld(bytes.byteLength);
+    if (this.end + bytes.byteLength > this.storage.byteLength) {
+      const pending = this.end - this.start;
+      const grown = new Uint8Array(Math.max(MIN_STORAGE, 2 * (pending + bytes.byteLength)));
+      grown.set(this.storage.subarray(this.start, this.end));
+      this.storage = grown;
+      this.start = 0;
+      this.end = pending;
+    }
+    this.storage.set(bytes, this.end);
+    this.end += bytes.byteLength;
   }
 
   /** Stops returning frames (e.g. during a TLS handshake) until {@link release}. */
@@ -86,13 +102,15 @@ export class FrameReader {
 
   /** Drops everything buffered (the connection is over). */
   clear(): void {
-    this.buffer = new Uint8Array(0);
+    this.storage = new Uint8Array(0);
+    this.start = 0;
+    this.end = 0;
   }
 
   /** The next complete frame, or undefined while held or while too few bytes have arrived. */
   next(): Frame | undefined {
     if (this.held) return undefined;
-    const b = this.buffer;
+    const b = this.storage.subarray(this.start, this.end);
     if (b.byteLength === 0) return undefined;
     let type: FrameType;
     let length: number | undefined;
@@ -106,15 +124,17 @@ export class FrameReader {
     }
     if (length === undefined || length > b.byteLength) return undefined;
     this.first = false;
-    this.buffer = b.subarray(length);
+    this.start += length;
     return { type, bytes: b.subarray(0, length) };
   }
 
-  private checkHeld(): void {
-    if (this.held && this.buffer.byteLength > this.maxHeld) {
+  /** Throws OVERSIZE when, held, the reader would keep more than `maxHeld` bytes with `incoming` more. */
+  private checkHeld(incoming = 0): void {
+    const total = this.buffered + incoming;
+    if (this.held && total > this.maxHeld) {
       throw new ProtocolError(
         'OVERSIZE',
-        `${this.buffer.byteLength} bytes arrived while input was held (limit ${this.maxHeld})`,
+        `${total} bytes arrived while input was held (limit ${this.maxHeld})`,
         'frame',
       );
     }

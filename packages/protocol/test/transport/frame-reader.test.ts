@@ -54,6 +54,28 @@ describe('FrameReader', () => {
     expect(() => reader.next()).toThrow(expect.objectContaining({ code: 'OVERSIZE' }));
   });
 
+  it('keeps returned frames intact and copies linearly when frames trickle in byte by byte', () => {
+    const reader = new FrameReader();
+    reader.push(TPKT);
+    const first = reader.next();
+    const frame = encodeTpkt(new Uint8Array(0xfff0).fill(0x5a));
+    const stream = new Uint8Array(8 * frame.byteLength);
+    for (let i = 0; i < 8; i++) stream.set(frame, i * frame.byteLength);
+    const started = performance.now();
+    for (let i = 0; i < stream.byteLength; i++) reader.push(stream.subarray(i, i + 1));
+    const elapsed = performance.now() - started;
+    // Re-copying everything buffered on each byte would move ~137 GB here and take minutes.
+    expect(elapsed).toBeLessThan(5000);
+    expect([...(first?.bytes ?? [])]).toEqual([...TPKT]);
+    let count = 0;
+    for (let f = reader.next(); f; f = reader.next()) {
+      expect(f.bytes.byteLength).toBe(frame.byteLength);
+      expect(f.bytes[frame.byteLength - 1]).toBe(0x5a);
+      count++;
+    }
+    expect(count).toBe(8);
+  });
+
   it('holds frames while held, within a byte limit', () => {
     const reader = new FrameReader({ maxHeld: 20 });
     reader.hold();
