@@ -33,7 +33,10 @@ export interface ConnectionEnd {
 export interface ConnectionSettings {
   readonly crypto: CryptoProvider;
   readonly identity: SessionIdentity;
+  /** EnforceStrongEncryption: FIPS-approved TLS suites (the secure context's), or Standard RDP Security's FIPS method. */
   readonly enforceStrongEncryption: boolean;
+  /** Serve 40- and 56-bit RC4 to clients that offer nothing stronger. */
+  readonly allowWeakRc4: boolean;
   /** Desktop size announced to the client. */
   readonly width: number;
   readonly height: number;
@@ -111,9 +114,12 @@ export class AttendeeConnection {
         height: settings.height,
         security: {
           tls: true,
-          rdp: settings.enforceStrongEncryption
-            ? undefined
-            : { key: settings.identity.rsaKey, certificate: settings.identity.proprietaryCertificate },
+          rdp: {
+            key: settings.identity.rsaKey,
+            certificate: settings.identity.proprietaryCertificate,
+            fipsOnly: settings.enforceStrongEncryption,
+            allowWeakRc4: settings.allowWeakRc4,
+          },
         },
         maxColorDepth: settings.maxColorDepth,
       },

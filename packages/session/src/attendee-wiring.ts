@@ -104,6 +104,7 @@ export function wireAttendee(
     peer: peer.address,
     colorDepth: client.colorDepth,
     security: client.securityLayer,
+    encryptionMethod: client.encryptionMethod,
   });
   hub.publish('attendeeConnected', { attendee });
 

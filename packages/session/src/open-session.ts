@@ -24,6 +24,8 @@ export interface OpenOptions {
   listenAddress?: string;
   tls?: TlsIdentity;
   limits: HandshakeLimits;
+  /** Serve 40- and 56-bit RC4 to Standard RDP Security clients that offer nothing stronger. */
+  allowWeakRc4: boolean;
   /** Where refusals an attacker can provoke at will are logged, rate-limited. */
   log: RateLimitedLog;
 }
@@ -51,6 +53,7 @@ export class OpenSession {
     readonly desktop: Desktop,
     readonly identity: SessionIdentity,
     private readonly limits: HandshakeLimits,
+    private readonly allowWeakRc4: boolean,
     private readonly log: RateLimitedLog,
   ) {
     this.pending = new PendingHandshakes(limits);
@@ -68,8 +71,8 @@ export class OpenSession {
     const desktop = openDisplay(ctx.display);
     let open: OpenSession | undefined;
     try {
-      const identity = createSessionIdentity(ctx.crypto, options.tls);
-      open = new OpenSession(ctx, admission, desktop, identity, options.limits, options.log);
+      const identity = createSessionIdentity(ctx.crypto, ctx.properties.EnforceStrongEncryption, options.tls);
+      open = new OpenSession(ctx, admission, desktop, identity, options.limits, options.allowWeakRc4, options.log);
       await open.listen(options.listenAddress);
       return open;
     } catch (error) {
@@ -203,6 +206,7 @@ export class OpenSession {
       crypto: this.ctx.crypto,
       identity: this.identity,
       enforceStrongEncryption: this.ctx.properties.EnforceStrongEncryption,
+      allowWeakRc4: this.allowWeakRc4,
       ...this.size,
       maxColorDepth: this.ctx.colorDepth(),
       logger: this.ctx.logger,

@@ -50,6 +50,11 @@ export interface RdpSessionOptions {
    * `refillMs` (default 12 s). Guesses beyond it are refused without being checked.
    */
   guessing?: Partial<GuessLimits>;
+  /**
+   * Serve 40- and 56-bit RC4 to Standard RDP Security viewers that offer nothing stronger (default false: they
+   * are refused, since those key lengths are broken). Ignored with `EnforceStrongEncryption`.
+   */
+  allowWeakRc4?: boolean;
 }
 
 /** The session's life: only an open session has an `OpenSession`, so nothing open-time is ever missing. */
@@ -121,6 +126,9 @@ export class RdpSession {
     if (!(Number.isInteger(guessing.burst) && guessing.burst >= 1 && guessing.refillMs > 0)) {
       throw invalidArgument('guessing needs an integer burst >= 1 and refillMs > 0');
     }
+    if (options.allowWeakRc4 !== undefined && typeof options.allowWeakRc4 !== 'boolean') {
+      throw invalidArgument(`allowWeakRc4 must be a boolean, got ${String(options.allowWeakRc4)}`);
+    }
     this.log = new RateLimitedLog(this.logger);
     this.invitations = new InvitationManager(
       (authString) => this.opened().connectionString(authString),
@@ -189,6 +197,7 @@ export class RdpSession {
         listenAddress: this.options.listenAddress,
         tls: this.options.tls,
         limits: this.limits,
+        allowWeakRc4: this.options.allowWeakRc4 === true,
         log: this.log,
       });
       if (this.isClosed()) {

@@ -8,6 +8,7 @@ import {
 } from '@rdshare/protocol';
 import { generateSessionKey } from './node-crypto.js';
 import { createSelfSignedCertificate, type TlsIdentity } from './tls-certificate.js';
+import { tlsPolicy } from './tls-policy.js';
 
 /** RSA modulus size of the per-session key, as Windows' sharer uses. */
 const SESSION_KEY_BITS = 2048;
@@ -23,12 +24,15 @@ export interface SessionIdentity {
   readonly keyHashes: { readonly kh: string; readonly kh2: string };
 }
 
-/** Generates the session key and everything derived from it; `tls` replaces the self-signed certificate. */
-export function createSessionIdentity(crypto: CryptoProvider, tls?: TlsIdentity): SessionIdentity {
+/**
+ * Generates the session key and everything derived from it; `tls` replaces the self-signed certificate, `fips`
+ * restricts TLS to FIPS-approved suites (EnforceStrongEncryption).
+ */
+export function createSessionIdentity(crypto: CryptoProvider, fips: boolean, tls?: TlsIdentity): SessionIdentity {
   const key = generateSessionKey(SESSION_KEY_BITS);
   const identity = tls ?? createSelfSignedCertificate(key.privateKey, key.publicKey);
   return {
-    secureContext: createSecureContext({ cert: identity.cert, key: identity.key }),
+    secureContext: createSecureContext({ cert: identity.cert, key: identity.key, ...tlsPolicy(fips) }),
     rsaKey: key.rsa,
     proprietaryCertificate: encodeProprietaryCertificate(key.rsa, crypto),
     keyHashes: invitationKeyHashes(encodeRsaPublicKey(key.rsa), crypto),

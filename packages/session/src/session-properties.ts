@@ -14,7 +14,12 @@ export interface SessionPropertyValues {
   DefaultAttendeeControlLevel: CTRL_LEVEL;
   /** Lower bound between two captures, in ms (33 ≈ 30 fps). */
   FrameCaptureIntervalInMs: number;
-  /** Require FIPS-grade encryption from viewers (TLS or Standard RDP Security with FIPS). */
+  /**
+   * Require FIPS 140 grade encryption from viewers: TLS 1.2/1.3 with FIPS-approved suites only (ECDHE over P-256 or
+   * P-384 with AES-GCM), or Standard RDP Security with the FIPS method only (3DES, HMAC-SHA1); RC4 is refused.
+   * Off (the default), TLS still takes forward-secret AEAD suites only, and Standard RDP Security 128-bit RC4 or
+   * FIPS. Read-only after `open()`.
+   */
   EnforceStrongEncryption: boolean;
   /** Clipboard sharing with interactive attendees. */
   EnableClipboardRedirect: boolean;

@@ -96,6 +96,11 @@ export interface RdpSecurityOptions {
    * old clients on a trusted network.
    */
   allowWeakRc4?: boolean;
+  /**
+   * Accept FIPS encryption only, no RC4 at all (implies `fips`): WDS's EnforceStrongEncryption. A client that
+   * does not offer FIPS is refused with an UNSUPPORTED ProtocolError.
+   */
+  fipsOnly?: boolean;
 }
 
 export interface AcceptorOptions {

@@ -30,25 +30,29 @@ export interface ServerSecurityData {
 /**
  * Picks the Standard RDP Security method for a client's CS_SECURITY (MS-RDPBCGR 5.3.2) and draws the server
  * random: 128-bit RC4, FIPS when configured and the crypto provider can do it, 40- and 56-bit RC4 only with
- * `allowWeakRc4`.
+ * `allowWeakRc4`, and FIPS alone with `fipsOnly`.
  */
 export function negotiateRdpSecurity(
   client: ClientData['security'],
   rdp: RdpSecurityOptions,
   crypto: CryptoProvider,
 ): { pending: PendingRdpSecurity; serverData: ServerSecurityData } {
-  const fipsCapable = rdp.fips === true && crypto.des3Cbc !== undefined && crypto.hmacSha1 !== undefined;
-  const weak = rdp.allowWeakRc4 === true ? WEAK_RC4_METHODS : 0;
-  const allowed = EncryptionMethod.BIT_128 | weak | (fipsCapable ? EncryptionMethod.FIPS : 0);
+  const fipsOnly = rdp.fipsOnly === true;
+  const fipsCapable = (rdp.fips === true || fipsOnly) && crypto.des3Cbc !== undefined && crypto.hmacSha1 !== undefined;
+  const weak = rdp.allowWeakRc4 === true && !fipsOnly ? WEAK_RC4_METHODS : 0;
+  const rc4 = fipsOnly ? 0 : EncryptionMethod.BIT_128 | weak;
+  const allowed = rc4 | (fipsCapable ? EncryptionMethod.FIPS : 0);
   const offered = (client?.encryptionMethods ?? 0) | (client?.extEncryptionMethods ?? 0);
   const method = chooseEncryptionMethod(client?.encryptionMethods ?? 0, client?.extEncryptionMethods, allowed);
   if (method === undefined || method === EncryptionMethod.NONE) {
     const onlyWeak = (offered & WEAK_RC4_METHODS) !== 0 && weak === 0;
     throw new ProtocolError(
       'UNSUPPORTED',
-      onlyWeak
-        ? `the client offers only 40- or 56-bit RC4 (methods 0x${offered.toString(16)}), refused unless rdp.allowWeakRc4 is set`
-        : `no encryption method in common with the client (methods 0x${offered.toString(16)})`,
+      fipsOnly
+        ? `the client does not offer FIPS encryption (methods 0x${offered.toString(16)}), which rdp.fipsOnly requires`
+        : onlyWeak
+          ? `the client offers only 40- or 56-bit RC4 (methods 0x${offered.toString(16)}), refused unless rdp.allowWeakRc4 is set`
+          : `no encryption method in common with the client (methods 0x${offered.toString(16)})`,
       'TS_UD_CS_SEC',
     );
   }

@@ -207,4 +207,27 @@ describe('Standard RDP Security strength', () => {
     const server = client.connectInitial(weakOnly);
     expect(server.security?.encryptionMethod).toBe(EncryptionMethod.BIT_40);
   });
+
+  it('with fipsOnly picks FIPS and refuses a client that offers only RC4, saying why', () => {
+    const fipsOnly = { ...RDP, security: { tls: false, rdp: { key: rsaKey, certificate, fipsOnly: true } } };
+    const withFips = {
+      ...CLIENT_DATA,
+      security: { encryptionMethods: EncryptionMethod.BIT_128 | EncryptionMethod.FIPS, extEncryptionMethods: 0 },
+    };
+    const good = new ScriptedClient(fipsOnly);
+    good.connectionRequest({ flags: 0, requestedProtocols: NegProtocol.RDP });
+    expect(good.connectInitial(withFips).security?.encryptionMethod).toBe(EncryptionMethod.FIPS);
+
+    const rc4Only = {
+      ...CLIENT_DATA,
+      security: { encryptionMethods: EncryptionMethod.BIT_128, extEncryptionMethods: 0 },
+    };
+    const bad = new ScriptedClient(fipsOnly);
+    bad.connectionRequest({ flags: 0, requestedProtocols: NegProtocol.RDP });
+    bad.host.take();
+    bad.send(bad.connectInitialFrame(rc4Only));
+    expect(bad.host.written).toEqual([]);
+    expect(bad.host.closed?.error?.code).toBe('UNSUPPORTED');
+    expect(bad.host.closed?.reason).toMatch(/does not offer FIPS/);
+  });
 });
