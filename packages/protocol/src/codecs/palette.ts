@@ -59,17 +59,20 @@ export const FIXED_PALETTE: Palette = (() => {
   return palette;
 })();
 
-/** Channel value → nearest cube level, its share of the cube index, and the squared error. */
-const CUBE_R = new Uint8Array(256);
-const CUBE_G = new Uint8Array(256);
-const CUBE_B = new Uint8Array(256);
-const CUBE_ERR = new Uint16Array(256);
+/**
+ * Channel value → (squared distance to the nearest cube level) << 8 | that level's share of the cube index. The
+ * sum over a colour's three channels holds its nearest cube entry in the low byte (at most 215) and the squared
+ * distance to it above.
+ */
+const CUBE_R = new Uint32Array(256);
+const CUBE_G = new Uint32Array(256);
+const CUBE_B = new Uint32Array(256);
 for (let v = 0; v < 256; v++) {
   const level = Math.round(v / CUBE_STEP);
-  CUBE_R[v] = cubeIndex(level, 0, 0);
-  CUBE_G[v] = cubeIndex(0, level, 0);
-  CUBE_B[v] = level;
-  CUBE_ERR[v] = (v - Math.round(level * CUBE_STEP)) ** 2;
+  const error = ((v - Math.round(level * CUBE_STEP)) ** 2) << 8;
+  CUBE_R[v] = error | cubeIndex(level, 0, 0);
+  CUBE_G[v] = error | cubeIndex(0, level, 0);
+  CUBE_B[v] = error | cubeIndex(0, 0, level);
 }
 /** Squares of -255..255: `SQUARE[d + 255]` is d². */
 const SQUARE = new Int32Array(511);
@@ -91,7 +94,10 @@ export function fixedPaletteIndex(b: number, g: number, r: number): number {
   const sum = r + g + b;
   const o = GREY_OFFSET[sum];
   const greyError = SQUARE[r + o] + SQUARE[g + o] + SQUARE[b + o];
-  return greyError < CUBE_ERR[r] + CUBE_ERR[g] + CUBE_ERR[b] ? GREY_INDEX[sum] : CUBE_R[r] + CUBE_G[g] + CUBE_B[b];
+  const cube = CUBE_R[r] + CUBE_G[g] + CUBE_B[b];
+  // All ones when the grey is closer; selecting without a branch keeps mixed content from mispredicting.
+  const greyCloser = (greyError - (cube >>> 8)) >> 31;
+  return (cube & 0xff) ^ ((GREY_INDEX[sum] ^ cube) & 0xff & greyCloser);
 }
 
 /** log2 of the slots of the colour → index cache. */
