@@ -12,6 +12,7 @@ case "${1:-}" in
   test)
     bash tooling/scripts/setup.sh
     pnpm lint
+    pnpm changeset status
     log=$(mktemp)
     set +e
     pnpm test 2>&1 | tee "$log"
