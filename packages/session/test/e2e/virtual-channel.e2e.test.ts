@@ -135,8 +135,9 @@ describe('application virtual channels with a client that joins the same channel
     }
   });
 
-  it('binds only attendees whose client declared the channel, and a broadcast skips attendees without access', async () => {
-    const a = await join(['chat'], 'a');
+  it('binds by name regardless of case, only attendees whose client declared it; broadcasts skip those without access', async () => {
+    // Static channel names bind regardless of case on Windows and FreeRDP servers.
+    const a = await join(['CHAT'], 'a');
     const b = await join(['encomsp'], 'b');
     const c = await join(['chat'], 'c');
     sent.length = 0;
@@ -144,9 +145,13 @@ describe('application virtual channels with a client that joins the same channel
       for (const { attendee } of [a, b, c]) chat.setAccess(attendee.id, CHANNEL_ACCESS_ENUM.SENDRECEIVE);
       chat.setAccess(c.attendee.id, CHANNEL_ACCESS_ENUM.NONE);
       chat.sendData(bytes(42), RDPENCOMAPI_CONSTANTS.CONST_ATTENDEE_ID_EVERYONE, 0);
-      await a.message('chat', sameBytes(bytes(42)));
+      await a.message('CHAT', sameBytes(bytes(42)));
       await expect(c.message('chat', () => true, 500)).rejects.toThrow();
       expect(sent.map((s) => s.attendeeId)).toEqual([a.attendee.id]);
+      received.length = 0;
+      a.client.sendChannel('CHAT', bytes(43));
+      await waitFor(() => received.length === 1, 5000, 'the message from the CHAT client');
+      expect(received[0]).toEqual({ channel: chat, attendeeId: a.attendee.id, data: bytes(43) });
     } finally {
       for (const { client } of [a, b, c]) client.close();
       await waitFor(() => session.attendees.count === 0, 5000, 'the attendees to leave');
