@@ -421,6 +421,8 @@ export class RdpViewer {
       return;
     }
     this.reset();
+    // OnError carries the protocol violation that ended an established session; OnConnectionTerminated the end.
+    if (close.error) this.hub.publish('error', { error: close.error });
     this.hub.publish('connectionTerminated', { reason: disconnectReasonOf(close), extendedInfo: close.errorInfo ?? 0 });
   }
 

@@ -1,17 +1,13 @@
-import { generateKeyPairSync } from 'node:crypto';
 import {
-  type AcceptorOptions,
   BitmapDataFlags,
   type BitmapSource,
   ErrorInfo,
   encodeBitmapUpdate,
-  encodeConnectionString,
   encodeEncomspPdus,
   encodeFastPathPointerUpdate,
   encodeInterleaved,
   encodePaletteUpdate,
   encodePlanar,
-  encodeProprietaryCertificate,
   encodeRaw,
   encodeRsaPublicKey,
   FastPathUpdateCode,
@@ -37,43 +33,9 @@ import {
 } from '../src/index.js';
 import { nodeCryptoProvider } from '../src/node/index.js';
 import { AcceptorTransport, AUTH } from './support/acceptor-transport.js';
+import { acceptorOptions, H, publicKey, rsaKey, ticket, W } from './support/fixtures.js';
 
 const crypto = nodeCryptoProvider();
-
-function rsaKey() {
-  const jwk = generateKeyPairSync('rsa', { modulusLength: 512, publicExponent: 0x10001 }).privateKey.export({
-    format: 'jwk',
-  });
-  const big = (s?: string) => BigInt(`0x${Buffer.from(s ?? '', 'base64url').toString('hex')}`);
-  return { n: big(jwk.n), e: big(jwk.e), d: big(jwk.d) };
-}
-
-const key = rsaKey();
-const publicKey = { n: key.n, e: key.e };
-const pins = invitationKeyHashes(encodeRsaPublicKey(key), crypto);
-const W = 64;
-const H = 40;
-
-function acceptorOptions(tls: boolean, maxColorDepth = 32): AcceptorOptions {
-  return {
-    crypto,
-    width: W,
-    height: H,
-    maxColorDepth,
-    security: { tls, rdp: { key, certificate: encodeProprietaryCertificate(key, crypto) } },
-  };
-}
-
-function ticket(overrides: { kh?: string; kh2?: string; addresses?: string[] } = {}): string {
-  return encodeConnectionString({
-    kh: overrides.kh ?? pins.kh,
-    kh2: overrides.kh2 ?? pins.kh2,
-    authString: AUTH.authString,
-    transportId: 1,
-    sessionId: 0,
-    addresses: (overrides.addresses ?? ['127.0.0.1']).map((address, i) => ({ address, port: 3389 + i })),
-  });
-}
 
 /** A W x H BGRX test image where every pixel differs from its neighbours. */
 function image(): Uint8Array {

@@ -26,6 +26,8 @@ export class AcceptorTransport implements ViewerTransport {
     private readonly tlsKey?: RsaKey,
     private readonly refuse: string[] = [],
     private readonly hostOverrides: Partial<AcceptorHost> = {},
+    /** Sees every byte the sharer writes, in order: a recording to replay. */
+    private readonly record?: (bytes: Uint8Array) => void,
   ) {}
 
   async connect(address: TicketAddress): Promise<ViewerConnection> {
@@ -44,6 +46,7 @@ export class AcceptorTransport implements ViewerTransport {
       {
         write: (bytes) => {
           const copy = bytes.slice();
+          this.record?.(copy);
           queueMicrotask(() => {
             if (!viewerClosed) onData(copy);
           });
