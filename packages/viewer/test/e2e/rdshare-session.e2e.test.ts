@@ -1,16 +1,33 @@
 import { readFileSync } from 'node:fs';
+import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CTRL_LEVEL, RdpSession } from '@rdshare/session';
+import { CHANNEL_ACCESS_ENUM, CHANNEL_PRIORITY, CTRL_LEVEL, RdpSession } from '@rdshare/session';
 import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyboardCodeType, RdpViewer, ViewerError } from '../../src/index.js';
-import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
+import { ChannelPriority, KeyboardCodeType, RdpViewer, ViewerError } from '../../src/index.js';
+import {
+  nodeCryptoProvider,
+  startReverseConnectListener,
+  streamTransport,
+  tcpTransport,
+} from '../../src/node/index.js';
 import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
 
 const crypto = nodeCryptoProvider();
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** Two connected TCP sockets on 127.0.0.1: a duplex stream for each end, as an app's relay would hand over. */
+async function socketPair(): Promise<[Socket, Socket]> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const dialled = netConnect({ host: '127.0.0.1', port: (server.address() as { port: number }).port });
+  const pair: [Socket, Socket] = [dialled, await accepted];
+  server.close();
+  return pair;
+}
+
 /** Set-1 scancodes of "hi" and Enter. */
 const SCANCODES = { h: 0x23, i: 0x17, enter: 0x1c } as const;
 
@@ -119,5 +136,70 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
     } finally {
       xterm.kill();
     }
+  });
+
+  it('exchanges app channel data both ways with the sharer', async () => {
+    const chat = session.virtualChannelManager.createVirtualChannel('vchat', CHANNEL_PRIORITY.MED, 0);
+    const granted = session.events.attendeeConnected$.subscribe(({ attendee }) =>
+      chat.setAccess(attendee.id, CHANNEL_ACCESS_ENUM.SENDRECEIVE),
+    );
+    const atSharer = firstValueFrom(session.events.channelDataReceived$);
+    const invitation = session.invitations.createInvitation({ groupName: 'g-chat', password: 'pw', attendeeLimit: 1 });
+    const viewer = new RdpViewer({ crypto, transport: tcpTransport() });
+    const mine = viewer.virtualChannelManager.createVirtualChannel('vchat', ChannelPriority.MED, 0);
+    const atViewer = firstValueFrom(viewer.events.channelDataReceived$);
+    try {
+      await viewer.connect(invitation.connectionString, 'chatter', 'pw');
+      await waitFor(() => session.attendees.count === 1, 5000, 'the attendee');
+      mine.sendData('ping');
+      const received = await atSharer;
+      expect(received.channel).toBe(chat);
+      expect(new TextDecoder().decode(received.data)).toBe('ping');
+      chat.sendData(new TextEncoder().encode('pong'), received.attendeeId, 0);
+      const back = await atViewer;
+      expect(back.channel).toBe(mine);
+      expect(new TextDecoder().decode(back.data)).toBe('pong');
+    } finally {
+      granted.unsubscribe();
+      viewer.disconnect();
+    }
+  });
+
+  it("reverse connect: the sharer dials the viewer's listener and the viewer shows the desktop", async () => {
+    session.colorDepth = 32;
+    const listener = await startReverseConnectListener({ addresses: ['127.0.0.1'] });
+    try {
+      expect(listener.connectionString).toMatch(
+        /^<E><A\/><C><T ID="1" SID="0"><L P="\d+" N="127.0.0.1"\/><\/T><\/C><\/E>$/,
+      );
+      const invitation = session.invitations.createInvitation({
+        groupName: 'g-reverse',
+        password: 'pw',
+        attendeeLimit: 1,
+      });
+      const viewer = new RdpViewer({ crypto, transport: listener.transport });
+      const connected = viewer.connect(invitation.connectionString, 'reverse', 'pw');
+      await session.connectToClient(listener.connectionString);
+      await connected;
+      await expectFrameBufferEqualsScreen(viewer, shared, 32);
+      viewer.disconnect();
+    } finally {
+      listener.close();
+    }
+  });
+
+  it("a network stream (SetNetworkStream) to the sharer's connectUsingTransportStream shows the desktop", async () => {
+    session.colorDepth = 32;
+    const [viewerEnd, sharerEnd] = await socketPair();
+    const invitation = session.invitations.createInvitation({
+      groupName: 'g-stream',
+      password: 'pw',
+      attendeeLimit: 1,
+    });
+    await session.connectUsingTransportStream(sharerEnd, 'g-stream', 'streamer');
+    const viewer = new RdpViewer({ crypto, transport: streamTransport(viewerEnd) });
+    await viewer.connect(invitation.connectionString, 'ignored by a trusted stream', '');
+    await expectFrameBufferEqualsScreen(viewer, shared, 32);
+    viewer.disconnect();
   });
 });
