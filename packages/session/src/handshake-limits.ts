@@ -31,36 +31,72 @@ export function handshakeLimits(given: Partial<HandshakeLimits> = {}): Handshake
   return limits;
 }
 
-/** Why a new connection was not even read. */
-export type PendingRefusal = 'too-many-handshakes' | 'too-many-handshakes-from-peer';
+/** Why a connection was dropped before it finished its handshake to make room for a newer one. */
+export type PendingEviction = 'too-many-handshakes' | 'too-many-handshakes-from-peer';
 
-/** Counts connections in their handshake, globally and per network prefix; a prefix is kept only while counted. */
+/** A connection counted as pending until `release()` (it was activated or ended); releasing twice is harmless. */
+export interface PendingSlot {
+  release(): void;
+}
+
+interface Entry extends PendingSlot {
+  readonly prefix: string;
+  readonly evict: (reason: PendingEviction) => void;
+}
+
+/**
+ * Counts connections in their handshake, globally and per network prefix. When a cap is reached the OLDEST
+ * pending connection makes room (of the newcomer's own prefix when that prefix is at its cap, else of the prefix
+ * holding the most): a connection that has not finished its handshake in the time others took is the one
+ * stalling, so slow or silent connections cannot lock out a client that completes promptly, not even one
+ * from the attacker's own network. A prefix is kept only while it has pending connections.
+ */
 export class PendingHandshakes {
   private total = 0;
-  private readonly perPrefix = new Map<string, number>();
+  /** Insertion-ordered, so the first entry of a prefix is its oldest. */
+  private readonly perPrefix = new Map<string, Set<Entry>>();
 
   constructor(private readonly limits: HandshakeLimits) {}
 
-  /** Counts one more from `prefix`, or says why it may not start. */
-  tryAdd(prefix: string): PendingRefusal | undefined {
-    if (this.total >= this.limits.maxPendingHandshakes) return 'too-many-handshakes';
-    const n = this.perPrefix.get(prefix) ?? 0;
-    if (n >= this.limits.maxPendingHandshakesPerPeer) return 'too-many-handshakes-from-peer';
+  /** Counts one more connection from `prefix`; `evict` is called if it must later give way to a newer one. */
+  add(prefix: string, evict: (reason: PendingEviction) => void): PendingSlot {
+    const own = this.perPrefix.get(prefix);
+    if (own && own.size >= this.limits.maxPendingHandshakesPerPeer) {
+      this.evictOldest(own, 'too-many-handshakes-from-peer');
+    } else if (this.total >= this.limits.maxPendingHandshakes) {
+      this.evictOldest(this.largestPrefix(), 'too-many-handshakes');
+    }
+    const entry: Entry = { prefix, evict, release: () => this.remove(entry) };
+    let entries = this.perPrefix.get(prefix);
+    if (!entries) {
+      entries = new Set();
+      this.perPrefix.set(prefix, entries);
+    }
+    entries.add(entry);
     this.total++;
-    this.perPrefix.set(prefix, n + 1);
-    return undefined;
-  }
-
-  /** One from `prefix` finished its handshake or ended. */
-  remove(prefix: string): void {
-    const n = this.perPrefix.get(prefix);
-    if (n === undefined) return;
-    this.total--;
-    if (n > 1) this.perPrefix.set(prefix, n - 1);
-    else this.perPrefix.delete(prefix);
+    return entry;
   }
 
   get count(): number {
     return this.total;
+  }
+
+  private largestPrefix(): Set<Entry> {
+    let largest: Set<Entry> | undefined;
+    for (const entries of this.perPrefix.values()) if (!largest || entries.size > largest.size) largest = entries;
+    return largest as Set<Entry>;
+  }
+
+  private evictOldest(entries: Set<Entry>, reason: PendingEviction): void {
+    const oldest = entries.values().next().value as Entry;
+    this.remove(oldest);
+    oldest.evict(reason);
+  }
+
+  private remove(entry: Entry): void {
+    const entries = this.perPrefix.get(entry.prefix);
+    if (!entries?.delete(entry)) return;
+    this.total--;
+    if (entries.size === 0) this.perPrefix.delete(entry.prefix);
   }
 }

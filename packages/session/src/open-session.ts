@@ -129,20 +129,13 @@ export class OpenSession {
    * Info; by default the invitations do (a transport stream that is authenticated already passes its own). A
    * place under the invitation's limit is held from a successful verdict until activation or the end. The connection counts as pending until it is activated:
    * pending connections are capped globally and per network prefix, and each must be activated within the
-   * handshake timeout. Returns undefined when the stream was refused (and destroyed) for a cap.
+   * handshake timeout; when a cap is reached the oldest pending connection gives way (see PendingHandshakes).
    */
   connect(
     stream: Duplex,
     peer: PeerAddress,
     admit: Admit = (info) => this.admission.decide(info, peer.address),
-  ): AttendeeConnection | undefined {
-    const prefix = addressPrefix(peer.address);
-    const refusal = this.pending.tryAdd(prefix);
-    if (refusal) {
-      this.log.warn(refusal, 'connection refused', { peer: peer.address, reason: refusal });
-      stream.destroy();
-      return undefined;
-    }
+  ): AttendeeConnection {
     let admitted: Extract<AdmissionVerdict, { accept: true }> | undefined;
     let wired: WiredAttendee | undefined;
     const connection = new AttendeeConnection(stream, peer, this.connectionSettings(), (info) => {
@@ -153,12 +146,16 @@ export class OpenSession {
       }
       return authenticationResult(verdict);
     });
+    const slot = this.pending.add(addressPrefix(peer.address), (reason) => {
+      this.log.warn(reason, 'handshake evicted', { peer: peer.address, reason });
+      connection.abort(`evicted for a newer connection: ${reason}`);
+    });
     let pending = true;
     const settle = () => {
       if (!pending) return;
       pending = false;
       clearTimeout(deadline);
-      this.pending.remove(prefix);
+      slot.release();
       admitted?.reservation.release();
     };
     const deadline = setTimeout(() => {

@@ -281,14 +281,11 @@ export class RdpSession {
     // Checked again when the client presents itself (the invitation may have filled up or been revoked since);
     // only then is a place held.
     verdict.reservation.release();
-    const connection = open.connect(
+    open.connect(
       duplex,
       { family: ADDRESS_FAMILY.AF_UNSPEC, address: '', port: 0, localAddress: '', localPort: 0 },
       () => this.admission.decideTrusted(groupName, authenticatedAttendeeName),
     );
-    if (!connection) {
-      throw new RdshareError('AUTHENTICATION_FAILED', 'too many connections are still in their handshake; try again');
-    }
   }
 
   /**
@@ -319,9 +316,7 @@ export class RdpSession {
       // Throws CLOSED when the session was closed while dialling.
       const open = this.opened();
       const peer = peerOfSocket(socket);
-      if (!open.connect(socket, peer)) {
-        throw new RdshareError('CONNECT_FAILED', 'too many connections are still in their handshake; try again');
-      }
+      open.connect(socket, peer);
       this.logger.info('reverse connection established', { peer: peer.address, port: peer.port });
     } catch (error) {
       this.logger.warn('reverse connect failed', { error: String(error) });
