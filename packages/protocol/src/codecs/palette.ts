@@ -38,9 +38,15 @@ function greyIndex(k: number): number {
  * Why this one: desktops are mostly greys (window chrome, backgrounds, anti-aliased text), where the eye sees
  * steps most, so a sixth of the table goes to a fine grey ramp; the rest is a uniform cube, which puts every
  * colour within half a cube step (25.5 levels) per channel of an entry and makes the nearest colour a few table
- * look-ups per pixel.
- * A 6x7x6 cube would leave only 4 entries for greys. No dithering: it would defeat run-length compression and
- * blur text.
+ * look-ups per pixel. A 6x7x6 cube would leave only 4 entries for greys. No dithering: it would defeat
+ * run-length compression and blur text. Shared by every caller: treat it as read-only.
+ *
+ * @example
+ * ```ts
+ * // Once after activation, then 8 bpp tiles quantized to the same table:
+ * send(FastPathUpdateCode.PALETTE, encodePaletteUpdate(FIXED_PALETTE));
+ * const tile = encodeInterleaved(source, { bpp: 8 });
+ * ```
  */
 export const FIXED_PALETTE: Palette = (() => {
   const palette = new Uint32Array(PALETTE_SIZE);
