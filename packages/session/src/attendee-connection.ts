@@ -60,8 +60,8 @@ export class AttendeeConnection {
   private stream: Duplex;
   private readonly acceptor: RdpAcceptor;
   private ended = false;
-  /** The sharer is ending the connection: the acceptor's close that follows is not the viewer leaving. */
-  private endedByHost = false;
+  /** Set when the sharer ends the connection: the acceptor's close that follows reports this end, not its own. */
+  private hostEnd?: ConnectionEnd;
   /** The client wants TS_CD_HEADER before compressed bitmaps (it did not announce NO_BITMAP_COMPRESSION_HDR). */
   private compressionHeader = false;
   /** Largest update the client reassembles (known once it is active). */
@@ -106,7 +106,7 @@ export class AttendeeConnection {
           ),
         onSuppressOutput: (allow) => this.onSuppress?.(allow),
         onChannelData: (channel, data) => this.onChannelData?.(channel, data),
-        onClose: (reason, error) => this.end({ byClient: !error && !this.endedByHost, reason, error }),
+        onClose: (reason, error) => this.end(this.hostEnd ?? { byClient: !error, reason, error }),
       },
       {
         crypto: settings.crypto,
@@ -222,7 +222,7 @@ export class AttendeeConnection {
     error?: Error,
   ): void {
     if (this.ended) return;
-    this.endedByHost = true;
+    this.hostEnd = { byClient: false, reason, error };
     try {
       this.acceptor.disconnect(errorInfo);
     } catch (error) {
@@ -231,7 +231,7 @@ export class AttendeeConnection {
     }
     this.stream.end();
     setTimeout(() => this.transport.destroy(), DISCONNECT_LINGER_MS).unref();
-    this.end({ byClient: false, reason, error });
+    this.end(this.hostEnd);
   }
 
   /** Ends the connection at once, without a word to the viewer (e.g. a handshake that took too long). */

@@ -116,6 +116,8 @@ const DOMAIN_PARAMETERS = {
 export class RdpTestClient {
   /** Fast-path updates received once active, in order. */
   readonly updates: FastPathUpdate[] = [];
+  /** Static channel messages received once active, in order (those sent right at activation included). */
+  readonly channelMessages: { name: string; data: Uint8Array }[] = [];
   /** Bytes received in total (TLS plaintext). */
   bytesReceived = 0;
   private stream!: Socket | TLSSocket;
@@ -385,7 +387,9 @@ export class RdpTestClient {
       this.reassemblers.set(pdu.channelId, reassembler);
     }
     const message = reassembler.push(pdu.data);
-    if (message) for (const l of this.channelListeners) l(name, message.data);
+    if (!message) return;
+    this.channelMessages.push({ name, data: message.data });
+    for (const l of this.channelListeners) l(name, message.data);
   }
 
   private writeTpkt(tpdu: Uint8Array): void {
