@@ -44,7 +44,15 @@ export class Attendee {
 
   /**
    * get_ControlLevel / put_ControlLevel. Setting it takes effect at once: INTERACTIVE input reaches the
-   * desktop, VIEW input is dropped, NONE stops the graphics.
+   * desktop, VIEW input is dropped, NONE stops the graphics and the pointer. Every change raises
+   * `attendeeUpdate$` and is announced to all viewers (MS-RDPEMC OD_PARTICIPANT_CREATED).
+   *
+   * @example
+   * ```ts
+   * session.events.controlLevelChangeRequest$.subscribe(({ attendee, requestedLevel }) => {
+   *   attendee.controlLevel = requestedLevel;
+   * });
+   * ```
    */
   get controlLevel(): CTRL_LEVEL {
     return this.level;
@@ -71,6 +79,6 @@ export class Attendee {
 export interface AttendeeDisconnectInfo {
   attendee: Attendee;
   reason: ATTENDEE_DISCONNECT_REASON;
-  /** Status code of the disconnect (0 = orderly). */
+  /** Why, as an HRESULT (`DISCONNECT_CODE`); the same value reaches the other viewers as MS-RDPEMC DiscCode. */
   code: number;
 }
