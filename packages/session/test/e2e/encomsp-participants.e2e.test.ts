@@ -16,7 +16,7 @@ import {
   DISCONNECT_CODE,
   RdpSession,
 } from '../../src/index.js';
-import { RdpTestClient } from '../support/rdp-test-client.js';
+import { RdpTestClient, type RdpTestClientOptions } from '../support/rdp-test-client.js';
 import { sharedDisplay } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
@@ -66,7 +66,7 @@ describe('participants over MS-RDPEMC, seen by a scripted client', () => {
     await shared?.stop();
   });
 
-  async function join(userName: string, groupName: string): Promise<Participant> {
+  async function join(userName: string, groupName: string, core?: RdpTestClientOptions['core']): Promise<Participant> {
     const invitation = session.invitations.createInvitation({ groupName, password: 'pw', attendeeLimit: 1 });
     const count = connected.length;
     const { client, outcome } = await RdpTestClient.connect({
@@ -75,6 +75,7 @@ describe('participants over MS-RDPEMC, seen by a scripted client', () => {
       password: 'pw',
       userName,
       channels: ['encomsp'],
+      core,
     });
     expect(outcome).toEqual({ kind: 'active' });
     const attendee = await waitFor(() => connected[count], 10_000, `${userName} to be admitted`);
@@ -154,7 +155,7 @@ describe('participants over MS-RDPEMC, seen by a scripted client', () => {
     );
   });
 
-  it('announces departures with their reason and code: the sharer ending one, one leaving, one failing', async () => {
+  it('announces departures with their reason and code (the sharer ending one, one leaving, one failing), and answers a Windows 10 viewer', async () => {
     bob.attendee.terminateConnection();
     const removed = (id: number, discType: number, discCode: number): EncomspPdu[] => [
       { type: 'participantRemoved', participantId: id, discType, discCode },
@@ -177,10 +178,22 @@ describe('participants over MS-RDPEMC, seen by a scripted client', () => {
       .poll(() => carol.messages.at(-1), POLL)
       .toEqual(removed(alice.attendee.id, ATTENDEE_DISCONNECT_REASON.CLI, DISCONNECT_CODE.GRACEFUL_DISCONNECT));
 
+    // A client that presents itself as a Windows 10 viewer (a Windows General capability set, as this client
+    // always sends; build 19045; a clientDigProductId) is answered with OD_PARTICIPANT_CTRL_CHANGE_RESPONSE.
+    const windows = await join('dave', 'windows', { clientBuild: 19045, clientDigProductId: 'a7c3e9d1-5b2f' });
+    expect(session.sendControlLevelChangeResponse(windows.attendee, CTRL_LEVEL.INTERACTIVE, 0x80070005)).toBe(true);
+    await expect
+      .poll(() => windows.messages.at(-1), POLL)
+      .toEqual([
+        { type: 'participantCtrlChangeResponse', flags: 3, participantId: windows.attendee.id, reasonCode: 0x80070005 },
+      ]);
+    windows.client.close();
+    await waitFor(() => disconnects.length === 3, 10_000, 'dave to leave');
+
     // ORDER_HDR Length 255 in a 4-byte message: bad input ends this connection, with reason ERR.
     carol.client.sendChannel('encomsp', Uint8Array.of(0x09, 0x00, 0xff, 0x00));
-    await waitFor(() => disconnects.length === 3, 10_000, 'carol to be disconnected');
-    expect(disconnects[2]).toMatchObject({
+    await waitFor(() => disconnects.length === 4, 10_000, 'carol to be disconnected');
+    expect(disconnects[3]).toMatchObject({
       attendee: carol.attendee,
       reason: ATTENDEE_DISCONNECT_REASON.ERR,
       code: DISCONNECT_CODE.INVALID_DATA,

@@ -62,6 +62,8 @@ export interface RdpTestClientOptions {
   userName?: string;
   /** Static channels to declare in CS_NET (besides nothing: a bare client declares none). */
   channels?: string[];
+  /** Client Core Data fields to present instead of the defaults (e.g. a Windows 10 clientBuild). */
+  core?: Partial<ClientData['core']>;
   /** Gives up on any one step after this long (default 10 s). */
   timeoutMs?: number;
 }
@@ -172,7 +174,7 @@ export class RdpTestClient {
 
     const channels = this.options.channels ?? [];
     const userData = encodeClientData({
-      core: CLIENT_CORE,
+      core: { ...CLIENT_CORE, ...this.options.core },
       security: { encryptionMethods: 0, extEncryptionMethods: 0 },
       network: { channels: channels.map((name) => ({ name, options: 0xc0000000 })) },
     });
