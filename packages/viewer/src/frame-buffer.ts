@@ -22,6 +22,9 @@ export interface FrameRect {
 const BYTES_PER_PIXEL = 4;
 /** Bounds the buffer a server can make us allocate (256 MiB at 8192x8192); Windows desktops stay below. */
 const MAX_DIMENSION = 8192;
+/** Servers tile in squares of up to 64 pixels, and pad a bitmap's width to a multiple of 4. */
+const MAX_TILE = 64;
+const WIDTH_PADDING = 3;
 
 /**
  * The viewer's copy of the shared desktop: top-down RGBA, `width * 4` bytes per row, opaque. Bitmap updates
@@ -76,6 +79,13 @@ export class FrameBuffer {
    */
   applyBitmap(rect: BitmapData): FrameRect | undefined {
     const { width, height } = rect;
+    // The bitmap's own size decides the scratch allocation: a bitmap larger than the desktop is hostile.
+    if (width > Math.max(this.widthValue, MAX_TILE) + WIDTH_PADDING || height > Math.max(this.heightValue, MAX_TILE))
+      throw new ProtocolError(
+        'OVERSIZE',
+        `bitmap of ${width}x${height} on a ${this.widthValue}x${this.heightValue} desktop`,
+        'TS_BITMAP_DATA',
+      );
     const needed = width * height * BYTES_PER_PIXEL;
     if (this.scratch.byteLength < needed) this.scratch = new Uint8Array(needed);
     const dst = this.scratch.subarray(0, needed);

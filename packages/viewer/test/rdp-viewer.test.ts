@@ -25,6 +25,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ChannelPriority,
   DisconnectReason,
+  FrameBuffer,
   KeyboardCodeType,
   MouseButton,
   RdpViewer,
@@ -397,5 +398,24 @@ describe('RdpViewer against our acceptor (in memory)', () => {
       // The in-memory pipe closes from the sharer's side, as a dropped TCP connection does.
       expect((await terminated).reason).toBe(DisconnectReason.SOCKET_CLOSED);
     });
+  });
+});
+
+describe('FrameBuffer', () => {
+  it('refuses a bitmap larger than the desktop before allocating for it', () => {
+    const fb = new FrameBuffer(100, 80);
+    const huge = {
+      destLeft: 0,
+      destTop: 0,
+      destRight: 99,
+      destBottom: 79,
+      width: 65535,
+      height: 65535,
+      bitsPerPixel: 32,
+      flags: 0,
+      data: new Uint8Array(16),
+    };
+    expect(() => fb.applyBitmap(huge)).toThrow(/bitmap of 65535x65535/);
+    expect(() => fb.applyBitmap({ ...huge, width: 104, height: 80 })).toThrow(/TS_BITMAP_DATA/);
   });
 });
