@@ -3,6 +3,7 @@ export { ViewerError, ViewerErrorCode } from './errors.js';
 export { FrameBuffer, type FrameRect } from './frame-buffer.js';
 export { type PointerImage, PointerState, type PointerView, pointerImage } from './pointer-state.js';
 export { RdpViewer, type RdpViewerOptions, ViewerState } from './rdp-viewer.js';
+export { scriptCryptoProvider } from './script-crypto.js';
 export { controlChangeFlags, type ViewerApplicationFilter, type ViewerAttendee } from './viewer-collaboration.js';
 export type { ViewerEventTypes } from './viewer-events.js';
 export type { ViewerConnection, ViewerTransport } from './viewer-transport.js';

@@ -32,7 +32,7 @@ const COLOR_DEPTHS = new Set([8, 15, 16, 24, 32]);
 /**
  * The client data blocks of the Conference Create Request (MS-RDPBCGR 2.2.1.3.2–2.2.1.3.4) a viewer sends: its
  * desktop and colour depth (32 bpp asked for as 24 + WANT_32BPP_SESSION, as Windows clients do), every RC4 method
- * and FIPS when Standard RDP Security may be used, and its static channels.
+ * and FIPS (when the crypto provider has 3DES and HMAC) if Standard RDP Security may be used, and its static channels.
  */
 export function clientConnectData(config: ConnectorConfig, selectedProtocol: number): ClientData {
   const depth = config.colorDepth ?? 32;
@@ -67,8 +67,10 @@ export function clientConnectData(config: ConnectorConfig, selectedProtocol: num
     connectionType: 0,
     serverSelectedProtocol: selectedProtocol,
   };
+  // FIPS only when the crypto provider can do it (a browser provider has no 3DES): the server may pick it.
+  const fips = config.crypto.des3Cbc !== undefined && config.crypto.hmacSha1 !== undefined ? EncryptionMethod.FIPS : 0;
   const methods = config.security.rdp
-    ? EncryptionMethod.BIT_40 | EncryptionMethod.BIT_56 | EncryptionMethod.BIT_128 | EncryptionMethod.FIPS
+    ? EncryptionMethod.BIT_40 | EncryptionMethod.BIT_56 | EncryptionMethod.BIT_128 | fips
     : EncryptionMethod.NONE;
   return {
     core,
