@@ -8,9 +8,16 @@ import type { RateLimitedLog } from './rate-limited-log.js';
 
 /**
  * Why an attendee was refused; logged by the session (never with the password). `throttled`: too many failed
- * guesses from its network or for its invitation, so its password was not even checked.
+ * guesses from its network or for its invitation, so its password was not even checked; `display-lost`: the
+ * shared X server went away.
  */
-export type AdmissionRefusal = 'unknown-invitation' | 'revoked' | 'wrong-password' | 'attendee-limit' | 'throttled';
+export type AdmissionRefusal =
+  | 'unknown-invitation'
+  | 'revoked'
+  | 'wrong-password'
+  | 'attendee-limit'
+  | 'throttled'
+  | 'display-lost';
 
 /**
  * A place under an invitation's attendee limit, held from a successful authentication until the attendee is

@@ -12,8 +12,15 @@ export const SessionErrorCode = {
   ALREADY_OPEN: 'ALREADY_OPEN',
   /** The session was closed; like Windows, a closed session cannot reopen. */
   CLOSED: 'CLOSED',
-  /** Another RdpSession shares this display in this process. */
+  /** Another session (in this process or another) shares this display. */
   DISPLAY_IN_USE: 'DISPLAY_IN_USE',
+  /**
+   * The display could not be opened: no X server there, it refused this client, or it lacks an extension; the
+   * message carries the reason from @rdshare/native.
+   */
+  DISPLAY_UNAVAILABLE: 'DISPLAY_UNAVAILABLE',
+  /** The shared X server went away while the session was open (raised on `error$`); close the session. */
+  DISPLAY_LOST: 'DISPLAY_LOST',
   /** The listener could not bind its port. */
   LISTEN_FAILED: 'LISTEN_FAILED',
   /** An attendee was refused: bad password, unknown or revoked invitation, attendee limit reached. */

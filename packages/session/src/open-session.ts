@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type Desktop, openDisplay } from '@rdshare/native';
+import { claimDisplay, type Desktop, type DisplayClaim, NativeError, openDisplay } from '@rdshare/native';
 import { ErrorInfo, encodeConnectionString } from '@rdshare/protocol';
 import { addressPrefix } from './address-prefix.js';
 import { type Admission, type AdmissionVerdict, type Admit, authenticationResult } from './admission.js';
@@ -42,6 +42,8 @@ export class OpenSession {
   private readonly pending: PendingHandshakes;
   private server?: Server;
   private closed = false;
+  /** Set once the X server went away: nothing is shared any more, and nobody new is let in. */
+  private lost?: Error;
   /** The screen size at open(), announced to every client. */
   private readonly size: { width: number; height: number };
   /** Where the listener is bound (the port resolved when `PortId` was 0). */
@@ -50,6 +52,7 @@ export class OpenSession {
   private constructor(
     private readonly ctx: SessionContext,
     private readonly admission: Admission,
+    private readonly claim: DisplayClaim,
     readonly desktop: Desktop,
     readonly identity: SessionIdentity,
     private readonly limits: HandshakeLimits,
@@ -60,26 +63,70 @@ export class OpenSession {
     this.graphics = new GraphicsFanout(
       desktop.source,
       () => ctx.properties.FrameCaptureIntervalInMs,
-      (error, what) => ctx.report(error, what),
+      // After the display is lost, captures in flight fail too: the loss was reported once already.
+      (error, what) => this.lost || ctx.report(error, what),
     );
     this.pointer = new PointerFanout(desktop.cursor);
     this.size = { width: desktop.source.width, height: desktop.source.height };
+    desktop.onLost((error) => this.displayLost(error));
   }
 
-  /** Takes the display, makes the identity and starts listening; on failure releases what it took. */
+  /**
+   * Claims the display (one session per X display, across processes), opens it, makes the identity and starts
+   * listening; on failure releases what it took.
+   */
   static async start(ctx: SessionContext, admission: Admission, options: OpenOptions): Promise<OpenSession> {
-    const desktop = openDisplay(ctx.display);
+    const claim = displayCall(ctx.display, () => claimDisplay(ctx.display, `rdshare (pid ${process.pid})`));
+    let desktop: Desktop | undefined;
     let open: OpenSession | undefined;
     try {
+      desktop = displayCall(ctx.display, () => openDisplay(ctx.display));
       const identity = createSessionIdentity(ctx.crypto, ctx.properties.EnforceStrongEncryption, options.tls);
-      open = new OpenSession(ctx, admission, desktop, identity, options.limits, options.allowWeakRc4, options.log);
+      open = new OpenSession(
+        ctx,
+        admission,
+        claim,
+        desktop,
+        identity,
+        options.limits,
+        options.allowWeakRc4,
+        options.log,
+      );
       await open.listen(options.listenAddress);
       return open;
     } catch (error) {
       if (open) open.release();
-      else desktop.close();
+      else {
+        desktop?.close();
+        claim.release();
+      }
       throw error;
     }
+  }
+
+  /**
+   * The X server went away: said once (log and `error$`), every attendee is told why and disconnected, and new
+   * connections are refused with the same reason until the app closes the session.
+   */
+  private displayLost(error: Error): void {
+    if (this.lost || this.closed) return;
+    this.lost = error;
+    this.ctx.logger.error('the shared display was lost; attendees are disconnected', {
+      display: this.ctx.display,
+      error: error.message,
+    });
+    this.ctx.hub.publish('error', {
+      error: new RdshareError(
+        'DISPLAY_LOST',
+        `the X server of display ${this.ctx.display} went away: ${error.message}`,
+        {
+          cause: error,
+        },
+      ),
+    });
+    for (const c of [...this.connections]) c.disconnect(ErrorInfo.SERVER_DWM_CRASH, 'the shared display was lost');
+    this.pointer.close();
+    this.graphics.close();
   }
 
   private listen(listenAddress: string | undefined): Promise<void> {
@@ -136,6 +183,8 @@ export class OpenSession {
     peer: PeerAddress,
     admit: Admit = (info) => this.admission.decide(info, peer.address),
   ): AttendeeConnection {
+    // Without a display nobody is admitted, but the viewer is told why (Set Error Info) at its Client Info.
+    if (this.lost) admit = () => this.refuseForLostDisplay(peer);
     let admitted: Extract<AdmissionVerdict, { accept: true }> | undefined;
     let wired: WiredAttendee | undefined;
     const connection = new AttendeeConnection(stream, peer, this.connectionSettings(), (info) => {
@@ -188,6 +237,11 @@ export class OpenSession {
     return connection;
   }
 
+  private refuseForLostDisplay(peer: PeerAddress): AdmissionVerdict {
+    this.log.warn('display-lost', 'attendee refused', { peer: peer.address, reason: 'display-lost' });
+    return { accept: false, errorInfo: ErrorInfo.SERVER_DWM_CRASH, reason: 'display-lost' };
+  }
+
   /** Where an attendee's input goes. */
   get input() {
     return this.desktop.input;
@@ -224,6 +278,29 @@ export class OpenSession {
     this.server?.close();
     this.pointer.close();
     this.graphics.close();
-    this.desktop.close();
+    // A lost display may refuse even its close; there is nothing left to release then.
+    for (const release of [() => this.desktop.close(), () => this.claim.release()]) {
+      try {
+        release();
+      } catch (error) {
+        this.ctx.logger.debug('display release failed', { error: String(error) });
+      }
+    }
+  }
+}
+
+/**
+ * Runs a display call of @rdshare/native, turning its errors into the session's: another session's claim is
+ * DISPLAY_IN_USE, anything else that keeps the display from being opened is DISPLAY_UNAVAILABLE.
+ */
+function displayCall<T>(display: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof NativeError && error.code === 'DISPLAY_IN_USE') {
+      throw new RdshareError('DISPLAY_IN_USE', error.message, { cause: error });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RdshareError('DISPLAY_UNAVAILABLE', `cannot open display ${display}: ${message}`, { cause: error });
   }
 }

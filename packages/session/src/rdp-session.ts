@@ -63,9 +63,6 @@ type SessionState = { kind: 'new' } | { kind: 'opening' } | { kind: 'open'; open
 /** ColorDepth values the sharer encodes. */
 type ColorDepth = 15 | 16 | 24 | 32;
 
-/** Displays shared by a session of this process: Windows allows one RDPSession per desktop, so do we. */
-const displaysInUse = new Set<string>();
-
 const normalizeDisplay = (d: string) => d.replace(/\.0$/, '');
 
 /** Random bytes in a generated auth string (16 base64url characters). */
@@ -178,20 +175,19 @@ export class RdpSession {
     );
   }
 
-  /** Open: takes the display, makes the session key and certificates, and starts listening. */
+  /**
+   * Open: claims the display (one session per X display, whichever process asks), opens it, makes the session
+   * key and certificates, and starts listening.
+   * @throws {RdshareError} `DISPLAY_IN_USE` when another session holds the display, `DISPLAY_UNAVAILABLE` when
+   *   it cannot be opened (the message says why), `LISTEN_FAILED` when the port cannot be bound,
+   *   `ALREADY_OPEN` / `CLOSED`.
+   */
   async open(): Promise<void> {
     if (this.state.kind === 'closed') {
       throw new RdshareError('CLOSED', 'this session was closed; create a new RdpSession');
     }
     if (this.state.kind !== 'new') throw new RdshareError('ALREADY_OPEN', 'open() was called already');
-    if (displaysInUse.has(this.display)) {
-      throw new RdshareError(
-        'DISPLAY_IN_USE',
-        `display ${this.display} is already shared by another RdpSession in this process`,
-      );
-    }
     this.state = { kind: 'opening' };
-    displaysInUse.add(this.display);
     try {
       const open = await OpenSession.start(this.context, this.admission, {
         listenAddress: this.options.listenAddress,
@@ -203,14 +199,12 @@ export class RdpSession {
       if (this.isClosed()) {
         // close() was called while opening: it is final.
         await open.close();
-        displaysInUse.delete(this.display);
         return;
       }
       lockProperties(this.properties);
       this.state = { kind: 'open', open };
       this.logger.info('session open', { display: this.display, ...open.listening });
     } catch (error) {
-      displaysInUse.delete(this.display);
       if (!this.isClosed()) this.state = { kind: 'new' };
       if (error instanceof RdshareError) throw error;
       throw new RdshareError('LISTEN_FAILED', `could not open the session: ${(error as Error).message}`, {
@@ -424,7 +418,6 @@ export class RdpSession {
     this.state = { kind: 'closed' };
     if (state.kind === 'open') {
       await state.open.close();
-      displaysInUse.delete(this.display);
     }
     this.log.close();
     this.hub.complete();
