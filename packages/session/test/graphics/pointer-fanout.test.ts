@@ -1,0 +1,79 @@
+import type { CursorImage, CursorSource, Point } from '@rdshare/native';
+import { type ClientCapabilities, decodeFastPathPointerUpdate } from '@rdshare/protocol';
+import { describe, expect, it } from 'vitest';
+import { PointerFanout } from '../../src/graphics/pointer-fanout.js';
+
+const image = (serial: number): CursorImage => ({
+  width: 16,
+  height: 16,
+  xhot: 0,
+  yhot: 0,
+  serial,
+  pixels: new Uint8Array(16 * 16 * 4).fill(0xff),
+});
+
+/** A cursor the test moves and reshapes by hand. */
+function fakeCursor() {
+  let current = image(1);
+  const shapeListeners = new Set<(i: CursorImage) => void>();
+  const moveListeners = new Set<(p: Point) => void>();
+  const source = {
+    current: () => current,
+    onChange: (l: (i: CursorImage) => void) => {
+      shapeListeners.add(l);
+      return () => shapeListeners.delete(l);
+    },
+    onMove: (l: (p: Point) => void) => {
+      moveListeners.add(l);
+      return () => moveListeners.delete(l);
+    },
+  } as unknown as CursorSource;
+  return {
+    source,
+    reshape(serial: number) {
+      current = image(serial);
+      for (const l of shapeListeners) l(current);
+    },
+    move(p: Point) {
+      for (const l of moveListeners) l(p);
+    },
+    following: () => moveListeners.size > 0,
+  };
+}
+
+const capabilities = { pointerCacheSize: 4, colorPointerCacheSize: 4, largePointerFlags: 0 } as ClientCapabilities;
+
+describe('PointerFanout', () => {
+  it('shows the pointer only to attendees that see it, catching up with the shape when they do again', () => {
+    const cursor = fakeCursor();
+    const fanout = new PointerFanout(cursor.source);
+    const sent: string[] = [];
+    const sink = {
+      sendFastPath: (updates: { code: number; data: Uint8Array }[]) => {
+        for (const u of updates) sent.push(decodeFastPathPointerUpdate(u.code, u.data).type);
+      },
+    };
+    let sees = false;
+    let steers = false;
+    fanout.add({}, sink, capabilities, { shape: () => sees, position: () => sees && !steers });
+    fanout.refresh();
+    cursor.reshape(2);
+    cursor.move({ x: 5, y: 5 });
+    // At NONE (or paused) nothing of the pointer goes out, and the pointer is not even followed.
+    expect(sent).toEqual([]);
+    expect(cursor.following()).toBe(false);
+
+    sees = true;
+    fanout.refresh();
+    cursor.move({ x: 6, y: 6 });
+    expect(sent).toEqual(['new', 'position']);
+
+    steers = true;
+    fanout.refresh();
+    cursor.move({ x: 7, y: 7 });
+    cursor.reshape(3);
+    expect(sent).toEqual(['new', 'position', 'new']);
+    expect(cursor.following()).toBe(false);
+    fanout.close();
+  });
+});
