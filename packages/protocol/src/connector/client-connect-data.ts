@@ -21,6 +21,11 @@ const KEYBOARD_TYPE_IBM_ENHANCED = 4;
 const KEYBOARD_FUNCTION_KEYS = 12;
 /** clientBuild: a Windows 10 build number, what sharers see from a Windows viewer. */
 const CLIENT_BUILD = 19041;
+/**
+ * clientDigProductId: Windows clients identify themselves here; sharers send the Windows 10 MS-RDPEMC PDUs
+ * (OD_PARTICIPANT_CTRL_CHANGE_RESPONSE) only to clients that fill it, and this viewer reads them.
+ */
+const CLIENT_DIG_PRODUCT_ID = 'rdshare-viewer';
 /** clientProductId: always 1. */
 const CLIENT_PRODUCT_ID = 1;
 /** CHANNEL_DEF.options of every static channel we declare: initialized and encrypted like RDP traffic. */
@@ -63,7 +68,7 @@ export function clientConnectData(config: ConnectorConfig, selectedProtocol: num
       SupportedColorDepth.BPP15 | SupportedColorDepth.BPP16 | SupportedColorDepth.BPP24 | SupportedColorDepth.BPP32,
     earlyCapabilityFlags:
       ClientEarlyCapability.SUPPORT_ERRINFO_PDU | (depth === 32 ? ClientEarlyCapability.WANT_32BPP_SESSION : 0),
-    clientDigProductId: '',
+    clientDigProductId: CLIENT_DIG_PRODUCT_ID,
     connectionType: 0,
     serverSelectedProtocol: selectedProtocol,
   };

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { askedLevel, ControlLevel } from '@rdshare/rx';
 import { CHANNEL_ACCESS_ENUM, CHANNEL_PRIORITY, CTRL_LEVEL, RdpSession } from '@rdshare/session';
 import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelPriority, KeyboardCodeType, RdpViewer, ViewerError } from '../../src/index.js';
 import {
@@ -96,6 +97,7 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
   it('types into an application once the sharer grants INTERACTIVE', async () => {
     session.colorDepth = 32;
     const out = join(tmpdir(), `rdshare-typed-${process.pid}.txt`);
+    let grant: Subscription | undefined;
     const xterm = shared.spawn('xterm', ['-geometry', '40x5+0+0', '-e', `sh -c 'read line; echo "$line" > ${out}'`]);
     try {
       await waitFor(
@@ -103,7 +105,7 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
         10_000,
         'xterm',
       );
-      session.events.attendeeConnected$.subscribe(({ attendee }) => {
+      grant = session.events.attendeeConnected$.subscribe(({ attendee }) => {
         attendee.controlLevel = CTRL_LEVEL.INTERACTIVE;
       });
       const invitation = session.invitations.createInvitation({
@@ -134,6 +136,7 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
       expect(typed?.trim()).toBe('hi');
       viewer.disconnect();
     } finally {
+      grant?.unsubscribe();
       xterm.kill();
     }
   });
@@ -201,5 +204,32 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
     await viewer.connect(invitation.connectionString, 'ignored by a trusted stream', '');
     await expectFrameBufferEqualsScreen(viewer, shared, 32);
     viewer.disconnect();
+  });
+
+  it('a control request round-trips: the sharer app grants it and the viewer hears the response and its new level', async () => {
+    const requests = session.events.controlLevelChangeRequest$.subscribe(({ attendee, requestedLevel }) => {
+      attendee.controlLevel = askedLevel(requestedLevel);
+      session.sendControlLevelChangeResponse(attendee, requestedLevel, 0);
+    });
+    const invitation = session.invitations.createInvitation({
+      groupName: 'g-control',
+      password: 'pw',
+      attendeeLimit: 1,
+    });
+    const viewer = new RdpViewer({ crypto, transport: tcpTransport() });
+    try {
+      await viewer.connect(invitation.connectionString, 'asker', 'pw');
+      await waitFor(() => viewer.attendees.size > 0, 5000, 'the sharer to announce the participants');
+      const response = firstValueFrom(viewer.events.controlLevelChangeResponse$);
+      const promoted = firstValueFrom(
+        viewer.events.attendeeUpdate$.pipe(filter(({ attendee }) => attendee.isSelf && attendee.controlLevel === 3)),
+      );
+      viewer.requestControl(ControlLevel.INTERACTIVE);
+      expect(await response).toMatchObject({ requestedLevel: ControlLevel.INTERACTIVE, reasonCode: 0 });
+      expect((await promoted).attendee.remoteName).toBe('asker');
+    } finally {
+      requests.unsubscribe();
+      viewer.disconnect();
+    }
   });
 });
