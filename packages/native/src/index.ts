@@ -5,7 +5,7 @@ export { NativeError, NativeErrorCode } from './errors.js';
 export { allocateFrame, BYTES_PER_PIXEL, type Frame } from './frame.js';
 export type { Point, Rect, Size } from './geometry.js';
 export { type InputSink, type LockState, MouseButton } from './input-sink.js';
-export { explainLoadFailure } from './loader.js';
+export { explainLoadAttempts, explainLoadFailure, type LoadAttempt, matchingPrebuilt, prebuiltPath } from './loader.js';
 export {
   claimDisplay,
   createCursorSource,

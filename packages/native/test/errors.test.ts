@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startXvfb } from '@rdshare/testkit';
 import { describe, expect, it } from 'vitest';
-import { createDesktopSource, explainLoadFailure, NativeError, openDisplay } from '../src/index.js';
+import {
+  createDesktopSource,
+  explainLoadAttempts,
+  explainLoadFailure,
+  NativeError,
+  openDisplay,
+  prebuiltPath,
+} from '../src/index.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -78,6 +85,42 @@ describe('explainLoadFailure', () => {
     );
     expect(missing.code).toBe('ADDON_NOT_BUILT');
     expect(missing.message).toContain('node-gyp rebuild');
+    expect(missing.message).toContain('pnpm approve-builds');
+  });
+
+  it('reports every attempt, headed by a binary that exists but does not load', () => {
+    const notFound = (path: string) =>
+      Object.assign(new Error(`Cannot find module '${path}'`), { code: 'MODULE_NOT_FOUND' });
+    const e = explainLoadAttempts(
+      [
+        {
+          path: 'prebuilds/linux-x64/rdshare_native.napi.glibc.node',
+          error: new Error('libXRes.so.1: cannot open shared object file: No such file or directory'),
+        },
+        { path: 'build/Release/rdshare_native.node', error: notFound('build/Release/rdshare_native.node') },
+        { path: 'build/Debug/rdshare_native.node', error: notFound('build/Debug/rdshare_native.node') },
+      ],
+      'linux',
+    );
+    expect(e.code).toBe('MISSING_LIBRARY');
+    expect(e.message).toContain('apt-get install libxres1');
+    expect(e.message).toContain('Tried, in order:');
+    expect(e.message).toContain('- prebuilds/linux-x64/rdshare_native.napi.glibc.node: the rdshare native addon needs');
+    expect(e.message).toContain('- build/Release/rdshare_native.node: not present');
+  });
+
+  it('says the build was skipped when no binary exists anywhere', () => {
+    const e = explainLoadAttempts(
+      [prebuiltPath('linux', 'arm64'), 'build/Release/rdshare_native.node'].map((path) => ({
+        path,
+        error: Object.assign(new Error(`Cannot find module '${path}'`), { code: 'MODULE_NOT_FOUND' }),
+      })),
+      'linux',
+    );
+    expect(e.code).toBe('ADDON_NOT_BUILT');
+    expect(e.message).toContain('pnpm approve-builds');
+    expect(e.message).toContain('npm rebuild @rdshare/native');
+    expect(e.message).toMatch(/- prebuilds\/linux-arm64\/rdshare_native\.napi\.(glibc|musl)\.node: not present/);
   });
 
   it('refuses platforms without X11', () => {

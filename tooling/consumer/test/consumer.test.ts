@@ -1,0 +1,146 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = join(import.meta.dirname, '../../..');
+const packageNames = ['native', 'protocol', 'rx', 'session', 'viewer'];
+
+let scratch: string;
+let packs: string;
+let bin: string;
+
+/** A user's shell: only sh, node, npm and pnpm on the PATH (no compiler, make or python), no npm_* from our runner. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: bin, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR ?? tmpdir() };
+  for (const key of ['COREPACK_INTEGRITY_KEYS', 'COREPACK_ENABLE_DOWNLOAD_PROMPT', 'COREPACK_HOME']) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  return env;
+}
+
+function run(command: string, args: string[], cwd: string, timeout = 300_000): string {
+  return execFileSync(command, args, { cwd, env: userEnv(), encoding: 'utf8', timeout, stdio: 'pipe' });
+}
+
+function tarball(name: string): string {
+  const file = readdirSync(packs).find((f) => f.startsWith(`rdshare-${name}-`) && f.endsWith('.tgz'));
+  if (!file) throw new Error(`no tarball for @rdshare/${name} in ${packs}`);
+  return join(packs, file);
+}
+
+const esmCheck = `
+import { allocateFrame, compareTiles, matchingPrebuilt } from '@rdshare/native';
+import { RdpConnector } from '@rdshare/protocol';
+import { EventHub } from '@rdshare/rx';
+import { RdpSession } from '@rdshare/session';
+import * as viewer from '@rdshare/viewer';
+import * as viewerNode from '@rdshare/viewer/node';
+const a = allocateFrame(128, 128);
+const b = allocateFrame(128, 128);
+b.data[4 * (64 * 128 + 70)] = 1;
+const changed = await compareTiles(a, b);
+console.log(JSON.stringify({
+  prebuilt: matchingPrebuilt() ?? null,
+  changed,
+  exports: [typeof RdpConnector, typeof EventHub, typeof RdpSession, Object.keys(viewer).length > 0, Object.keys(viewerNode).length > 0],
+}));
+`;
+
+const cjsCheck = `
+const { allocateFrame, compareTiles, matchingPrebuilt } = require('@rdshare/native');
+const { RdpConnector } = require('@rdshare/protocol');
+const { EventHub } = require('@rdshare/rx');
+const { RdpSession } = require('@rdshare/session');
+const viewer = require('@rdshare/viewer');
+const viewerNode = require('@rdshare/viewer/node');
+const a = allocateFrame(128, 128);
+const b = allocateFrame(128, 128);
+b.data[4 * (64 * 128 + 70)] = 1;
+compareTiles(a, b).then((changed) => console.log(JSON.stringify({
+  prebuilt: matchingPrebuilt() ?? null,
+  changed,
+  exports: [typeof RdpConnector, typeof EventHub, typeof RdpSession, Object.keys(viewer).length > 0, Object.keys(viewerNode).length > 0],
+})));
+`;
+
+function project(name: string, manifest: object): string {
+  const dir = join(scratch, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'check.mjs'), esmCheck);
+  writeFileSync(join(dir, 'check.cjs'), cjsCheck);
+  return dir;
+}
+
+function expectWorkingInstall(dir: string): void {
+  // No source build happened: the addon comes from prebuilds/ in the tarball.
+  expect(existsSync(join(dir, 'node_modules/@rdshare/native/build'))).toBe(false);
+  for (const check of ['check.mjs', 'check.cjs']) {
+    const result = JSON.parse(run('node', [check], dir));
+    expect(result.prebuilt, check).toMatch(/prebuilds\/linux-x64\/rdshare_native\.napi\.glibc\.node$/);
+    // One pixel changed at (70, 64): the second tile of the second row of 64x64 tiles.
+    expect(result.changed, check).toEqual([{ x: 64, y: 64, width: 64, height: 64 }]);
+    expect(result.exports, check).toEqual(['function', 'function', 'function', true, true]);
+  }
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'rdshare-consumer-'));
+  packs = join(scratch, 'packs');
+  execFileSync('bash', ['tooling/scripts/pack.sh', packs], { cwd: repo, stdio: 'pipe', timeout: 300_000 });
+  bin = join(scratch, 'bin');
+  mkdirSync(bin);
+  for (const tool of ['sh', 'node', 'npm', 'pnpm']) {
+    symlinkSync(execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+  }
+});
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the packed tarballs, installed as a user would', () => {
+  it('carry the linux-x64 prebuilt addon and no TypeScript sources', () => {
+    const listing = execFileSync('tar', ['tzf', tarball('native')], { encoding: 'utf8' });
+    expect(listing).toContain('package/prebuilds/linux-x64/rdshare_native.napi.glibc.node');
+    for (const name of packageNames) {
+      const files = execFileSync('tar', ['tzf', tarball(name)], { encoding: 'utf8' }).split('\n');
+      expect(
+        files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('have no compiler, make or python on the PATH of the installs', () => {
+    for (const tool of ['cc', 'gcc', 'g++', 'c++', 'make', 'python3']) {
+      expect(() => run('sh', ['-c', `command -v ${tool}`], scratch)).toThrow();
+    }
+  });
+
+  it('install with npm, run the install script without compiling, and load in ESM and CJS', () => {
+    const dir = project('npm-app', { name: 'npm-app', version: '0.0.0', private: true });
+    const log = run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--foreground-scripts', ...packageNames.map(tarball)],
+      dir,
+    );
+    expect(log).toContain('@rdshare/native: using the prebuilt addon');
+    expectWorkingInstall(dir);
+  });
+
+  it('install with pnpm, whose default skips the build script, and still load the addon', () => {
+    const deps = Object.fromEntries(packageNames.map((n) => [`@rdshare/${n}`, `file:${tarball(n)}`]));
+    const dir = project('pnpm-app', {
+      name: 'pnpm-app',
+      version: '0.0.0',
+      private: true,
+      dependencies: deps,
+      pnpm: { overrides: deps },
+    });
+    run('pnpm', ['install', '--config.confirmModulesPurge=false'], dir);
+    expectWorkingInstall(dir);
+  });
+});
