@@ -2,15 +2,21 @@ import { createServer, type Server, Socket } from 'node:net';
 import { createSecureContext, TLSSocket, connect as tlsConnect } from 'node:tls';
 import {
   BitmapDataFlags,
+  ChannelFlags,
   decodeBitmapUpdate,
+  decodeChannelPdu,
   decodeFastPathOutputPdu,
   decodeFastPathUpdates,
   decodeInterleaved,
+  decodeMcsDomainPdu,
   decodePlanar,
+  decodeTpkt,
+  decodeX224Data,
   FastPathFragmentation,
   FastPathUpdateCode,
   FrameKind,
   type InterleavedBpp,
+  McsPduType,
   peekFrame,
 } from '@rdshare/protocol';
 import { generateSessionKey } from '../../src/node-crypto.js';
@@ -105,6 +111,46 @@ export interface SentBitmap {
   pixels: Uint8Array;
 }
 
+/** The sharer's stream cut into frames: slow-path (TPKT) and fast-path PDUs, whole. */
+function* frames(stream: Uint8Array): Generator<{ kind: FrameKind; bytes: Uint8Array }> {
+  let offset = 0;
+  while (offset < stream.byteLength) {
+    const frame = peekFrame(stream.subarray(offset), 1 << 20);
+    if (!frame || offset + frame.length > stream.byteLength) return;
+    yield { kind: frame.kind, bytes: stream.subarray(offset, offset + frame.length) };
+    offset += frame.length;
+  }
+}
+
+/** The MCS I/O channel (MS-RDPBCGR 2.2.1.4.4): everything else the sharer sends on is a virtual channel. */
+const IO_CHANNEL_ID = 1003;
+
+/**
+ * Every virtual channel message the sharer sent (reassembled from its chunks), by MCS channel id. Under TLS the
+ * Send Data Indications carry no security header.
+ */
+export function sentChannelMessages(stream: Uint8Array): Map<number, Uint8Array[]> {
+  const messages = new Map<number, Uint8Array[]>();
+  const partial = new Map<number, Uint8Array[]>();
+  for (const frame of frames(stream)) {
+    if (frame.kind !== FrameKind.SLOW_PATH) continue;
+    const mcs = decodeMcsDomainPdu(decodeX224Data(decodeTpkt(frame.bytes)));
+    if (mcs.type !== McsPduType.SEND_DATA_INDICATION || mcs.channelId === IO_CHANNEL_ID) continue;
+    const chunk = decodeChannelPdu(mcs.data);
+    const parts = chunk.flags & ChannelFlags.FIRST ? [] : (partial.get(mcs.channelId) ?? []);
+    parts.push(chunk.data);
+    if (!(chunk.flags & ChannelFlags.LAST)) {
+      partial.set(mcs.channelId, parts);
+      continue;
+    }
+    partial.delete(mcs.channelId);
+    const list = messages.get(mcs.channelId) ?? [];
+    list.push(new Uint8Array(Buffer.concat(parts)));
+    messages.set(mcs.channelId, list);
+  }
+  return messages;
+}
+
 /**
  * Decodes every fast-path bitmap update in the sharer's byte stream (reassembling fragmented updates). The
  * stream must be unencrypted at the RDP layer, as it is under TLS.
@@ -112,14 +158,9 @@ export interface SentBitmap {
 export function sentBitmaps(stream: Uint8Array): SentBitmap[] {
   const out: SentBitmap[] = [];
   const fragments = new Map<number, Uint8Array[]>();
-  let offset = 0;
-  while (offset < stream.byteLength) {
-    const frame = peekFrame(stream.subarray(offset), 1 << 20);
-    if (!frame || offset + frame.length > stream.byteLength) break;
-    const bytes = stream.subarray(offset, offset + frame.length);
-    offset += frame.length;
+  for (const frame of frames(stream)) {
     if (frame.kind !== FrameKind.FAST_PATH) continue;
-    for (const update of decodeFastPathUpdates(decodeFastPathOutputPdu(bytes).updates)) {
+    for (const update of decodeFastPathUpdates(decodeFastPathOutputPdu(frame.bytes).updates)) {
       let data = update.data;
       if (update.fragmentation !== FastPathFragmentation.SINGLE) {
         const parts = fragments.get(update.code) ?? [];
