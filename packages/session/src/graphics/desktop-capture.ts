@@ -1,5 +1,5 @@
 import { type DesktopSource, type Frame, type Rect, syncTiles } from '@rdshare/native';
-import { type Region, regionWithin } from './region.js';
+import { type Region, regionIntersect, regionWithin } from './region.js';
 import { boundingRect, intersectRect, TILE_SIZE } from './tile-grid.js';
 import { TileStore } from './tile-store.js';
 import { WindowMask } from './window-mask.js';
@@ -104,14 +104,18 @@ export class DesktopCapture {
     this.lastCapture = Date.now();
     try {
       // Asked first: a change of visibility found now adds its areas to this very capture.
-      const mask = this.maskNow();
+      let visible = this.visibleRegion();
       const regions = this.regions(this.pending.splice(0));
       const changed: number[] = [];
       for (const region of regions) {
         const onScreen = { ...region, x: region.x + this.area.x, y: region.y + this.area.y };
         await this.source.capture(onScreen, this.scratch, { x: region.x, y: region.y });
         if (this.closed) return;
-        mask?.blank(this.scratch, region);
+        // Windows may have moved while the pixels were read: blank what was hidden before OR after, so a window
+        // that just covered a shared one never shows; the change queued the areas to capture again anyway.
+        const after = this.visibleRegion();
+        this.maskFor(visible, after)?.blank(this.scratch, region);
+        visible = after;
         const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
         for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
       }
@@ -122,11 +126,18 @@ export class DesktopCapture {
     this.schedule();
   }
 
-  /** The blanking mask for what may be seen now, in store pixels; undefined when everything may. */
-  private maskNow(): WindowMask | undefined {
-    const region = this.visibleRegion();
-    if (!region) return undefined;
-    if (this.mask?.region !== region) this.mask = { region, mask: new WindowMask(regionWithin(region, this.area)) };
+  /**
+   * The blanking mask, in store pixels, for what was visible both before and after a capture (screen pixels;
+   * undefined when everything was); undefined when nothing is to be blanked.
+   */
+  private maskFor(before: Region | undefined, after: Region | undefined): WindowMask | undefined {
+    if (!before || !after) {
+      const only = before ?? after;
+      return only && new WindowMask(regionWithin(only, this.area));
+    }
+    if (before !== after) return new WindowMask(regionWithin(regionIntersect(before, after), this.area));
+    if (this.mask?.region !== after)
+      this.mask = { region: after, mask: new WindowMask(regionWithin(after, this.area)) };
     return this.mask.mask;
   }
 

@@ -36,6 +36,11 @@ export function addRect(region: Region, rect: Rect): Rect[] {
   return [...region, ...subtractRegion([rect], region)];
 }
 
+/** The parts covered by both `a` and `b`. */
+export function regionIntersect(a: Region, b: Region): Rect[] {
+  return subtractRegion(a, subtractRegion(a, b));
+}
+
 /** Where `a` and `b` differ: the parts covered by exactly one of them. */
 export function regionXor(a: Region, b: Region): Rect[] {
   return [...subtractRegion(a, b), ...subtractRegion(b, a)];

@@ -97,7 +97,9 @@ describe('the shared rectangle and display resizes, seen by xfreerdp', () => {
     const area = { x: 100, y: 50, width: 320, height: 240 };
     await waitFor(async () => (await differing(shared, viewer, area)).differing === 0, 20_000, 'the rectangle').catch(
       async (error) => {
-        throw new Error(`${error.message}: ${JSON.stringify(await differing(shared, viewer, area))}\n${client?.output()}`);
+        throw new Error(
+          `${error.message}: ${JSON.stringify(await differing(shared, viewer, area))}\n${client?.output()}`,
+        );
       },
     );
     expect(await viewerWindowSize(viewer)).toBe('320x240');

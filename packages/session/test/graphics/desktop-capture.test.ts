@@ -117,4 +117,30 @@ describe('DesktopCapture', () => {
     expect(pixelOf(frame, 220, 130)).toEqual(screenPixel(screen, 220, 130));
     capture.close();
   });
+
+  it('a window that moves during a capture is blanked where it was hidden before or after', async () => {
+    const screen = new FakeScreen();
+    const before: Region = [{ x: 0, y: 0, width: 100, height: 100 }];
+    // An unshared window covered the left half of the shared one while the pixels were read.
+    const after: Region = [{ x: 50, y: 0, width: 50, height: 100 }];
+    let visible = before;
+    const capture = new DesktopCapture(
+      screen,
+      () => 0,
+      (e) => {
+        throw e;
+      },
+      { visibleRegion: () => visible },
+    );
+    const read = screen.capture.bind(screen);
+    screen.capture = async (rect, into, at) => {
+      await read(rect, into, at);
+      visible = after;
+    };
+    await capture.setActive(true);
+    const frame = capture.store.frame;
+    expect(pixelOf(frame, 10, 10)).toEqual([0, 0, 0, 0]);
+    expect(pixelOf(frame, 60, 10)).toEqual(screenPixel(screen, 60, 10));
+    capture.close();
+  });
 });
