@@ -3,23 +3,38 @@ import {
   type BitmapData,
   BitmapDataFlags,
   encodeInterleaved,
+  encodePaletteUpdate,
   encodePlanar,
+  FastPathUpdateCode,
+  FIXED_PALETTE,
   type InterleavedBpp,
 } from '@rdshare/protocol';
 import type { EncodedTile, TileEncoder } from './encoded-tile-cache.js';
 
 /**
  * A codec class: attendees whose clients take the same bitmap format share one encoded-tile cache.
- * Planar at 32 bpp; interleaved RLE below (the colour depths FreeRDP and Windows clients negotiate).
+ * Planar at 32 bpp; interleaved RLE below (the colour depths FreeRDP and Windows clients negotiate), at 8 bpp as
+ * indices into the fixed palette.
  */
-export type BitmapCodecClass = 'planar-32' | 'interleaved-24' | 'interleaved-16' | 'interleaved-15';
+export type BitmapCodecClass = 'planar-32' | 'interleaved-24' | 'interleaved-16' | 'interleaved-15' | 'interleaved-8';
 
-/** The codec class for a client's negotiated colour depth (8 bpp clients get 15 bpp, the nearest we encode). */
+/** The codec class for a client's negotiated colour depth. */
 export function bitmapCodecClassFor(colorDepth: number): BitmapCodecClass {
   if (colorDepth >= 32) return 'planar-32';
   if (colorDepth === 24) return 'interleaved-24';
   if (colorDepth === 16) return 'interleaved-16';
-  return 'interleaved-15';
+  if (colorDepth === 15) return 'interleaved-15';
+  return 'interleaved-8';
+}
+
+/**
+ * Updates a client of this codec class needs after each activation, before any bitmap: at 8 bpp the palette
+ * its pixel values index (a reactivation resets the client's palette too).
+ */
+export function activationUpdates(codec: BitmapCodecClass): { code: number; data: Uint8Array }[] {
+  return codec === 'interleaved-8'
+    ? [{ code: FastPathUpdateCode.PALETTE, data: encodePaletteUpdate(FIXED_PALETTE) }]
+    : [];
 }
 
 const COMPRESSED = BitmapDataFlags.COMPRESSION | BitmapDataFlags.NO_COMPRESSION_HDR;
