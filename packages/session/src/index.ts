@@ -1,4 +1,6 @@
 export type { AdmissionRefusal } from './admission.js';
+export { Application, ApplicationList } from './application.js';
+export { ApplicationFilter, type ApplicationFilterEvents } from './application-filter.js';
 export { Attendee, type AttendeeDisconnectInfo, type ConnectivityInfo } from './attendee.js';
 export { AttendeeManager } from './attendee-manager.js';
 export * from './constants.js';
@@ -16,3 +18,4 @@ export type { TlsIdentity } from './tls-certificate.js';
 export type { TransportStream, WebTransportStream } from './transport-stream.js';
 export { VirtualChannel } from './virtual-channel.js';
 export { RESERVED_CHANNEL_NAMES, VirtualChannelManager } from './virtual-channel-manager.js';
+export { Window, WindowList } from './window.js';

@@ -122,6 +122,9 @@ function* frames(stream: Uint8Array): Generator<{ kind: FrameKind; bytes: Uint8A
   }
 }
 
+/** First byte of a BER [APPLICATION n] constructed tag with n >= 31: the MCS Connect PDUs (T.125). */
+const BER_APPLICATION_CONSTRUCTED_HIGH_TAG = 0x7f;
+
 /** The MCS I/O channel (MS-RDPBCGR 2.2.1.4.4): everything else the sharer sends on is a virtual channel. */
 const IO_CHANNEL_ID = 1003;
 
@@ -134,7 +137,10 @@ export function sentChannelMessages(stream: Uint8Array): Map<number, Uint8Array[
   const partial = new Map<number, Uint8Array[]>();
   for (const frame of frames(stream)) {
     if (frame.kind !== FrameKind.SLOW_PATH) continue;
-    const mcs = decodeMcsDomainPdu(decodeX224Data(decodeTpkt(frame.bytes)));
+    const payload = decodeX224Data(decodeTpkt(frame.bytes));
+    // The MCS Connect Response is BER, not a PER domain PDU; it carries no channel data.
+    if (payload[0] === BER_APPLICATION_CONSTRUCTED_HIGH_TAG) continue;
+    const mcs = decodeMcsDomainPdu(payload);
     if (mcs.type !== McsPduType.SEND_DATA_INDICATION || mcs.channelId === IO_CHANNEL_ID) continue;
     const chunk = decodeChannelPdu(mcs.data);
     const parts = chunk.flags & ChannelFlags.FIRST ? [] : (partial.get(mcs.channelId) ?? []);

@@ -52,18 +52,15 @@ describe('the application filter: only shared windows reach the viewer, on scree
       logger: silentLogger([]),
       properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
     });
+    const record = (name: string) => (payload: unknown) => events.push({ name, payload });
     const { events: e } = session;
-    for (const [name, o] of Object.entries({
-      applicationOpen: e.applicationOpen$,
-      applicationClose: e.applicationClose$,
-      applicationUpdate: e.applicationUpdate$,
-      windowOpen: e.windowOpen$,
-      windowClose: e.windowClose$,
-      windowUpdate: e.windowUpdate$,
-      appFilterUpdate: e.appFilterUpdate$,
-    })) {
-      o.subscribe((payload: unknown) => events.push({ name, payload }));
-    }
+    e.applicationOpen$.subscribe(record('applicationOpen'));
+    e.applicationClose$.subscribe(record('applicationClose'));
+    e.applicationUpdate$.subscribe(record('applicationUpdate'));
+    e.windowOpen$.subscribe(record('windowOpen'));
+    e.windowClose$.subscribe(record('windowClose'));
+    e.windowUpdate$.subscribe(record('windowUpdate'));
+    e.appFilterUpdate$.subscribe(record('appFilterUpdate'));
     await waitFor(async () => (await shared.exec('xdotool', ['search', '--class', 'xterm']).catch(() => '')) !== '');
     await session.open();
     tap = await startWireTap({ host: '127.0.0.1', port: session.port });
