@@ -1,36 +1,39 @@
 import type { WindowEvent, WindowInfo } from '@rdshare/native';
 import { AppFlags, ENCOMSP_MAX_STRING_LENGTH, type EncomspPdu, FilterStateFlags, WindowFlags } from '@rdshare/protocol';
+import type { SessionEventMap } from '@rdshare/rx';
 import { Application, ApplicationList } from './application.js';
 import { invalidArgument, RdshareError } from './errors.js';
 import { type Region, regionXor } from './graphics/region.js';
 import type { Rect } from './graphics/tile-grid.js';
 import { visibleSharedRegion } from './graphics/window-mask.js';
 import type { Logger } from './logger.js';
+import type { RdpSessionEventTypes } from './session-event-types.js';
 import { type FilterLink, Window, WindowList } from './window.js';
 
-/** @internal The desktop's windows as the filter reads them (the native WindowTracker plus activation). */
+/** @internal The desktop's windows as the filter reads them: the native WindowTracker. */
 export interface WindowSource {
   /** The current top-level windows, bottom to top. */
   list(): WindowInfo[];
   onChange(listener: (event: WindowEvent) => void): () => void;
-  /** Raises the window and gives it the input focus. */
-  activate(id: number): void;
+  /** Raises the window and gives it the input focus (absent where the desktop cannot). */
+  activate?(id: number): Promise<void> | void;
 }
 
 /** The session events the filter raises, with their payloads. */
-export interface ApplicationFilterEvents {
-  applicationOpen: { application: Application };
-  applicationClose: { application: Application };
-  applicationUpdate: { application: Application };
-  windowOpen: { window: Window };
-  windowClose: { window: Window };
-  windowUpdate: { window: Window };
-  appFilterUpdate: Record<string, never>;
-}
+export type ApplicationFilterEvents = Pick<
+  SessionEventMap<RdpSessionEventTypes>,
+  | 'applicationOpen'
+  | 'applicationClose'
+  | 'applicationUpdate'
+  | 'windowOpen'
+  | 'windowClose'
+  | 'windowUpdate'
+  | 'appFilterUpdate'
+>;
 
 /** @internal What the filter needs from its session. */
 export interface ApplicationFilterHost {
-  publish<K extends keyof ApplicationFilterEvents>(name: K, payload: ApplicationFilterEvents[K]): void;
+  publish<K extends keyof ApplicationFilterEvents>(name: K, payload: SessionEventMap<RdpSessionEventTypes>[K]): void;
   /** Sends MS-RDPEMC PDUs to every attendee. */
   announce(pdus: EncomspPdu[]): void;
   /** These screen areas are now visible or hidden where they were not: recapture them. */
@@ -233,7 +236,12 @@ export class ApplicationFilter {
     if (!this.source || !this.tracked.has(window.id)) {
       throw new RdshareError('NOT_FOUND', `window ${window.id} (${window.name}) is no longer on the shared desktop`);
     }
-    this.source.activate(window.id);
+    if (!this.source.activate) {
+      throw new RdshareError('NOT_SUPPORTED', 'this desktop cannot raise windows (its window tracker has no activate)');
+    }
+    Promise.resolve(this.source.activate(window.id)).catch((error) =>
+      this.host.logger.warn('window not shown', { window: window.id, error: String(error) }),
+    );
   }
 
   /** Recomputes what attendees may see and has the areas that changed recaptured. */

@@ -2,6 +2,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import {
+  AcceptorState,
   type ActivatedClient,
   type AuthenticationResult,
   type ClientInfo,
@@ -52,6 +53,12 @@ export type Authenticator = (info: ClientInfo) => AuthenticationResult;
 const DISCONNECT_LINGER_MS = 1000;
 
 /**
+ * Channel messages held while the client reactivates after a resize (the acceptor sends none then); past this
+ * many the oldest go, so a stuck reactivation cannot grow memory.
+ */
+const MAX_HELD_CHANNEL_MESSAGES = 256;
+
+/**
  * One viewer's connection: a duplex byte stream (a TCP socket, a reverse-connect socket or a caller's transport
  * stream; upgraded to TLS when the client asks), the protocol acceptor over it, and once activated, its graphics
  * and input. Everything that goes wrong here ends this connection only.
@@ -67,6 +74,10 @@ export class AttendeeConnection {
   /** Largest update the client reassembles (known once it is active). */
   private maxRequestSize = FASTPATH_FRAGMENT_SAFE_SIZE;
   private readonly drainListeners = new Set<() => void>();
+  /** The desktop size the client should have; a resize asked for during a reactivation waits for its end. */
+  private size: { width: number; height: number };
+  /** Channel messages that came while the client was reactivating, sent once it is active again. */
+  private held: { channel: string; data: Uint8Array }[] = [];
   /** Set by the session once the attendee is admitted and active. */
   onInput?: (events: InputEvent[]) => void;
   onRefresh?: (rects: { x: number; y: number; width: number; height: number }[]) => void;
@@ -84,6 +95,7 @@ export class AttendeeConnection {
     authenticate: Authenticator,
   ) {
     this.stream = transport;
+    this.size = { width: settings.width, height: settings.height };
     if (transport instanceof Socket) transport.setNoDelay(true);
     this.acceptor = new RdpAcceptor(
       {
@@ -96,6 +108,12 @@ export class AttendeeConnection {
         onActive: (client) => {
           this.compressionHeader = !client.capabilities.noBitmapCompressionHeader;
           this.maxRequestSize = client.capabilities.multifragmentMaxRequestSize;
+          // The size changed again while the client was reactivating: one more round before anything flows.
+          if (client.width !== this.size.width || client.height !== this.size.height) {
+            this.acceptor.resize(this.size.width, this.size.height);
+            return;
+          }
+          for (const { channel, data } of this.held.splice(0)) this.acceptor.sendChannelData(channel, data);
           this.onActivated?.(client);
         },
         onInput: (events) => this.onInput?.(events),
@@ -198,13 +216,36 @@ export class AttendeeConnection {
     this.acceptor.sendFastPath(groups.map((g) => ({ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(g) })));
   }
 
+  /** Sends fast-path updates; while the client reactivates they are dropped (it gets a fresh state after). */
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void {
-    if (!this.ended) this.acceptor.sendFastPath(updates);
+    if (this.active() && updates.length > 0) this.acceptor.sendFastPath(updates);
   }
 
-  /** Sends one message on a static virtual channel the client joined. */
+  /** Sends one message on a static virtual channel the client joined (held while it reactivates). */
   sendChannelData(channel: string, data: Uint8Array): void {
-    if (!this.ended) this.acceptor.sendChannelData(channel, data);
+    if (this.ended) return;
+    if (this.active()) {
+      this.acceptor.sendChannelData(channel, data);
+      return;
+    }
+    if (this.held.length >= MAX_HELD_CHANNEL_MESSAGES) {
+      this.held.shift();
+      this.settings.logger.warn('channel message dropped during reactivation', { channel });
+    }
+    this.held.push({ channel, data });
+  }
+
+  /**
+   * Gives the client a new desktop size through a Deactivation-Reactivation Sequence; `onActivated` follows when
+   * it is active again. A resize during a reactivation is applied when that one ends.
+   */
+  resize(width: number, height: number): void {
+    this.size = { width, height };
+    if (this.active()) this.acceptor.resize(width, height);
+  }
+
+  private active(): boolean {
+    return !this.ended && this.acceptor.state === AcceptorState.ACTIVE;
   }
 
   /** Whether the client joined the static virtual channel called `channel`. */

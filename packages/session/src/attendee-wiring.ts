@@ -92,10 +92,12 @@ export function wireAttendee(
     if (allow) viewer.invalidate();
   };
   ctx.attendees.add(attendee);
-  resources.pointer.add(attendee, connection, client.capabilities, {
-    shape: () => viewer.watching,
-    position: () => viewer.watching && attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE,
-  });
+  const addPointer = (capabilities: ActivatedClient['capabilities']) =>
+    resources.pointer.add(attendee, connection, capabilities, {
+      shape: () => viewer.watching,
+      position: () => viewer.watching && attendee.controlLevel !== CTRL_LEVEL.INTERACTIVE,
+    });
+  addPointer(client.capabilities);
   applyLevel(attendee.controlLevel);
   services = attachServices(ctx, attendee, connection, client);
   logger.info('attendee connected', {
@@ -111,7 +113,10 @@ export function wireAttendee(
   return {
     attendee,
     reactivated: (reactivatedClient) => {
-      viewer.invalidate();
+      viewer.reactivated();
+      // Pointer updates were dropped while the client reactivated: start its pointer cache afresh.
+      resources.pointer.remove(attendee);
+      addPointer(reactivatedClient.capabilities);
       for (const s of services) s.onReactivated?.(reactivatedClient);
     },
     ended: (end) => {

@@ -11,6 +11,7 @@ export type { GuessLimits } from './guess-throttle.js';
 export type { HandshakeLimits } from './handshake-limits.js';
 export { Invitation } from './invitation.js';
 export { type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
+export { ItemList } from './item-list.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
 export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';

@@ -1,8 +1,8 @@
 import { RdshareError } from './errors.js';
 
 /**
- * @internal A live, read-only view of objects keyed by id: the shape of RDPSRAPI's list interfaces
- * (`get_Item`, `get_Count`, `get__NewEnum` as iteration).
+ * A live, read-only view of objects keyed by id: the shape of RDPSRAPI's list interfaces (`get_Item`,
+ * `get_Count`, `get__NewEnum` as iteration).
  */
 export abstract class ItemList<T extends { readonly id: number }> implements Iterable<T> {
   /** @internal */

@@ -10,6 +10,7 @@ import { ADDRESS_FAMILY } from './constants.js';
 import { RdshareError } from './errors.js';
 import { GraphicsFanout } from './graphics/graphics-fanout.js';
 import { PointerFanout } from './graphics/pointer-fanout.js';
+import { SharedArea, type SharedRect } from './graphics/shared-rect.js';
 import { type HandshakeLimits, PendingHandshakes } from './handshake-limits.js';
 import type { InputArea } from './input-router.js';
 import { ANY_IPV4, ANY_IPV6, ticketAddresses } from './listener-addresses.js';
@@ -44,8 +45,9 @@ export class OpenSession {
   private closed = false;
   /** Set once the X server went away: nothing is shared any more, and nobody new is let in. */
   private lost?: Error;
-  /** The screen size at open(), announced to every client. */
-  private readonly size: { width: number; height: number };
+  /** The part of the screen shared: what every client's desktop is. */
+  private readonly shared: SharedArea;
+  private readonly stopFollowingScreen: () => void;
   /** Where the listener is bound (the port resolved when `PortId` was 0). */
   listening = { address: '', port: 0 };
 
@@ -60,14 +62,24 @@ export class OpenSession {
     private readonly log: RateLimitedLog,
   ) {
     this.pending = new PendingHandshakes(limits);
+    const { source } = desktop;
+    this.shared = new SharedArea({ width: source.width, height: source.height });
     this.graphics = new GraphicsFanout(
-      desktop.source,
+      source,
       () => ctx.properties.FrameCaptureIntervalInMs,
       // After the display is lost, captures in flight fail too: the loss was reported once already.
       (error, what) => this.lost || ctx.report(error, what),
+      this.shared.area,
+      () => ctx.applicationFilter.visibleRegion(),
     );
-    this.pointer = new PointerFanout(desktop.cursor);
-    this.size = { width: desktop.source.width, height: desktop.source.height };
+    this.pointer = new PointerFanout(desktop.cursor, () => this.graphics.area);
+    this.stopFollowingScreen = source.onResize((size) => {
+      if (!this.shared.resizeScreen(size)) return;
+      ctx.logger.info('display resized', { ...size });
+      this.shareArea();
+      ctx.sharedRectChanged(this.shared.rect);
+    });
+    ctx.applicationFilter.attach(desktop.windows);
     desktop.onLost((error) => this.displayLost(error));
   }
 
@@ -247,18 +259,39 @@ export class OpenSession {
     return this.desktop.input;
   }
 
-  /** The part of the screen attendees see: the whole screen as it was at open(). */
+  /** The part of the screen attendees see, in screen pixels. */
   sharedArea(): InputArea {
-    return { x: 0, y: 0, ...this.size };
+    return this.graphics.area;
+  }
+
+  /** GetDesktopSharedRect. */
+  get sharedRect(): SharedRect {
+    return this.shared.rect;
+  }
+
+  /** SetDesktopSharedRect: validated; @returns whether the shared area changed (attendees follow then). */
+  setSharedRect(rect: SharedRect): boolean {
+    if (!this.shared.set(rect)) return false;
+    this.shareArea();
+    return true;
+  }
+
+  /** Captures the new shared area and resizes every client to it, admitted or still connecting. */
+  private shareArea(): void {
+    const area = this.shared.area;
+    this.graphics.resize(area);
+    for (const c of this.connections) c.resize(area.width, area.height);
   }
 
   private connectionSettings(): ConnectionSettings {
+    const { width, height } = this.graphics.area;
     return {
       crypto: this.ctx.crypto,
       identity: this.identity,
       enforceStrongEncryption: this.ctx.properties.EnforceStrongEncryption,
       allowWeakRc4: this.allowWeakRc4,
-      ...this.size,
+      width,
+      height,
       maxColorDepth: this.ctx.colorDepth(),
       logger: this.ctx.logger,
     };
@@ -275,6 +308,8 @@ export class OpenSession {
 
   private release(): void {
     this.closed = true;
+    this.stopFollowingScreen();
+    this.ctx.applicationFilter.detach();
     this.server?.close();
     this.pointer.close();
     this.graphics.close();

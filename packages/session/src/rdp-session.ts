@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { EventHub, type SessionEvents } from '@rdshare/rx';
 import { Admission } from './admission.js';
+import { ApplicationFilter } from './application-filter.js';
 import { Attendee } from './attendee.js';
 import { AttendeeManager } from './attendee-manager.js';
 import type { AttendeeService } from './attendee-service.js';
@@ -10,6 +11,7 @@ import { controlChangeFlagsFor } from './control-level-flags.js';
 import { EncomspService } from './encomsp-service.js';
 import { invalidArgument, RdshareError } from './errors.js';
 import { FrameBuffer } from './frame-buffer.js';
+import type { SharedRect } from './graphics/shared-rect.js';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits, GuessThrottle } from './guess-throttle.js';
 import { type HandshakeLimits, handshakeLimits } from './handshake-limits.js';
 import type { Invitation } from './invitation.js';
@@ -60,8 +62,10 @@ export interface RdpSessionOptions {
 /** The session's life: only an open session has an `OpenSession`, so nothing open-time is ever missing. */
 type SessionState = { kind: 'new' } | { kind: 'opening' } | { kind: 'open'; open: OpenSession } | { kind: 'closed' };
 
-/** ColorDepth values the sharer encodes. */
-type ColorDepth = 15 | 16 | 24 | 32;
+/** ColorDepth values the sharer encodes: 8 (palette), 15, 16, 24 (interleaved RLE) and 32 (planar). */
+export type ColorDepth = 8 | 15 | 16 | 24 | 32;
+
+const COLOR_DEPTHS: readonly number[] = [8, 15, 16, 24, 32];
 
 const normalizeDisplay = (d: string) => d.replace(/\.0$/, '');
 
@@ -94,6 +98,16 @@ export class RdpSession {
   readonly virtualChannelManager: VirtualChannelManager;
   /** get_FrameBuffer (IRDPSRAPISharingSession2): the shared screen's pixels; usable while the session is open. */
   readonly frameBuffer: FrameBuffer;
+  /**
+   * get_ApplicationFilter: share chosen applications and windows only. Its lists fill once the session is open.
+   * @example
+   * ```ts
+   * await session.open();
+   * for (const app of session.applicationFilter.applications) app.shared = app.name === 'XTerm';
+   * session.applicationFilter.enabled = true;
+   * ```
+   */
+  readonly applicationFilter: ApplicationFilter;
 
   private readonly hub = new EventHub<RdpSessionEventTypes>();
   private readonly display: string;
@@ -138,7 +152,31 @@ export class RdpSession {
       this.hub.publish('controlLevelChangeRequest', { attendee, requestedLevel });
     });
     this.services.push(this.encomsp);
+    this.applicationFilter = new ApplicationFilter({
+      publish: (name, payload) => this.hub.publish(name, payload),
+      announce: (pdus) => this.encomsp.broadcast(pdus),
+      visibilityChanged: (rects) => {
+        if (this.state.kind === 'open') this.state.open.graphics.damaged(rects);
+      },
+      screen: () => {
+        if (this.state.kind !== 'open') return { width: 0, height: 0 };
+        const { source } = this.state.open.desktop;
+        return { width: source.width, height: source.height };
+      },
+      logger: this.logger,
+    });
+    // A joining viewer learns the filter state and lists right after the participants (MS-RDPEMC 3.1.5.3).
+    this.encomsp.onJoin((attendeeId) => this.encomsp.send(attendeeId, this.applicationFilter.statePdus()));
+    this.encomsp.onWindowShow((attendeeId, windowId) => {
+      const attendee = [...this.attendees].find((a) => a.id === attendeeId);
+      // Raising a window acts on the sharer's desktop: only an attendee allowed to interact may ask for it.
+      const allowed =
+        attendee?.controlLevel === CTRL_LEVEL.INTERACTIVE && this.applicationFilter.showRequested(windowId);
+      if (!allowed) this.logger.info('window show request refused', { attendee: attendeeId, window: windowId });
+    });
     this.context = {
+      applicationFilter: this.applicationFilter,
+      sharedRectChanged: (rect) => this.hub.publish('sharedRectChanged', { ...rect }),
       display: this.display,
       properties: this.properties,
       logger: this.logger,
@@ -214,18 +252,46 @@ export class RdpSession {
   }
 
   /**
-   * get_ColorDepth / put_ColorDepth: the highest colour depth attendees get (15, 16, 24 or 32 bits per pixel;
-   * default 32, lossless planar). Viewers asking for more are given this depth; it applies to new connections.
+   * get_ColorDepth / put_ColorDepth: the colour depth of the session (8, 15, 16, 24 or 32 bits per pixel;
+   * default 32, lossless planar). The sharer decides it in its Demand Active, so viewers asking for more get this
+   * one; 8 bpp is a 256-colour palette sent after each activation. It applies to new connections.
    */
   get colorDepth(): ColorDepth {
     return this.depth;
   }
 
   set colorDepth(depth: ColorDepth) {
-    if (depth !== 15 && depth !== 16 && depth !== 24 && depth !== 32) {
-      throw invalidArgument(`colorDepth must be 15, 16, 24 or 32, got ${String(depth)}`);
+    if (!COLOR_DEPTHS.includes(depth)) {
+      throw invalidArgument(`colorDepth must be 8, 15, 16, 24 or 32, got ${String(depth)}`);
     }
     this.depth = depth;
+  }
+
+  /**
+   * GetDesktopSharedRect: the part of the screen attendees see, a rectangle with `right` and `bottom` exclusive
+   * (the whole screen unless `setDesktopSharedRect` narrowed it).
+   * @throws {RdshareError} `NOT_OPEN` / `CLOSED` unless the session is open.
+   */
+  getDesktopSharedRect(): SharedRect {
+    return this.opened().sharedRect;
+  }
+
+  /**
+   * SetDesktopSharedRect: shares only this rectangle of the screen (`right` and `bottom` exclusive). Attendees'
+   * desktops take its size at once (a Deactivation-Reactivation Sequence), their input lands inside it, and
+   * `sharedRectChanged$` fires. A rectangle cut by a later display resize is clipped to the screen.
+   * @throws {RdshareError} `INVALID_ARGUMENT` unless it is a non-empty integer rectangle inside the screen;
+   *   `NOT_OPEN` / `CLOSED` unless the session is open.
+   * @example
+   * ```ts
+   * session.setDesktopSharedRect(0, 0, 1024, 768); // the top-left 1024x768 only
+   * ```
+   */
+  setDesktopSharedRect(left: number, top: number, right: number, bottom: number): void {
+    const open = this.opened();
+    if (!open.setSharedRect({ left, top, right, bottom })) return;
+    this.logger.info('shared rectangle changed', { left, top, right, bottom });
+    this.hub.publish('sharedRectChanged', { ...open.sharedRect });
   }
 
   /** The port the session listens on (useful with an ephemeral `PortId` of 0). */

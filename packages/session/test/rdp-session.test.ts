@@ -41,9 +41,13 @@ describe('RdpSession lifecycle and validation', () => {
     expect(s.colorDepth).toBe(32);
     s.colorDepth = 16;
     expect(s.colorDepth).toBe(16);
-    expect(() => {
-      s.colorDepth = 8 as never;
-    }).toThrow(/15, 16, 24 or 32/);
+    s.colorDepth = 8;
+    expect(s.colorDepth).toBe(8);
+    for (const bad of [12, 4, 33, '16']) {
+      expect(() => {
+        s.colorDepth = bad as never;
+      }).toThrow(/8, 15, 16, 24 or 32/);
+    }
   });
 
   it('allows one session per display', async () => {

@@ -94,7 +94,10 @@ export class DesktopCapture {
     const wait = Math.max(0, this.lastCapture + this.interval() - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.run().catch(this.onError);
+      this.run().catch((error) => {
+        // A capture the session replaced (resize) may fail against the new screen; nobody needs to hear of it.
+        if (!this.closed) this.onError(error);
+      });
     }, wait);
   }
 

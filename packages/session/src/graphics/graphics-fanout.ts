@@ -1,9 +1,23 @@
 import type { DesktopSource } from '@rdshare/native';
 import { AttendeeGraphics, type GraphicsSink } from './attendee-graphics.js';
-import { type BitmapCodecClass, bitmapCodecClassFor, bitmapTileEncoder } from './bitmap-tile-encoder.js';
+import {
+  activationUpdates,
+  type BitmapCodecClass,
+  bitmapCodecClassFor,
+  bitmapTileEncoder,
+} from './bitmap-tile-encoder.js';
 import { DesktopCapture } from './desktop-capture.js';
 import { EncodedTileCache } from './encoded-tile-cache.js';
+import type { Region } from './region.js';
 import type { Rect } from './tile-grid.js';
+
+/** Where an attendee's graphics go: its connection, which can also change the client's desktop size. */
+export interface ViewerSink extends GraphicsSink {
+  /** Sends fast-path updates as they are (the 8 bpp palette). */
+  sendFastPath(updates: { code: number; data: Uint8Array }[]): void;
+  /** Changes the client's desktop size (Deactivation-Reactivation); graphics wait for `reactivated()`. */
+  resize(width: number, height: number): void;
+}
 
 /** One attendee's place in the fan-out: its graphics stream and whether it counts as watching. */
 export interface GraphicsViewer {
@@ -11,56 +25,104 @@ export interface GraphicsViewer {
   setWatching(watching: boolean): void;
   /** Whether its stream runs now: it wants the desktop and the session is not paused. */
   readonly watching: boolean;
-  /** Resends what the attendee has in `rects` (everything when omitted): Refresh Rect, reactivation. */
+  /** Resends what the attendee has in `rects` (everything when omitted): Refresh Rect. */
   invalidate(rects?: readonly Rect[]): void;
+  /** The client is active again after a Deactivation-Reactivation: it gets the whole screen anew. */
+  reactivated(): void;
   /** The attendee left: stops its stream and its share of the capture. */
   close(): void;
 }
 
+interface ViewerState {
+  /** Starts or stops the stream as wishes, pause and closing say. */
+  apply(): void;
+  /** Moves the viewer to the current capture's store and has its client take the new desktop size. */
+  rebind(): void;
+}
+
 /**
- * The desktop's pixels fanned out to the attendees: one capture into one tile store, one encoded-tile cache per
- * codec class (encode once, send to many), one latest-wins stream per attendee. Capture runs only while at
- * least one attendee watches; a pause stops every stream.
+ * The desktop's pixels fanned out to the attendees: one capture of the shared area into one tile store, one
+ * encoded-tile cache per codec class (encode once, send to many), one latest-wins stream per attendee. Capture
+ * runs only while at least one attendee watches; a pause stops every stream. The shared rectangle and the
+ * application filter's blanking are applied in the capture, once for all attendees. When the shared area changes
+ * size or place (shared rectangle, display resize), `resize` starts a new capture and every attendee's client
+ * follows: the one resize path.
  */
 export class GraphicsFanout {
-  private readonly capture: DesktopCapture;
+  private capture: DesktopCapture;
   private readonly caches = new Map<BitmapCodecClass, EncodedTileCache>();
   private watchers = 0;
   private paused = false;
-  /** Each viewer's re-evaluation of whether its stream runs, for pause and resume. */
-  private readonly viewers = new Set<() => void>();
+  /** Each viewer's hooks: re-evaluation of whether its stream runs (pause, resume), and the move to a new area. */
+  private readonly viewers = new Set<ViewerState>();
 
   constructor(
-    source: DesktopSource,
-    captureInterval: () => number,
+    private readonly source: DesktopSource,
+    private readonly captureInterval: () => number,
     private readonly onError: (error: unknown, what: string) => void,
+    area: Rect,
+    /** What attendees may see (the application filter), in screen pixels; undefined for everything. */
+    private readonly visibleRegion: () => Region | undefined = () => undefined,
   ) {
-    this.capture = new DesktopCapture(source, captureInterval, (error) => onError(error, 'capture failed'));
+    this.capture = this.startCapture(area);
+  }
+
+  /** The shared area being captured, in screen pixels. */
+  get area(): Rect {
+    return this.capture.area;
+  }
+
+  /**
+   * Shares another area of the screen: a new capture (and tile store) of that size, and every attendee's client
+   * is resized to it, then sent the whole of it once reactivated.
+   */
+  resize(area: Rect): void {
+    this.capture.close();
+    this.capture = this.startCapture(area);
+    this.caches.clear();
+    for (const v of this.viewers) v.rebind();
+    if (this.watchers > 0) this.capture.setActive(true).catch((error) => this.onError(error, 'capture failed'));
+  }
+
+  /** Screen areas to capture again although X reported no damage (a change of what the filter hides). */
+  damaged(rects: Rect[]): void {
+    this.capture.damaged(rects);
   }
 
   /** Adds an attendee whose client runs at `colorDepth`; it starts not watching. */
-  addViewer(sink: GraphicsSink, colorDepth: number): GraphicsViewer {
-    const graphics = new AttendeeGraphics(this.capture.store, this.cacheFor(bitmapCodecClassFor(colorDepth)), sink);
+  addViewer(sink: ViewerSink, colorDepth: number): GraphicsViewer {
+    const codec = bitmapCodecClassFor(colorDepth);
+    const streamOn = (capture: DesktopCapture) =>
+      new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), sink);
+    let graphics = streamOn(this.capture);
     let wanted = false;
     let watching = false;
     let closed = false;
+    /** Between a resize and the client's reactivation nothing may be sent. */
+    let reactivating = false;
+    const enable = () => graphics.setEnabled(watching && !reactivating);
     const apply = () => {
       const value = wanted && !closed && !this.paused;
       if (watching === value) return;
       watching = value;
       this.watchers += value ? 1 : -1;
       const activation = this.capture.setActive(this.watchers > 0);
-      if (value) {
-        // A pause or a level change may have come while the capture caught up.
-        activation.then(
-          () => graphics.setEnabled(watching),
-          (error) => this.onError(error, 'capture failed'),
-        );
-      } else {
-        graphics.setEnabled(false);
-      }
+      // A pause or a level change may have come while the capture caught up: `enable` reads the state then.
+      if (value) activation.then(enable, (error) => this.onError(error, 'capture failed'));
+      else enable();
     };
-    this.viewers.add(apply);
+    const state: ViewerState = {
+      apply,
+      rebind: () => {
+        graphics.close();
+        graphics = streamOn(this.capture);
+        reactivating = true;
+        const { width, height } = this.capture.area;
+        sink.resize(width, height);
+      },
+    };
+    this.viewers.add(state);
+    sink.sendFastPath(activationUpdates(codec));
     return {
       setWatching: (value) => {
         wanted = value;
@@ -70,10 +132,16 @@ export class GraphicsFanout {
         return watching;
       },
       invalidate: (rects) => graphics.invalidate(rects),
+      reactivated: () => {
+        reactivating = false;
+        sink.sendFastPath(activationUpdates(codec));
+        graphics.invalidate();
+        enable();
+      },
       close: () => {
         closed = true;
         apply();
-        this.viewers.delete(apply);
+        this.viewers.delete(state);
         graphics.close();
       },
     };
@@ -90,17 +158,24 @@ export class GraphicsFanout {
    */
   setPaused(paused: boolean): void {
     this.paused = paused;
-    for (const apply of this.viewers) apply();
+    for (const v of this.viewers) v.apply();
   }
 
   close(): void {
     this.capture.close();
   }
 
-  private cacheFor(codec: BitmapCodecClass): EncodedTileCache {
+  private startCapture(area: Rect): DesktopCapture {
+    return new DesktopCapture(this.source, this.captureInterval, (error) => this.onError(error, 'capture failed'), {
+      area,
+      visibleRegion: this.visibleRegion,
+    });
+  }
+
+  private cacheFor(codec: BitmapCodecClass, capture: DesktopCapture): EncodedTileCache {
     let cache = this.caches.get(codec);
     if (!cache) {
-      cache = new EncodedTileCache(this.capture.store, bitmapTileEncoder(codec));
+      cache = new EncodedTileCache(capture.store, bitmapTileEncoder(codec));
       this.caches.set(codec, cache);
     }
     return cache;

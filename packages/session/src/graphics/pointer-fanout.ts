@@ -1,6 +1,7 @@
 import type { CursorSource } from '@rdshare/native';
 import { type ClientCapabilities, encodeFastPathPointerUpdate } from '@rdshare/protocol';
 import { PointerCacheSlots, PointerShapes } from './pointer-shapes.js';
+import type { Rect } from './tile-grid.js';
 
 /** Where an attendee's pointer updates go: its connection. */
 export interface PointerSink {
@@ -34,7 +35,11 @@ export class PointerFanout {
   private readonly stopShapes: () => void;
   private stopTracking?: () => void;
 
-  constructor(private readonly cursor: CursorSource) {
+  constructor(
+    private readonly cursor: CursorSource,
+    /** The shared area in screen pixels: positions are sent relative to it, clipped to it. */
+    private readonly area: () => Rect,
+  ) {
     this.shapes.update(cursor.current());
     this.stopShapes = cursor.onChange((image) => {
       if (this.shapes.update(image)) for (const v of this.viewers.values()) this.offerShape(v);
@@ -83,7 +88,10 @@ export class PointerFanout {
     const wanted = [...this.viewers.values()].some((v) => v.wishes.position());
     if (wanted && !this.stopTracking) {
       this.stopTracking = this.cursor.onMove(({ x, y }) => {
-        for (const v of this.viewers.values()) if (v.wishes.position()) v.sendPosition(x, y);
+        const a = this.area();
+        const ax = Math.min(Math.max(x - a.x, 0), a.width - 1);
+        const ay = Math.min(Math.max(y - a.y, 0), a.height - 1);
+        for (const v of this.viewers.values()) if (v.wishes.position()) v.sendPosition(ax, ay);
       });
     } else if (!wanted && this.stopTracking) {
       this.stopTracking();

@@ -148,40 +148,6 @@ describe('the application filter: only shared windows reach the viewer, on scree
     expect(countSent(sent, ROOT)).toBe(0);
   });
 
-  it('tells the viewer the filter state and the lists over MS-RDPEMC', () => {
-    const pdus: EncomspPdu[] = [];
-    for (const messages of sentChannelMessages(tap.sent()).values()) {
-      for (const m of messages) {
-        try {
-          pdus.push(...decodeEncomspPdus(m));
-        } catch {
-          // Another channel's message.
-        }
-      }
-    }
-    expect(pdus).toContainEqual({ type: 'filterStateUpdated', flags: FilterStateFlags.FILTER_ENABLED });
-    expect(pdus).toContainEqual({
-      type: 'appCreated',
-      flags: AppFlags.APPLICATION_SHARED,
-      appId: xterm.application.id,
-      name: 'XTerm',
-    });
-    expect(pdus).toContainEqual({
-      type: 'windowCreated',
-      flags: WindowFlags.WINDOW_SHARED,
-      appId: xterm.application.id,
-      windowId: xterm.id,
-      name: 'xterm',
-    });
-    expect(pdus).toContainEqual({
-      type: 'windowCreated',
-      flags: 0,
-      appId: xlogo.application.id,
-      windowId: xlogo.id,
-      name: 'xlogo',
-    });
-  });
-
   it('follows renames, shows everything when disabled, and reports closed windows', async () => {
     await shared.exec('xdotool', ['search', '--class', 'xterm', 'set_window', '--name', 'renamed']);
     await waitFor(() => xterm.name === 'renamed', 5000, 'the rename to be seen');

@@ -46,7 +46,7 @@ const capabilities = { pointerCacheSize: 4, colorPointerCacheSize: 4, largePoint
 describe('PointerFanout', () => {
   it('shows the pointer only to attendees that see it, catching up with the shape when they do again', () => {
     const cursor = fakeCursor();
-    const fanout = new PointerFanout(cursor.source);
+    const fanout = new PointerFanout(cursor.source, () => ({ x: 0, y: 0, width: 640, height: 480 }));
     const sent: string[] = [];
     const sink = {
       sendFastPath: (updates: { code: number; data: Uint8Array }[]) => {
@@ -74,6 +74,31 @@ describe('PointerFanout', () => {
     cursor.reshape(3);
     expect(sent).toEqual(['new', 'position', 'new']);
     expect(cursor.following()).toBe(false);
+    fanout.close();
+  });
+
+  it('sends positions relative to the shared rectangle, clipped to it', () => {
+    const cursor = fakeCursor();
+    const fanout = new PointerFanout(cursor.source, () => ({ x: 100, y: 50, width: 320, height: 240 }));
+    const positions: { x: number; y: number }[] = [];
+    const sink = {
+      sendFastPath: (updates: { code: number; data: Uint8Array }[]) => {
+        for (const u of updates) {
+          const update = decodeFastPathPointerUpdate(u.code, u.data);
+          if (update.type === 'position') positions.push({ x: update.x, y: update.y });
+        }
+      },
+    };
+    fanout.add({}, sink, capabilities, { shape: () => true, position: () => true });
+    fanout.refresh();
+    cursor.move({ x: 110, y: 70 });
+    cursor.move({ x: 10, y: 10 });
+    cursor.move({ x: 900, y: 900 });
+    expect(positions).toEqual([
+      { x: 10, y: 20 },
+      { x: 0, y: 0 },
+      { x: 319, y: 239 },
+    ]);
     fanout.close();
   });
 });
