@@ -1,4 +1,4 @@
-import type { WindowEvent, WindowInfo } from '@rdshare/native';
+import type { WindowInfo, WindowTracker } from '@rdshare/native';
 import { AppFlags, ENCOMSP_MAX_STRING_LENGTH, type EncomspPdu, FilterStateFlags, WindowFlags } from '@rdshare/protocol';
 import type { SessionEventMap } from '@rdshare/rx';
 import { Application, ApplicationList } from './application.js';
@@ -11,13 +11,7 @@ import type { RdpSessionEventTypes } from './session-event-types.js';
 import { type FilterLink, Window, WindowList } from './window.js';
 
 /** @internal The desktop's windows as the filter reads them: the native WindowTracker. */
-export interface WindowSource {
-  /** The current top-level windows, bottom to top. */
-  list(): WindowInfo[];
-  onChange(listener: (event: WindowEvent) => void): () => void;
-  /** Raises the window and gives it the input focus (absent where the desktop cannot). */
-  activate?(id: number): Promise<void> | void;
-}
+export type WindowSource = Pick<WindowTracker, 'list' | 'onChange' | 'popups' | 'onPopupsChange' | 'activate'>;
 
 /** The session events the filter raises, with their payloads. */
 export type ApplicationFilterEvents = Pick<
@@ -68,7 +62,9 @@ export class ApplicationFilter {
 
   private isEnabled = false;
   private source?: WindowSource;
-  private stopListening?: () => void;
+  private stopListening: (() => void)[] = [];
+  /** Menus, tooltips and other override-redirect windows, above every managed window. */
+  private popups: WindowInfo[] = [];
   private readonly tracked = new Map<number, Tracked>();
   private readonly apps = new Map<string, Application>();
   private nextAppId = 1;
@@ -111,14 +107,19 @@ export class ApplicationFilter {
   /** @internal Starts following the desktop's windows (at `open()`). */
   attach(source: WindowSource): void {
     this.source = source;
-    this.stopListening = source.onChange(() => this.sync());
+    this.stopListening = [
+      source.onChange(() => this.sync()),
+      source.onPopupsChange((popups) => {
+        this.popups = popups;
+        this.updateVisibility();
+      }),
+    ];
     this.sync();
   }
 
   /** @internal Stops following the desktop (at `close()`). */
   detach(): void {
-    this.stopListening?.();
-    this.stopListening = undefined;
+    for (const stop of this.stopListening.splice(0)) stop();
     this.source = undefined;
   }
 
@@ -163,6 +164,7 @@ export class ApplicationFilter {
     let infos: WindowInfo[];
     try {
       infos = this.source.list();
+      this.popups = this.source.popups();
     } catch (error) {
       this.host.logger.warn('window list unavailable', { error: String(error) });
       return;
@@ -236,22 +238,26 @@ export class ApplicationFilter {
     if (!this.source || !this.tracked.has(window.id)) {
       throw new RdshareError('NOT_FOUND', `window ${window.id} (${window.name}) is no longer on the shared desktop`);
     }
-    if (!this.source.activate) {
-      throw new RdshareError('NOT_SUPPORTED', 'this desktop cannot raise windows (its window tracker has no activate)');
-    }
-    Promise.resolve(this.source.activate(window.id)).catch((error) =>
-      this.host.logger.warn('window not shown', { window: window.id, error: String(error) }),
-    );
+    this.source
+      .activate(window.id)
+      .catch((error) => this.host.logger.warn('window not shown', { window: window.id, error: String(error) }));
   }
 
-  /** Recomputes what attendees may see and has the areas that changed recaptured. */
+  /**
+   * Recomputes what attendees may see and has the areas that changed recaptured. Windows count with their frame
+   * (title bar and borders: what covers the windows beneath); popups lie above them all and show only when their
+   * application is shared.
+   */
   private updateVisibility(): void {
     const { width, height } = this.host.screen();
+    const windows = [...this.tracked.values()].map((t) => ({ ...t.info, rect: t.info.frame, shared: t.window.shared }));
+    const top = windows.length;
+    for (const popup of this.popups) {
+      const owner = this.apps.get(applicationKey(popup));
+      windows.push({ ...popup, rect: popup.frame, stackIndex: top + popup.stackIndex, shared: owner?.shared ?? false });
+    }
     const next: Region = this.isEnabled
-      ? visibleSharedRegion(
-          [...this.tracked.values()].map((t) => ({ ...t.info, shared: t.window.shared })),
-          (w) => w.shared,
-        )
+      ? visibleSharedRegion(windows, (w) => w.shared)
       : [{ x: 0, y: 0, width, height }];
     const dirty = regionXor(this.visible, next);
     if (dirty.length === 0) return;

@@ -38,8 +38,6 @@ export const SessionErrorCode = {
   CHANNEL_QUEUE_FULL: 'CHANNEL_QUEUE_FULL',
   /** `connectToClient` reached none of the viewer's addresses. */
   CONNECT_FAILED: 'CONNECT_FAILED',
-  /** The desktop cannot do what was asked (e.g. raise a window without a way to activate it). */
-  NOT_SUPPORTED: 'NOT_SUPPORTED',
 } as const;
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode];
 

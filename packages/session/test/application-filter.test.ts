@@ -14,8 +14,10 @@ const SCREEN = { width: 640, height: 480 };
 
 class FakeWindows implements WindowSource {
   windows: WindowInfo[] = [];
+  popupList: WindowInfo[] = [];
   activated: number[] = [];
   private listeners = new Set<(e: WindowEvent) => void>();
+  private popupListeners = new Set<(p: WindowInfo[]) => void>();
   list() {
     return this.windows.map((w, stackIndex) => ({ ...w, stackIndex }));
   }
@@ -23,8 +25,19 @@ class FakeWindows implements WindowSource {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-  activate(id: number) {
+  popups() {
+    return this.popupList;
+  }
+  onPopupsChange(l: (p: WindowInfo[]) => void) {
+    this.popupListeners.add(l);
+    return () => this.popupListeners.delete(l);
+  }
+  async activate(id: number) {
     this.activated.push(id);
+  }
+  changePopups(popups: WindowInfo[]) {
+    this.popupList = popups;
+    for (const l of this.popupListeners) l(popups);
   }
   change(windows: WindowInfo[]) {
     this.windows = windows;
@@ -60,6 +73,7 @@ function setup() {
   return { filter, source, events, announced, dirty };
 }
 
+const moved = (w: WindowInfo, rect: Rect): WindowInfo => ({ ...w, rect, frame: rect });
 const area = (rects: readonly Rect[]) => rects.reduce((s, r) => s + r.width * r.height, 0);
 const xterm = win(0x400001, 'shell', 'XTerm', { x: 10, y: 10, width: 200, height: 100 }, 101);
 const xlogo = win(0x600001, 'xlogo', 'XLogo', { x: 100, y: 50, width: 100, height: 100 }, 202);
@@ -162,15 +176,33 @@ describe('ApplicationFilter', () => {
     expect(area(dirty.flat())).toBe(640 * 480 - area(visible));
     dirty.length = 0;
     // xlogo moves off xterm: the part it uncovered becomes visible.
-    source.change([xterm, { ...xlogo, rect: { x: 400, y: 300, width: 100, height: 100 } }]);
+    source.change([xterm, moved(xlogo, { x: 400, y: 300, width: 100, height: 100 })]);
     expect(area(dirty.flat())).toBe(100 * 60);
     expect(area(filter.visibleRegion()!)).toBe(200 * 100);
     dirty.length = 0;
     // Raised above xlogo, nothing changes for xterm's visibility.
-    source.change([{ ...xlogo, rect: { x: 400, y: 300, width: 100, height: 100 } }, xterm]);
+    source.change([moved(xlogo, { x: 400, y: 300, width: 100, height: 100 }), xterm]);
     expect(dirty).toEqual([]);
     filter.enabled = false;
     expect(area(dirty.flat())).toBe(640 * 480 - 200 * 100);
+  });
+
+  it('counts window frames, and blanks popups unless their application is shared', () => {
+    const { filter, source } = setup();
+    // A window manager's frame: a 20 px title bar above the client area.
+    const framed = { ...xterm, frame: { x: 10, y: -10, width: 200, height: 120 } };
+    source.windows = [framed];
+    filter.attach(source);
+    filter.windows.item(xterm.id).shared = true;
+    filter.enabled = true;
+    expect(area(filter.visibleRegion()!)).toBe(200 * 120);
+    const menu = win(0x800001, '', 'XTerm', { x: 50, y: 50, width: 40, height: 40 }, 101);
+    const tooltip = win(0x900001, '', 'Other', { x: 100, y: 20, width: 30, height: 10 }, 999);
+    source.changePopups([menu, tooltip]);
+    // The menu belongs to XTerm, which is not shared as a whole: hidden, like the tooltip of another client.
+    expect(area(filter.visibleRegion()!)).toBe(200 * 120 - 40 * 40 - 30 * 10);
+    filter.windows.item(xterm.id).application.shared = true;
+    expect(area(filter.visibleRegion()!)).toBe(200 * 120 - 30 * 10);
   });
 
   it('show() activates the window; OD_WND_SHOW is honoured only for shared windows', () => {
