@@ -1,9 +1,8 @@
-import { AppFlags, decodeEncomspPdus, type EncomspPdu, FilterStateFlags, WindowFlags } from '@rdshare/protocol';
 import { startXfreerdp, startXvfb, waitFor, type XfreerdpViewer, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Application, CTRL_LEVEL, RdpSession, type Window } from '../../src/index.js';
 import { silentLogger } from './logger.js';
-import { type SentBitmap, sentBitmaps, sentChannelMessages, startWireTap, viaTap, type WireTap } from './wire-tap.js';
+import { type SentBitmap, sentBitmaps, startWireTap, viaTap, type WireTap } from './wire-tap.js';
 
 const WIDTH = 640;
 const HEIGHT = 480;
