@@ -203,7 +203,11 @@ export class RdpSession {
     this.services.push(this.virtualChannelManager.service);
     this.frameBuffer = new FrameBuffer(() => {
       const open = this.opened();
-      return { source: open.desktop.source, area: open.sharedArea() };
+      return {
+        source: open.desktop.source,
+        area: open.sharedArea(),
+        visibleRegion: this.applicationFilter.visibleRegion(),
+      };
     });
     this.admission = new Admission(
       this.invitations,
