@@ -1,8 +1,9 @@
+import { AppFlags, decodeEncomspPdus, type EncomspPdu, FilterStateFlags, WindowFlags } from '@rdshare/protocol';
 import { startXfreerdp, startXvfb, waitFor, type XfreerdpViewer, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Application, CTRL_LEVEL, RdpSession, type Window } from '../../src/index.js';
 import { silentLogger } from './logger.js';
-import { type SentBitmap, sentBitmaps, startWireTap, viaTap, type WireTap } from './wire-tap.js';
+import { type SentBitmap, sentBitmaps, sentChannelMessages, startWireTap, viaTap, type WireTap } from './wire-tap.js';
 
 const WIDTH = 640;
 const HEIGHT = 480;
@@ -145,6 +146,40 @@ describe('the application filter: only shared windows reach the viewer, on scree
     expect(countSent(sent, XTERM_BG)).toBeGreaterThan(0);
     expect(countSent(sent, XLOGO_BG)).toBe(0);
     expect(countSent(sent, ROOT)).toBe(0);
+  });
+
+  it('tells the viewer the filter state and the lists over MS-RDPEMC', () => {
+    const pdus: EncomspPdu[] = [];
+    for (const messages of sentChannelMessages(tap.sent()).values()) {
+      for (const m of messages) {
+        try {
+          pdus.push(...decodeEncomspPdus(m));
+        } catch {
+          // Another channel's message.
+        }
+      }
+    }
+    expect(pdus).toContainEqual({ type: 'filterStateUpdated', flags: FilterStateFlags.FILTER_ENABLED });
+    expect(pdus).toContainEqual({
+      type: 'appCreated',
+      flags: AppFlags.APPLICATION_SHARED,
+      appId: xterm.application.id,
+      name: 'XTerm',
+    });
+    expect(pdus).toContainEqual({
+      type: 'windowCreated',
+      flags: WindowFlags.WINDOW_SHARED,
+      appId: xterm.application.id,
+      windowId: xterm.id,
+      name: 'xterm',
+    });
+    expect(pdus).toContainEqual({
+      type: 'windowCreated',
+      flags: 0,
+      appId: xlogo.application.id,
+      windowId: xlogo.id,
+      name: 'xlogo',
+    });
   });
 
   it('follows renames, shows everything when disabled, and reports closed windows', async () => {
