@@ -165,8 +165,11 @@ export class RdpSession {
       },
       logger: this.logger,
     });
-    // A joining viewer learns the filter state and lists right after the participants (MS-RDPEMC 3.1.5.3).
-    this.encomsp.onJoin((attendeeId) => this.encomsp.send(attendeeId, this.applicationFilter.statePdus()));
+    // A joining viewer learns the filter state and lists right after the participants (MS-RDPEMC 3.1.5.3); one
+    // that hears nothing of a filter sees the whole desktop, as it does.
+    this.encomsp.onJoin((attendeeId) => {
+      if (this.applicationFilter.enabled) this.encomsp.send(attendeeId, this.applicationFilter.statePdus());
+    });
     this.encomsp.onWindowShow((attendeeId, windowId) => {
       const attendee = [...this.attendees].find((a) => a.id === attendeeId);
       // Raising a window acts on the sharer's desktop: only an attendee allowed to interact may ask for it.
