@@ -1,7 +1,7 @@
 import type { CursorImage, CursorSource, Point } from '@rdshare/native';
 import { type ClientCapabilities, decodeFastPathPointerUpdate } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
-import { PointerFanout } from '../../src/graphics/pointer-fanout.js';
+import { POINTER_HIGH_WATER_MARK, PointerFanout } from '../../src/graphics/pointer-fanout.js';
 
 const image = (serial: number): CursorImage => ({
   width: 16,
@@ -9,7 +9,7 @@ const image = (serial: number): CursorImage => ({
   xhot: 0,
   yhot: 0,
   serial,
-  pixels: new Uint8Array(16 * 16 * 4).fill(0xff),
+  pixels: new Uint8Array(16 * 16 * 4).fill(serial & 0xff),
 });
 
 /** A cursor the test moves and reshapes by hand. */
@@ -41,6 +41,29 @@ function fakeCursor() {
   };
 }
 
+/** A connection whose socket is full until `drain()`. */
+class SlowSink {
+  sent: { code: number; data: Uint8Array }[] = [];
+  full = false;
+  private drains = new Set<() => void>();
+  sendFastPath(updates: { code: number; data: Uint8Array }[]) {
+    this.sent.push(...updates);
+  }
+  backlog() {
+    return this.full ? POINTER_HIGH_WATER_MARK : 0;
+  }
+  onDrain(l: () => void) {
+    this.drains.add(l);
+    return () => this.drains.delete(l);
+  }
+  drain() {
+    this.full = false;
+    for (const l of this.drains) l();
+  }
+}
+
+const decoded = (sink: SlowSink) => sink.sent.map((u) => decodeFastPathPointerUpdate(u.code, u.data));
+
 const capabilities = { pointerCacheSize: 4, colorPointerCacheSize: 4, largePointerFlags: 0 } as ClientCapabilities;
 
 describe('PointerFanout', () => {
@@ -52,6 +75,8 @@ describe('PointerFanout', () => {
       sendFastPath: (updates: { code: number; data: Uint8Array }[]) => {
         for (const u of updates) sent.push(decodeFastPathPointerUpdate(u.code, u.data).type);
       },
+      backlog: () => 0,
+      onDrain: () => () => undefined,
     };
     let sees = false;
     let steers = false;
@@ -74,6 +99,37 @@ describe('PointerFanout', () => {
     cursor.reshape(3);
     expect(sent).toEqual(['new', 'position', 'new']);
     expect(cursor.following()).toBe(false);
+    fanout.close();
+  });
+
+  it('queues nothing for a slow attendee and gives it the newest shape and position once it drains', () => {
+    const cursor = fakeCursor();
+    const fanout = new PointerFanout(cursor.source);
+    const slow = new SlowSink();
+    const fast = new SlowSink();
+    const wishes = { shape: () => true, position: () => true };
+    fanout.add({}, slow, capabilities, wishes);
+    fanout.add({}, fast, capabilities, wishes);
+    fanout.refresh();
+    slow.sent = [];
+    fast.sent = [];
+    slow.full = true;
+    for (let i = 2; i < 102; i++) {
+      cursor.reshape(i);
+      cursor.move({ x: i, y: i });
+    }
+    expect(slow.sent).toEqual([]);
+    expect(fast.sent).toHaveLength(200);
+    slow.drain();
+    const got = decoded(slow);
+    expect(got).toHaveLength(2);
+    expect(got[0]).toMatchObject({ type: 'new', xorBpp: 32 });
+    expect(got[1]).toEqual({ type: 'position', x: 101, y: 101 });
+    // The shape sent is the newest one (serial 101 fills its pixels with 101).
+    const newest = decoded(fast)
+      .filter((u) => u.type === 'new')
+      .at(-1);
+    expect({ ...got[0], cacheIndex: 0 }).toEqual({ ...newest, cacheIndex: 0 });
     fanout.close();
   });
 });
