@@ -1,3 +1,4 @@
+import type { MonitorDef } from '../connection/client-data.js';
 import { type Rect, readRect16, writeRect16 } from '../connection/rect.js';
 import { ByteReader } from '../core/byte-reader.js';
 import { ByteWriter } from '../core/byte-writer.js';
@@ -67,15 +68,6 @@ const MONITOR_DEF_LENGTH = 20;
 /** The 10.1 capability set's capsData is 16 reserved bytes; every other version's is 4 bytes of flags. */
 const CAPS_101_DATA_LENGTH = 16;
 const CAPS_FLAGS_DATA_LENGTH = 4;
-
-/** TS_MONITOR_DEF: inclusive desktop coordinates. */
-export interface MonitorDef {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-  flags: number;
-}
 
 export interface Point16 {
   x: number;
