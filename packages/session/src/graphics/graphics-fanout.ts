@@ -13,6 +13,11 @@ export interface GraphicsViewer {
   readonly watching: boolean;
   /** Resends what the attendee has in `rects` (everything when omitted): Refresh Rect, reactivation. */
   invalidate(rects?: readonly Rect[]): void;
+  /**
+   * Sends the attendee's tiles to `sink` from now on, encoded as `codec` (a graphics pipeline that took over
+   * from bitmap updates). The new sink starts with nothing, so every tile is sent to it once.
+   */
+  useSink(sink: GraphicsSink, codec: BitmapCodecClass): void;
   /** The attendee left: stops its stream and its share of the capture. */
   close(): void;
 }
@@ -40,7 +45,9 @@ export class GraphicsFanout {
 
   /** Adds an attendee whose client runs at `colorDepth`; it starts not watching. */
   addViewer(sink: GraphicsSink, colorDepth: number): GraphicsViewer {
-    const graphics = new AttendeeGraphics(this.capture.store, this.cacheFor(bitmapCodecClassFor(colorDepth)), sink);
+    const streamTo = (target: GraphicsSink, codec: BitmapCodecClass) =>
+      new AttendeeGraphics(this.capture.store, this.cacheFor(codec), target);
+    let graphics = streamTo(sink, bitmapCodecClassFor(colorDepth));
     let wanted = false;
     let watching = false;
     let closed = false;
@@ -70,6 +77,11 @@ export class GraphicsFanout {
         return watching;
       },
       invalidate: (rects) => graphics.invalidate(rects),
+      useSink: (target, codec) => {
+        graphics.close();
+        graphics = streamTo(target, codec);
+        graphics.setEnabled(watching);
+      },
       close: () => {
         closed = true;
         apply();
