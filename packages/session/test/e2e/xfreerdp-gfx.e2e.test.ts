@@ -46,40 +46,42 @@ describe('xfreerdp with the graphics pipeline (RDPGFX over drdynvc, planar)', ()
     });
   }
 
-  it.each([['/gfx:RFX (no H.264)', ['/gfx:RFX', '/bpp:32']]])(
-    '%s: the pipeline takes over and later changes arrive through it pixel for pixel',
-    async (name, args) => {
-      const invitation = session.invitations.createInvitation({
-        groupName: `gfx-${name}`,
-        password: 'pw-123',
-        attendeeLimit: 1,
+  // xfreerdp given only an invitation loads no drdynvc in Remote Assistance mode and stays on bitmap updates
+  // (xfreerdp-view covers that path); the graphics flags below make it load drdynvc and offer the pipeline.
+  it.each([
+    ['/gfx:RFX (no H.264)', ['/gfx:RFX', '/bpp:32']],
+    ['/gfx:AVC420 (AVC offered, planar sent)', ['/gfx:AVC420', '/bpp:32']],
+  ])('%s: the pipeline takes over and later changes arrive through it pixel for pixel', async (name, args) => {
+    const invitation = session.invitations.createInvitation({
+      groupName: `gfx-${name}`,
+      password: 'pw-123',
+      attendeeLimit: 1,
+    });
+    const client = startXfreerdp({
+      display: viewer,
+      connectionString: invitation.connectionString,
+      password: 'pw-123',
+      args,
+    });
+    try {
+      const before = lines.filter((l) => l.message === 'graphics pipeline ready').length;
+      await waitFor(
+        () => lines.filter((l) => l.message === 'graphics pipeline ready').length > before,
+        20_000,
+        'the client to confirm the graphics pipeline',
+      ).catch((error) => {
+        throw new Error(`${error.message}\n${client.output()}`);
       });
-      const client = startXfreerdp({
-        display: viewer,
-        connectionString: invitation.connectionString,
-        password: 'pw-123',
-        args,
-      });
-      try {
-        const before = lines.filter((l) => l.message === 'graphics pipeline ready').length;
-        await waitFor(
-          () => lines.filter((l) => l.message === 'graphics pipeline ready').length > before,
-          20_000,
-          'the client to confirm the graphics pipeline',
-        ).catch((error) => {
-          throw new Error(`${error.message}\n${client.output()}`);
-        });
-        // A new picture after the switch reaches the viewer only as RDPGFX frames.
-        const dir = mkdtempSync(join(tmpdir(), 'rdshare-gfx-'));
-        const image = join(dir, 'next.png');
-        execFileSync('convert', ['-size', `${WIDTH}x${HEIGHT}`, 'plasma:fractal', '-seed', String(before + 11), image]);
-        await shared.exec('display', ['-window', 'root', image]).catch(() => undefined);
-        await showsShared(client);
-        expect(lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
-      } finally {
-        await client.stop();
-      }
-      await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
-    },
-  );
+      // A new picture after the switch reaches the viewer only as RDPGFX frames.
+      const dir = mkdtempSync(join(tmpdir(), 'rdshare-gfx-'));
+      const image = join(dir, 'next.png');
+      execFileSync('convert', ['-size', `${WIDTH}x${HEIGHT}`, 'plasma:fractal', '-seed', String(before + 11), image]);
+      await shared.exec('display', ['-window', 'root', image]).catch(() => undefined);
+      await showsShared(client);
+      expect(lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
+    } finally {
+      await client.stop();
+    }
+    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+  });
 });
