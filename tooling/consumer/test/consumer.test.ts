@@ -9,6 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,16 @@ describe('the packed tarballs, installed as a user would', () => {
       ).toEqual([]);
     }
   });
+
+  it('have types that resolve under node16 (CJS and ESM) and bundler (arethetypeswrong)', () => {
+    const manifest = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
+    const attw = join(manifest, '..', 'dist/index.js');
+    for (const name of packageNames) {
+      // Exits non-zero on any problem (missing types, masquerading CJS/ESM, unresolvable entry). node10 resolution
+      // is left out: it predates exports and cannot reach subpaths such as @rdshare/viewer/node.
+      execFileSync(process.execPath, [attw, '--profile', 'node16', tarball(name)], { stdio: 'pipe', timeout: 120_000 });
+    }
+  }, 600_000);
 
   it('have no compiler, make or python on the PATH of the installs', () => {
     for (const tool of ['cc', 'gcc', 'g++', 'c++', 'make', 'python3']) {
