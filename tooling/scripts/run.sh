@@ -5,9 +5,16 @@ cd "$(dirname "$0")/../.."
 export COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 case "${1:-}" in
   demo)
-    bash tooling/scripts/setup.sh
+    # Quiet set-up: the build output goes to a log, shown only when it fails.
+    mkdir -p .rdshare
+    echo "rdshare demo: setting up (minutes on a fresh machine, seconds after; log: .rdshare/setup.log)"
+    if ! bash tooling/scripts/setup.sh >.rdshare/setup.log 2>&1; then
+      tail -n 30 .rdshare/setup.log >&2
+      echo "rdshare demo: setup failed; the whole log is .rdshare/setup.log" >&2
+      exit 1
+    fi
     shift
-    exec pnpm --silent demo "$@"
+    exec node apps/share/dist/cli.js demo "$@"
     ;;
   test)
     bash tooling/scripts/setup.sh

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/../.."
 APT_PACKAGES=(
   # X server, X clients and tools the tests and the demo drive
   xvfb x11-utils x11-xserver-utils x11-apps xdotool xterm imagemagick
+  # the font the demo labels its screenshots with
+  fonts-dejavu-core
   # a small reparenting EWMH window manager, for the window tracker's tests under a manager
   jwm
   # the real RDP peers: xfreerdp as a viewer of our sharer, freerdp-shadow-cli as a sharer for our viewer

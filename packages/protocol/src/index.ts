@@ -5,6 +5,7 @@ export * from './connection/index.js';
 export * from './connector/index.js';
 export * from './core/index.js';
 export * from './data/index.js';
+export * from './graphics-pipeline/index.js';
 export * from './security/index.js';
 export * from './ticket/index.js';
 export * from './transport/index.js';

@@ -1,10 +1,11 @@
 import type { InputSink } from '@rdshare/native';
-import { type ActivatedClient, ErrorInfo } from '@rdshare/protocol';
+import { type ActivatedClient, DRDYNVC_CHANNEL_NAME, ErrorInfo } from '@rdshare/protocol';
 import { Attendee } from './attendee.js';
 import type { AttendeeConnection, ConnectionEnd } from './attendee-connection.js';
 import type { AttendeeServiceHooks, AttendeeServiceLink } from './attendee-service.js';
 import { ATTENDEE_FLAGS, CTRL_LEVEL } from './constants.js';
 import { disconnectCauseOf } from './disconnect-code.js';
+import { attachAttendeeGfx } from './graphics/attendee-gfx.js';
 import type { GraphicsFanout } from './graphics/graphics-fanout.js';
 import type { PointerFanout } from './graphics/pointer-fanout.js';
 import { type InputArea, InputRouter } from './input-router.js';
@@ -100,6 +101,12 @@ export function wireAttendee(
   addPointer(client.capabilities);
   applyLevel(attendee.controlLevel);
   services = attachServices(ctx, attendee, connection, client);
+  const gfx = attachAttendeeGfx(logger, id, connection, viewer, client);
+  if (gfx) {
+    const routeToServices = connection.onChannelData;
+    connection.onChannelData = (channel, data) =>
+      channel.toLowerCase() === DRDYNVC_CHANNEL_NAME ? gfx.receive(data) : routeToServices?.(channel, data);
+  }
   logger.info('attendee connected', {
     attendee: id,
     name: attendee.remoteName,
@@ -113,6 +120,7 @@ export function wireAttendee(
   return {
     attendee,
     reactivated: (reactivatedClient) => {
+      gfx?.resize(reactivatedClient);
       viewer.reactivated();
       // Pointer updates were dropped while the client reactivated: start its pointer cache afresh.
       resources.pointer.remove(attendee);
@@ -122,6 +130,7 @@ export function wireAttendee(
     ended: (end) => {
       if (!ctx.attendees.remove(attendee)) return;
       resources.pointer.remove(attendee);
+      gfx?.close();
       viewer.close();
       for (const s of services) s.onDetached?.(end);
       const { reason, code } = disconnectCauseOf(end);

@@ -169,7 +169,8 @@ describe('viewer replay of a recorded sharer stream', () => {
     for (let i = 0; i < REPLAYS && problems.length < 5; i++) {
       const bytes = mutate(stream, rand);
       const cut = Math.floor(rand() * bytes.byteLength);
-      const outcome = await replay(rand() < 0.5 ? [bytes] : [bytes.subarray(0, cut), bytes.subarray(cut)]);
+      const chunks = rand() < 0.5 ? [bytes] : [bytes.subarray(0, cut), bytes.subarray(cut)];
+      const outcome = await replay(chunks);
       if (outcome.connectError !== undefined) {
         failed++;
         if (!(outcome.connectError instanceof ViewerError)) problems.push(`#${i}: ${String(outcome.connectError)}`);
@@ -178,7 +179,11 @@ describe('viewer replay of a recorded sharer stream', () => {
       }
       failed += outcome.sessionErrors.length;
       for (const error of outcome.sessionErrors) if (isForeign(error)) problems.push(`#${i}: ${String(error)}`);
-      if (outcome.ms > TIME_BOX_MS) problems.push(`#${i}: took ${outcome.ms.toFixed(0)} ms`);
+      // A slow input is slow every time, a busy machine (the e2e suites run beside this one) is not: time it again.
+      if (outcome.ms > TIME_BOX_MS) {
+        const again = await replay(chunks);
+        if (again.ms > TIME_BOX_MS) problems.push(`#${i}: took ${Math.min(outcome.ms, again.ms).toFixed(0)} ms`);
+      }
     }
     expect(problems).toEqual([]);
     expect(failed).toBeGreaterThan(REPLAYS / 20);

@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +96,37 @@ function expectWorkingInstall(dir: string): void {
   }
 }
 
+/** The README blocks marked ```ts runnable: complete programs a user may paste, so they must type-check. */
+function runnableSnippets(readme: string): string[] {
+  return [...readme.matchAll(/^```ts runnable\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+}
+
+/** Type-checks every runnable README snippet of the installed packages under strict, with one module resolution. */
+function typeCheckSnippets(dir: string, resolution: 'NodeNext' | 'Bundler'): number {
+  const snippets = join(dir, `snippets-${resolution}`);
+  mkdirSync(snippets);
+  let count = 0;
+  for (const name of packageNames) {
+    const blocks = runnableSnippets(readFileSync(join(dir, 'node_modules/@rdshare', name, 'README.md'), 'utf8'));
+    blocks.forEach((code, i) => {
+      writeFileSync(join(snippets, `${name}-${i}.mts`), code);
+      count++;
+    });
+  }
+  const compilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: 'ES2022',
+    module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
+    moduleResolution: resolution,
+    types: ['node'],
+    typeRoots: [join(repo, 'node_modules/@types')],
+  };
+  writeFileSync(join(snippets, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.mts'] }));
+  run('node', [join(repo, 'node_modules/typescript/bin/tsc'), '-p', snippets], dir);
+  return count;
+}
+
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'rdshare-consumer-'));
   packs = join(scratch, 'packs');
@@ -114,6 +155,16 @@ describe('the packed tarballs, installed as a user would', () => {
     }
   });
 
+  it('have types that resolve under node16 (CJS and ESM) and bundler (arethetypeswrong)', () => {
+    const manifest = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
+    const attw = join(manifest, '..', 'dist/index.js');
+    for (const name of packageNames) {
+      // Exits non-zero on any problem (missing types, masquerading CJS/ESM, unresolvable entry). node10 resolution
+      // is left out: it predates exports and cannot reach subpaths such as @rdshare/viewer/node.
+      execFileSync(process.execPath, [attw, '--profile', 'node16', tarball(name)], { stdio: 'pipe', timeout: 120_000 });
+    }
+  }, 600_000);
+
   it('have no compiler, make or python on the PATH of the installs', () => {
     for (const tool of ['cc', 'gcc', 'g++', 'c++', 'make', 'python3']) {
       expect(() => run('sh', ['-c', `command -v ${tool}`], scratch)).toThrow();
@@ -129,6 +180,9 @@ describe('the packed tarballs, installed as a user would', () => {
     );
     expect(log).toContain('@rdshare/native: using the prebuilt addon');
     expectWorkingInstall(dir);
+    // session's and native's READMEs each have one at least.
+    expect(typeCheckSnippets(dir, 'NodeNext')).toBeGreaterThanOrEqual(2);
+    expect(typeCheckSnippets(dir, 'Bundler')).toBeGreaterThanOrEqual(2);
   });
 
   it('install with pnpm, whose default skips the build script, and still load the addon', () => {

@@ -1,2 +1,3 @@
+export * from './drdynvc/index.js';
 export * from './encomsp.js';
 export * from './virtual-channel.js';

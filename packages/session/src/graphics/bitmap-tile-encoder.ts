@@ -14,9 +14,16 @@ import type { EncodedTile, TileEncoder } from './encoded-tile-cache.js';
 /**
  * A codec class: attendees whose clients take the same bitmap format share one encoded-tile cache.
  * Planar at 32 bpp; interleaved RLE below (the colour depths FreeRDP and Windows clients negotiate), at 8 bpp as
- * indices into the fixed palette.
+ * indices into the fixed palette; planar with top-down scan lines for the graphics pipeline, whose decoders do
+ * not flip as Bitmap Update decoders do.
  */
-export type BitmapCodecClass = 'planar-32' | 'interleaved-24' | 'interleaved-16' | 'interleaved-15' | 'interleaved-8';
+export type BitmapCodecClass =
+  | 'planar-32'
+  | 'interleaved-24'
+  | 'interleaved-16'
+  | 'interleaved-15'
+  | 'interleaved-8'
+  | 'gfx-planar-32';
 
 /** The codec class for a client's negotiated colour depth. */
 export function bitmapCodecClassFor(colorDepth: number): BitmapCodecClass {
@@ -41,13 +48,16 @@ const COMPRESSED = BitmapDataFlags.COMPRESSION | BitmapDataFlags.NO_COMPRESSION_
 
 /** Encodes tiles of the store's BGRX frame as compressed TS_BITMAP_DATA payloads of the given class. */
 export function bitmapTileEncoder(codec: BitmapCodecClass): TileEncoder {
-  const bpp = Number(codec.split('-')[1]) as BitmapBpp;
+  const bpp = Number(codec.split('-').at(-1)) as BitmapBpp;
+  const bottomUp = codec !== 'gfx-planar-32';
   return (store, tile) => {
     const rect = store.grid.rectOf(tile);
     const { data, stride } = store.frame;
     const source = { data, stride, x: rect.x, y: rect.y, width: rect.width, height: rect.height };
     const encoded =
-      bpp === 32 ? encodePlanar(source, { alpha: false }) : encodeInterleaved(source, { bpp: bpp as InterleavedBpp });
+      bpp === 32
+        ? encodePlanar(source, { alpha: false, bottomUp })
+        : encodeInterleaved(source, { bpp: bpp as InterleavedBpp });
     return { rect, width: encoded.width, bitsPerPixel: bpp, flags: COMPRESSED, data: encoded.data };
   };
 }
@@ -64,7 +74,7 @@ export function bitmapDataOf(tile: EncodedTile, compressionHeader: boolean): Bit
         flags: BitmapDataFlags.COMPRESSION,
         compressionHeader: {
           mainBodySize: tile.data.byteLength,
-          scanWidth: tile.width * bytesPerPixel,
+          scanWidth: tile.width,
           uncompressedSize: tile.width * rect.height * bytesPerPixel,
         },
       }

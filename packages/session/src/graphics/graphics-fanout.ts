@@ -29,6 +29,11 @@ export interface GraphicsViewer {
   invalidate(rects?: readonly Rect[]): void;
   /** The client is active again after a Deactivation-Reactivation: it gets the whole screen anew. */
   reactivated(): void;
+  /**
+   * Sends the attendee's tiles to `target` from now on, encoded as `codec` (a graphics pipeline that took over
+   * from bitmap updates). The new target starts with nothing, so every tile is sent to it once.
+   */
+  useSink(target: GraphicsSink, codec: BitmapCodecClass): void;
   /** The attendee left: stops its stream and its share of the capture. */
   close(): void;
 }
@@ -91,9 +96,11 @@ export class GraphicsFanout {
 
   /** Adds an attendee whose client runs at `colorDepth`; it starts not watching. */
   addViewer(sink: ViewerSink, colorDepth: number): GraphicsViewer {
-    const codec = bitmapCodecClassFor(colorDepth);
+    let codec = bitmapCodecClassFor(colorDepth);
+    /** Where tiles go: the connection's bitmap updates, or a graphics pipeline that took over. */
+    let target: GraphicsSink = sink;
     const streamOn = (capture: DesktopCapture) =>
-      new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), sink);
+      new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), target);
     let graphics = streamOn(this.capture);
     let wanted = false;
     let watching = false;
@@ -136,6 +143,13 @@ export class GraphicsFanout {
         reactivating = false;
         sink.sendFastPath(activationUpdates(codec));
         graphics.invalidate();
+        enable();
+      },
+      useSink: (newTarget, newCodec) => {
+        graphics.close();
+        target = newTarget;
+        codec = newCodec;
+        graphics = streamOn(this.capture);
         enable();
       },
       close: () => {

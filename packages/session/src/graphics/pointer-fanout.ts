@@ -6,7 +6,17 @@ import type { Rect } from './tile-grid.js';
 /** Where an attendee's pointer updates go: its connection. */
 export interface PointerSink {
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void;
+  /** Bytes written but not yet handed to the transport. */
+  backlog(): number;
+  /** Calls `listener` when the backlog drained; returns an unsubscribe function. */
+  onDrain(listener: () => void): () => void;
 }
+
+/**
+ * Pointer updates for an attendee wait while this many bytes are queued for it (its socket or its reader is
+ * slow); the same mark as its graphics stream.
+ */
+export const POINTER_HIGH_WATER_MARK = 256 * 1024;
 
 /** What an attendee wants of the pointer now; asked again on every `refresh()`. */
 export interface PointerWishes {
@@ -17,17 +27,22 @@ export interface PointerWishes {
 }
 
 interface PointerViewer {
+  /** The current shape is due (sent as soon as the attendee's backlog allows). */
   sendShape(): void;
+  /** This position is due, replacing any position still waiting. */
   sendPosition(x: number, y: number): void;
   wishes: PointerWishes;
   /** The shape changed while the attendee did not see the pointer: it gets the current one when it does again. */
   shapeStale: boolean;
+  stopDrain: () => void;
 }
 
 /**
  * The sharer's pointer fanned out to the attendees: shapes through each client's pointer cache (a shape seen
  * before goes as a cached-pointer update) to attendees that see the pointer, positions only to attendees that
  * want them. The pointer is followed only while someone wants its position: nobody watching costs nothing.
+ * Latest wins: while an attendee's backlog is above the high-water mark nothing is queued for it; when it drains
+ * it gets the newest shape and the newest position, whatever happened meanwhile.
  */
 export class PointerFanout {
   private readonly shapes = new PointerShapes();
@@ -53,20 +68,39 @@ export class PointerFanout {
   add(key: object, sink: PointerSink, capabilities: ClientCapabilities, wishes: PointerWishes): void {
     const slots = new PointerCacheSlots(capabilities.pointerCacheSize || capabilities.colorPointerCacheSize);
     const large = capabilities.largePointerFlags !== 0;
+    let shapeDue = false;
+    let positionDue: { x: number; y: number } | undefined;
+    const flush = () => {
+      if (sink.backlog() >= POINTER_HIGH_WATER_MARK) return;
+      if (shapeDue) {
+        shapeDue = false;
+        const serial = this.shapes.serial;
+        if (serial !== undefined) {
+          const { slot, hit } = slots.place(serial);
+          const update = hit
+            ? encodeFastPathPointerUpdate({ type: 'cached', cacheIndex: slot })
+            : this.shapes.shapeUpdate(slot, large);
+          if (update) sink.sendFastPath([update]);
+          else slots.forget(slot);
+        }
+      }
+      if (positionDue) {
+        sink.sendFastPath([encodeFastPathPointerUpdate({ type: 'position', ...positionDue })]);
+        positionDue = undefined;
+      }
+    };
     const viewer: PointerViewer = {
       sendShape: () => {
-        const serial = this.shapes.serial;
-        if (serial === undefined) return;
-        const { slot, hit } = slots.place(serial);
-        const update = hit
-          ? encodeFastPathPointerUpdate({ type: 'cached', cacheIndex: slot })
-          : this.shapes.shapeUpdate(slot, large);
-        if (update) sink.sendFastPath([update]);
-        else slots.forget(slot);
+        shapeDue = true;
+        flush();
       },
-      sendPosition: (x, y) => sink.sendFastPath([encodeFastPathPointerUpdate({ type: 'position', x, y })]),
+      sendPosition: (x, y) => {
+        positionDue = { x, y };
+        flush();
+      },
       wishes,
       shapeStale: true,
+      stopDrain: sink.onDrain(flush),
     };
     this.viewers.set(key, viewer);
     this.offerShape(viewer);
@@ -78,6 +112,7 @@ export class PointerFanout {
   }
 
   remove(key: object): void {
+    this.viewers.get(key)?.stopDrain();
     this.viewers.delete(key);
     this.refresh();
   }
@@ -100,6 +135,7 @@ export class PointerFanout {
   }
 
   close(): void {
+    for (const v of this.viewers.values()) v.stopDrain();
     this.viewers.clear();
     this.stopTracking?.();
     this.stopTracking = undefined;

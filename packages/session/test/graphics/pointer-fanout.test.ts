@@ -1,7 +1,7 @@
 import type { CursorImage, CursorSource, Point } from '@rdshare/native';
 import { type ClientCapabilities, decodeFastPathPointerUpdate } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
-import { PointerFanout } from '../../src/graphics/pointer-fanout.js';
+import { POINTER_HIGH_WATER_MARK, PointerFanout } from '../../src/graphics/pointer-fanout.js';
 
 const image = (serial: number): CursorImage => ({
   width: 16,
@@ -9,7 +9,7 @@ const image = (serial: number): CursorImage => ({
   xhot: 0,
   yhot: 0,
   serial,
-  pixels: new Uint8Array(16 * 16 * 4).fill(0xff),
+  pixels: new Uint8Array(16 * 16 * 4).fill(serial & 0xff),
 });
 
 /** A cursor the test moves and reshapes by hand. */
@@ -41,6 +41,29 @@ function fakeCursor() {
   };
 }
 
+/** A connection whose socket is full until `drain()`. */
+class SlowSink {
+  sent: { code: number; data: Uint8Array }[] = [];
+  full = false;
+  private drains = new Set<() => void>();
+  sendFastPath(updates: { code: number; data: Uint8Array }[]) {
+    this.sent.push(...updates);
+  }
+  backlog() {
+    return this.full ? POINTER_HIGH_WATER_MARK : 0;
+  }
+  onDrain(l: () => void) {
+    this.drains.add(l);
+    return () => this.drains.delete(l);
+  }
+  drain() {
+    this.full = false;
+    for (const l of this.drains) l();
+  }
+}
+
+const decoded = (sink: SlowSink) => sink.sent.map((u) => decodeFastPathPointerUpdate(u.code, u.data));
+
 const capabilities = { pointerCacheSize: 4, colorPointerCacheSize: 4, largePointerFlags: 0 } as ClientCapabilities;
 
 describe('PointerFanout', () => {
@@ -52,6 +75,8 @@ describe('PointerFanout', () => {
       sendFastPath: (updates: { code: number; data: Uint8Array }[]) => {
         for (const u of updates) sent.push(decodeFastPathPointerUpdate(u.code, u.data).type);
       },
+      backlog: () => 0,
+      onDrain: () => () => undefined,
     };
     let sees = false;
     let steers = false;
@@ -80,25 +105,51 @@ describe('PointerFanout', () => {
   it('sends positions relative to the shared rectangle, clipped to it', () => {
     const cursor = fakeCursor();
     const fanout = new PointerFanout(cursor.source, () => ({ x: 100, y: 50, width: 320, height: 240 }));
-    const positions: { x: number; y: number }[] = [];
-    const sink = {
-      sendFastPath: (updates: { code: number; data: Uint8Array }[]) => {
-        for (const u of updates) {
-          const update = decodeFastPathPointerUpdate(u.code, u.data);
-          if (update.type === 'position') positions.push({ x: update.x, y: update.y });
-        }
-      },
-    };
+    const sink = new SlowSink();
     fanout.add({}, sink, capabilities, { shape: () => true, position: () => true });
     fanout.refresh();
     cursor.move({ x: 110, y: 70 });
     cursor.move({ x: 10, y: 10 });
     cursor.move({ x: 900, y: 900 });
+    const positions = decoded(sink)
+      .filter((u) => u.type === 'position')
+      .map((u) => ({ x: (u as { x: number }).x, y: (u as { y: number }).y }));
     expect(positions).toEqual([
       { x: 10, y: 20 },
       { x: 0, y: 0 },
       { x: 319, y: 239 },
     ]);
+    fanout.close();
+  });
+
+  it('queues nothing for a slow attendee and gives it the newest shape and position once it drains', () => {
+    const cursor = fakeCursor();
+    const fanout = new PointerFanout(cursor.source, () => ({ x: 0, y: 0, width: 640, height: 480 }));
+    const slow = new SlowSink();
+    const fast = new SlowSink();
+    const wishes = { shape: () => true, position: () => true };
+    fanout.add({}, slow, capabilities, wishes);
+    fanout.add({}, fast, capabilities, wishes);
+    fanout.refresh();
+    slow.sent = [];
+    fast.sent = [];
+    slow.full = true;
+    for (let i = 2; i < 102; i++) {
+      cursor.reshape(i);
+      cursor.move({ x: i, y: i });
+    }
+    expect(slow.sent).toEqual([]);
+    expect(fast.sent).toHaveLength(200);
+    slow.drain();
+    const got = decoded(slow);
+    expect(got).toHaveLength(2);
+    expect(got[0]).toMatchObject({ type: 'new', xorBpp: 32 });
+    expect(got[1]).toEqual({ type: 'position', x: 101, y: 101 });
+    // The shape sent is the newest one (serial 101 fills its pixels with 101).
+    const newest = decoded(fast)
+      .filter((u) => u.type === 'new')
+      .at(-1);
+    expect({ ...got[0], cacheIndex: 0 }).toEqual({ ...newest, cacheIndex: 0 });
     fanout.close();
   });
 });

@@ -1,4 +1,0 @@
-import { libraryConfig } from '@rdshare/build-config/tsup';
-import { defineConfig } from 'tsup';
-
-export default defineConfig(libraryConfig({ format: ['esm'], dts: false, entry: ['src/index.ts'] }));

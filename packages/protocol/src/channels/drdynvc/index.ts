@@ -1,0 +1,3 @@
+export * from './dvc-fragments.js';
+export * from './dvc-pdu.js';
+export * from './dvc-server-manager.js';

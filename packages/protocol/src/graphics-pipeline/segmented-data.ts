@@ -1,0 +1,73 @@
+import { ByteReader } from '../core/byte-reader.js';
+import { ByteWriter } from '../core/byte-writer.js';
+import { ProtocolError } from '../core/errors.js';
+
+const PDU = 'RDP_SEGMENTED_DATA';
+
+/** RDP_SEGMENTED_DATA descriptor values (MS-RDPEGFX 2.2.5.1). */
+export const SegmentedDescriptor = { SINGLE: 0xe0, MULTIPART: 0xe1 } as const;
+
+/** RDP8_BULK_ENCODED_DATA header: compression type RDP 8.0 and the PACKET_COMPRESSED flag (MS-RDPEGFX 2.2.5.3). */
+export const BulkEncodedHeader = { PACKET_COMPR_TYPE_RDP8: 0x04, PACKET_COMPRESSED: 0x20 } as const;
+
+/** Most bytes in one segment (MS-RDPEGFX 2.2.5.1: a segment holds at most 65535 uncompressed bytes). */
+export const SEGMENT_MAX_LENGTH = 65535;
+
+/**
+ * Wraps server-to-client RDPGFX PDUs as RDP_SEGMENTED_DATA with uncompressed segments: one SINGLE segment when
+ * it fits, else MULTIPART. Clients must accept uncompressed segments, and sending them costs no CPU.
+ */
+export function encodeSegmentedData(data: Uint8Array): Uint8Array {
+  const uncompressed = BulkEncodedHeader.PACKET_COMPR_TYPE_RDP8;
+  if (data.length <= SEGMENT_MAX_LENGTH) {
+    return new ByteWriter(2 + data.length).u8(SegmentedDescriptor.SINGLE).u8(uncompressed).bytes(data).toBytes();
+  }
+  const count = Math.ceil(data.length / SEGMENT_MAX_LENGTH);
+  const w = new ByteWriter(7 + count * 5 + data.length);
+  w.u8(SegmentedDescriptor.MULTIPART).u16le(count).u32le(data.length);
+  for (let at = 0; at < data.length; at += SEGMENT_MAX_LENGTH) {
+    const segment = data.subarray(at, at + SEGMENT_MAX_LENGTH);
+    w.u32le(segment.length + 1)
+      .u8(uncompressed)
+      .bytes(segment);
+  }
+  return w.toBytes();
+}
+
+/**
+ * Reads RDP_SEGMENTED_DATA whose segments are uncompressed (what rdshare sends); compressed segments are
+ * UNSUPPORTED. `maxLength` bounds the declared total before anything is allocated.
+ */
+export function decodeSegmentedData(bytes: Uint8Array, maxLength: number): Uint8Array {
+  const r = new ByteReader(bytes, PDU);
+  const descriptor = r.u8();
+  if (descriptor === SegmentedDescriptor.SINGLE) return uncompressedSegment(r, r.remaining);
+  if (descriptor !== SegmentedDescriptor.MULTIPART) {
+    throw new ProtocolError('INVALID', `descriptor 0x${descriptor.toString(16)}`, PDU);
+  }
+  const count = r.u16le();
+  const total = r.u32le();
+  if (total > maxLength) throw new ProtocolError('OVERSIZE', `${total} bytes over ${maxLength}`, PDU);
+  const out = new Uint8Array(total);
+  let filled = 0;
+  for (let i = 0; i < count; i++) {
+    const segment = uncompressedSegment(r, r.u32le());
+    if (filled + segment.length > total) throw new ProtocolError('INVALID', 'segments exceed the total', PDU);
+    out.set(segment, filled);
+    filled += segment.length;
+  }
+  if (filled !== total) throw new ProtocolError('INVALID', `segments hold ${filled} of ${total} bytes`, PDU);
+  return out;
+}
+
+function uncompressedSegment(r: ByteReader, size: number): Uint8Array {
+  if (size < 1) throw new ProtocolError('INVALID', 'empty segment', PDU);
+  const header = r.u8();
+  if ((header & 0x0f) !== BulkEncodedHeader.PACKET_COMPR_TYPE_RDP8) {
+    throw new ProtocolError('INVALID', `compression type 0x${(header & 0x0f).toString(16)}`, PDU);
+  }
+  if (header & BulkEncodedHeader.PACKET_COMPRESSED) {
+    throw new ProtocolError('UNSUPPORTED', 'RDP 8.0 compressed segment', PDU);
+  }
+  return r.bytesView(size - 1, 'segment');
+}

@@ -1,0 +1,199 @@
+import {
+  chooseGfxCapabilitySet,
+  DRDYNVC_CHANNEL_NAME,
+  type DvcChannel,
+  DvcServerManager,
+  decodeGfxPdus,
+  encodeGfxPdus,
+  encodeSegmentedData,
+  GFX_CHANNEL_NAME,
+  GfxCodecId,
+  type GfxPdu,
+  GfxPixelFormat,
+  GfxQueueDepth,
+  MonitorFlags,
+  ProtocolError,
+} from '@rdshare/protocol';
+import type { GraphicsSink } from './attendee-graphics.js';
+import type { EncodedTile } from './encoded-tile-cache.js';
+
+/** What the stream needs from the attendee's connection. */
+export interface GfxStreamLink {
+  sendChannelData(channel: string, data: Uint8Array): void;
+  backlog(): number;
+  onDrain(listener: () => void): () => void;
+}
+
+export interface GfxStreamOptions {
+  /** Frames sent but not acknowledged before the stream holds back (default 3). */
+  maxFramesInFlight?: number;
+  /** Called once the client confirmed a capability set and the surface is mapped: send tiles here now. */
+  onReady(sink: GraphicsSink): void;
+  /** The client refused the graphics channel or offered no known version: it stays on bitmap updates. */
+  onUnavailable?(reason: string): void;
+}
+
+/** The one surface rdshare draws on: the shared area, mapped at the output's origin. */
+const SURFACE_ID = 0;
+/** Tells the stream to hold back: more than any socket high-water mark. */
+const HOLD_BACK = Number.MAX_SAFE_INTEGER;
+
+/** RDPGFX_START_FRAME_PDU timestamp: milliseconds, seconds, minutes and hours packed in 10/6/6/10 bits. */
+function frameTimestamp(now: Date): number {
+  return (
+    ((now.getUTCHours() << 22) |
+      (now.getUTCMinutes() << 16) |
+      (now.getUTCSeconds() << 10) |
+      now.getUTCMilliseconds()) >>>
+    0
+  );
+}
+
+/**
+ * One attendee's graphics pipeline (MS-RDPEGFX over MS-RDPEDYC): opens the graphics channel, confirms the
+ * client's capabilities, resets graphics and maps one surface of the shared size, then acts as the attendee's
+ * {@link GraphicsSink}: each batch of tiles goes as one frame of lossless planar WireToSurface1 PDUs. Frames the
+ * client has not acknowledged count against `maxFramesInFlight`; at the cap the sink reports a full backlog, so
+ * the attendee's latest-wins stream skips to the newest tiles instead of queueing frames. Protocol errors in
+ * what the client sends throw `ProtocolError` from {@link receive}.
+ */
+export class GfxStream implements GraphicsSink {
+  private readonly dvc: DvcServerManager;
+  private readonly channel: DvcChannel;
+  private readonly inFlight = new Set<number>();
+  private readonly drainListeners = new Set<() => void>();
+  private readonly maxFramesInFlight: number;
+  private nextFrameId = 1;
+  private acknowledging = true;
+  private ready = false;
+  /** Frames the client acknowledged (for tests and statistics). */
+  framesAcknowledged = 0;
+
+  constructor(
+    private readonly link: GfxStreamLink,
+    private size: { width: number; height: number },
+    private readonly options: GfxStreamOptions,
+  ) {
+    this.maxFramesInFlight = options.maxFramesInFlight ?? 3;
+    this.dvc = new DvcServerManager({ send: (pdu) => link.sendChannelData(DRDYNVC_CHANNEL_NAME, pdu) });
+    this.channel = this.dvc.open(GFX_CHANNEL_NAME, {
+      onMessage: (message) => this.onMessage(message),
+      onClose: () => {
+        if (!this.ready) options.onUnavailable?.('the client closed the graphics channel');
+      },
+    });
+    this.dvc.start();
+  }
+
+  /** Handles one `drdynvc` message from the client. */
+  receive(data: Uint8Array): void {
+    this.dvc.receive(data);
+  }
+
+  /** The shared area changed size (reactivation): a new surface of that size, whose tiles must all be resent. */
+  resize(size: { width: number; height: number }): void {
+    this.size = size;
+    if (!this.ready) return;
+    this.inFlight.clear();
+    this.send([{ type: 'deleteSurface', surfaceId: SURFACE_ID }, ...this.surfaceSetup()]);
+  }
+
+  close(): void {
+    this.ready = false;
+    this.drainListeners.clear();
+    this.dvc.dispose();
+  }
+
+  backlog(): number {
+    if (this.acknowledging && this.inFlight.size >= this.maxFramesInFlight) return HOLD_BACK;
+    return this.link.backlog();
+  }
+
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    const unsubscribe = this.link.onDrain(listener);
+    return () => {
+      this.drainListeners.delete(listener);
+      unsubscribe();
+    };
+  }
+
+  sendTiles(tiles: EncodedTile[]): void {
+    if (!this.ready) return;
+    const frameId = this.nextFrameId;
+    this.nextFrameId = (this.nextFrameId + 1) >>> 0 || 1;
+    const pdus: GfxPdu[] = [{ type: 'startFrame', timestamp: frameTimestamp(new Date()), frameId }];
+    for (const tile of tiles) {
+      const { x, y, width, height } = tile.rect;
+      pdus.push({
+        type: 'wireToSurface1',
+        surfaceId: SURFACE_ID,
+        codecId: GfxCodecId.PLANAR,
+        pixelFormat: GfxPixelFormat.XRGB_8888,
+        destRect: { left: x, top: y, right: x + width, bottom: y + height },
+        bitmapData: tile.data,
+      });
+    }
+    pdus.push({ type: 'endFrame', frameId });
+    if (this.acknowledging) this.inFlight.add(frameId);
+    this.send(pdus);
+  }
+
+  private onMessage(message: Uint8Array): void {
+    for (const pdu of decodeGfxPdus(message)) {
+      switch (pdu.type) {
+        case 'capsAdvertise':
+          this.confirm(pdu.capsSets);
+          break;
+        case 'frameAcknowledge':
+          this.acknowledge(pdu.frameId, pdu.queueDepth);
+          break;
+        case 'cacheImportOffer':
+          // Nothing is cached across connections yet: importing zero entries is a valid answer (3.3.5.18).
+          this.send([{ type: 'cacheImportReply', cacheSlots: [] }]);
+          break;
+        default:
+          throw new ProtocolError('UNEXPECTED', `${pdu.type} from a client`, 'MS-RDPEGFX');
+      }
+    }
+  }
+
+  private confirm(advertised: Parameters<typeof chooseGfxCapabilitySet>[0]): void {
+    if (this.ready) throw new ProtocolError('UNEXPECTED', 'second capabilities advertise', 'MS-RDPEGFX');
+    const capsSet = chooseGfxCapabilitySet(advertised);
+    if (!capsSet) {
+      this.channel.close();
+      this.options.onUnavailable?.('the client offered no known graphics pipeline version');
+      return;
+    }
+    this.send([{ type: 'capsConfirm', capsSet }, ...this.surfaceSetup()]);
+    this.ready = true;
+    this.options.onReady(this);
+  }
+
+  private surfaceSetup(): GfxPdu[] {
+    const { width, height } = this.size;
+    return [
+      {
+        type: 'resetGraphics',
+        width,
+        height,
+        monitors: [{ left: 0, top: 0, right: width - 1, bottom: height - 1, flags: MonitorFlags.PRIMARY }],
+      },
+      { type: 'createSurface', surfaceId: SURFACE_ID, width, height, pixelFormat: GfxPixelFormat.XRGB_8888 },
+      { type: 'mapSurfaceToOutput', surfaceId: SURFACE_ID, outputOriginX: 0, outputOriginY: 0 },
+    ];
+  }
+
+  private acknowledge(frameId: number, queueDepth: number): void {
+    this.acknowledging = queueDepth !== GfxQueueDepth.SUSPEND_FRAME_ACKNOWLEDGEMENT;
+    // Acknowledgements may be lost to a reset or arrive for several frames at once: one clears all before it.
+    for (const id of this.inFlight) if (id <= frameId || !this.acknowledging) this.inFlight.delete(id);
+    this.framesAcknowledged++;
+    for (const listener of this.drainListeners) listener();
+  }
+
+  private send(pdus: GfxPdu[]): void {
+    this.channel.send(encodeSegmentedData(encodeGfxPdus(pdus)));
+  }
+}

@@ -1,0 +1,147 @@
+import {
+  decodeDvcPdu,
+  decodeGfxPdus,
+  decodeSegmentedData,
+  encodeDvcPdu,
+  encodeGfxPdu,
+  GfxCapsFlags,
+  GfxCapsVersion,
+  GfxCodecId,
+  type GfxPdu,
+  GfxQueueDepth,
+} from '@rdshare/protocol';
+import { describe, expect, it } from 'vitest';
+import type { GraphicsSink } from '../../src/graphics/attendee-graphics.js';
+import { GfxStream } from '../../src/graphics/gfx-stream.js';
+
+/** A scripted client on the other end of `drdynvc`: answers caps and create, collects RDPGFX PDUs. */
+function setup(maxFramesInFlight = 2) {
+  const gfx: GfxPdu[] = [];
+  let channelId = 0;
+  const partial = new Map<number, Uint8Array[]>();
+  let ready: GraphicsSink | undefined;
+  let socketBacklog = 0;
+  const drains = new Set<() => void>();
+  const stream: GfxStream = new GfxStream(
+    {
+      sendChannelData: (_, data) => {
+        const pdu = decodeDvcPdu(data, 'server');
+        if (pdu.type === 'capsRequest')
+          queueMicrotask(() => stream.receive(encodeDvcPdu({ type: 'capsResponse', version: 2 })));
+        if (pdu.type === 'createRequest') channelId = pdu.channelId;
+        if (pdu.type === 'data' || pdu.type === 'dataFirst') {
+          const parts = partial.get(pdu.channelId) ?? [];
+          parts.push(pdu.data);
+          partial.set(pdu.channelId, parts);
+          const total = pdu.type === 'dataFirst' ? pdu.length : undefined;
+          const have = parts.reduce((n, p) => n + p.length, 0);
+          if (total === undefined || have >= total) {
+            const whole = new Uint8Array(Buffer.concat(parts));
+            partial.delete(pdu.channelId);
+            gfx.push(...decodeGfxPdus(decodeSegmentedData(whole, 1 << 24)));
+          }
+        }
+      },
+      backlog: () => socketBacklog,
+      onDrain: (l) => {
+        drains.add(l);
+        return () => drains.delete(l);
+      },
+    },
+    { width: 128, height: 64 },
+    { maxFramesInFlight, onReady: (sink) => (ready = sink) },
+  );
+  const clientSends = (pdu: GfxPdu) =>
+    stream.receive(encodeDvcPdu({ type: 'data', channelId, data: encodeGfxPdu(pdu) }));
+  return {
+    stream,
+    gfx,
+    clientSends,
+    ready: () => ready,
+    open: async () => {
+      await Promise.resolve();
+      stream.receive(encodeDvcPdu({ type: 'createResponse', channelId, creationStatus: 0 }));
+    },
+    setSocketBacklog: (n: number) => (socketBacklog = n),
+  };
+}
+
+const tile = (x: number) => ({
+  rect: { x, y: 0, width: 64, height: 64 },
+  width: 64,
+  bitsPerPixel: 32,
+  flags: 0,
+  data: new Uint8Array([1, 2, 3]),
+});
+
+describe('GfxStream', () => {
+  it('confirms the highest version, resets graphics, creates and maps the surface, then sends planar frames', async () => {
+    const t = setup();
+    await t.open();
+    expect(t.ready()).toBeUndefined();
+    t.clientSends({
+      type: 'capsAdvertise',
+      capsSets: [
+        { version: GfxCapsVersion.VERSION8, flags: 0 },
+        { version: GfxCapsVersion.VERSION107, flags: GfxCapsFlags.AVC_DISABLED },
+      ],
+    });
+    expect(t.ready()).toBe(t.stream);
+    expect(t.gfx.map((p) => p.type)).toEqual(['capsConfirm', 'resetGraphics', 'createSurface', 'mapSurfaceToOutput']);
+    expect(t.gfx[0]).toEqual({
+      type: 'capsConfirm',
+      capsSet: { version: GfxCapsVersion.VERSION107, flags: GfxCapsFlags.AVC_DISABLED },
+    });
+    expect(t.gfx[2]).toMatchObject({ width: 128, height: 64 });
+
+    t.gfx.length = 0;
+    t.stream.sendTiles([tile(0), tile(64)]);
+    expect(t.gfx.map((p) => p.type)).toEqual(['startFrame', 'wireToSurface1', 'wireToSurface1', 'endFrame']);
+    expect(t.gfx[2]).toMatchObject({
+      codecId: GfxCodecId.PLANAR,
+      destRect: { left: 64, top: 0, right: 128, bottom: 64 },
+      bitmapData: new Uint8Array([1, 2, 3]),
+    });
+  });
+
+  it('holds back at the frames-in-flight cap until the client acknowledges; suspension lifts the cap', async () => {
+    const t = setup(2);
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    let drained = 0;
+    t.stream.onDrain(() => drained++);
+    t.setSocketBacklog(7);
+    t.stream.sendTiles([tile(0)]);
+    expect(t.stream.backlog()).toBe(7);
+    t.stream.sendTiles([tile(0)]);
+    expect(t.stream.backlog()).toBeGreaterThan(1 << 30);
+    t.clientSends({ type: 'frameAcknowledge', queueDepth: 0, frameId: 1, totalFramesDecoded: 1 });
+    expect(drained).toBe(1);
+    expect(t.stream.backlog()).toBe(7);
+    t.stream.sendTiles([tile(0)]);
+    expect(t.stream.backlog()).toBeGreaterThan(1 << 30);
+    t.clientSends({
+      type: 'frameAcknowledge',
+      queueDepth: GfxQueueDepth.SUSPEND_FRAME_ACKNOWLEDGEMENT,
+      frameId: 2,
+      totalFramesDecoded: 2,
+    });
+    for (let i = 0; i < 5; i++) t.stream.sendTiles([tile(0)]);
+    expect(t.stream.backlog()).toBe(7);
+  });
+
+  it('answers a cache import offer with zero entries and rejects server-only PDUs from the client', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'cacheImportOffer', cacheEntries: [{ cacheKey: 1n, bitmapLength: 10 }] });
+    expect(t.gfx).toEqual([{ type: 'cacheImportReply', cacheSlots: [] }]);
+    expect(() => t.clientSends({ type: 'endFrame', frameId: 1 })).toThrow(/endFrame from a client/);
+  });
+
+  it('stays off when the client offers no known version', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: 0x00070000, flags: 0 }] });
+    expect(t.ready()).toBeUndefined();
+  });
+});
