@@ -213,12 +213,26 @@ export class AttendeeConnection {
     if (this.ended) return;
     const rects = tiles.map((t) => bitmapDataOf(t, this.compressionHeader));
     const groups = packBitmapUpdates(rects, this.maxRequestSize);
-    this.acceptor.sendFastPath(groups.map((g) => ({ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(g) })));
+    this.guard('sending graphics', () =>
+      this.acceptor.sendFastPath(groups.map((g) => ({ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(g) }))),
+    );
   }
 
   /** Sends fast-path updates; while the client reactivates they are dropped (it gets a fresh state after). */
   sendFastPath(updates: { code: number; data: Uint8Array }[]): void {
-    if (this.active() && updates.length > 0) this.acceptor.sendFastPath(updates);
+    if (this.active() && updates.length > 0) this.guard('sending updates', () => this.acceptor.sendFastPath(updates));
+  }
+
+  /**
+   * Runs a send that the protocol layer may refuse (an update it cannot frame, a state it cannot send in): such a
+   * failure ends this connection with an error and a log line, it never escapes into the shared graphics pump.
+   */
+  private guard(what: string, send: () => void): void {
+    try {
+      send();
+    } catch (error) {
+      this.abort(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Sends one message on a static virtual channel the client joined (held while it reactivates). */

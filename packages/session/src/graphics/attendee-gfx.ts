@@ -1,4 +1,10 @@
-import { type ActivatedClient, DRDYNVC_CHANNEL_NAME, ErrorInfo, ProtocolError } from '@rdshare/protocol';
+import {
+  type ActivatedClient,
+  ClientEarlyCapability,
+  DRDYNVC_CHANNEL_NAME,
+  ErrorInfo,
+  ProtocolError,
+} from '@rdshare/protocol';
 import type { AttendeeConnection } from '../attendee-connection.js';
 import type { Logger } from '../logger.js';
 import { GfxStream } from './gfx-stream.js';
@@ -14,9 +20,11 @@ export interface AttendeeGfx {
 }
 
 /**
- * Offers the graphics pipeline to an attendee whose client joined `drdynvc`; once the client confirms it, the
- * attendee's tiles go through it instead of bitmap updates. Clients without `drdynvc` get undefined and keep
- * bitmap updates.
+ * Offers the graphics pipeline to an attendee whose client joined `drdynvc`, said in its core data that it speaks
+ * the pipeline (RNS_UD_CS_SUPPORT_DYNVC_GFX_PROTOCOL) and runs a 32 bpp session (the pipeline's surfaces are
+ * 32 bpp: a client at a lower depth, e.g. xfreerdp `-gfx /bpp:8`, joins drdynvc for other channels and must keep
+ * its bitmap updates); once the client confirms it, the attendee's tiles go through it instead of bitmap
+ * updates. Other clients get undefined and keep bitmap updates.
  */
 export function attachAttendeeGfx(
   logger: Logger,
@@ -25,7 +33,9 @@ export function attachAttendeeGfx(
   viewer: GraphicsViewer,
   client: ActivatedClient,
 ): AttendeeGfx | undefined {
-  if (!connection.hasChannel(DRDYNVC_CHANNEL_NAME)) return undefined;
+  const speaksGfx =
+    ((client.clientData.core.earlyCapabilityFlags ?? 0) & ClientEarlyCapability.SUPPORT_DYNVC_GFX_PROTOCOL) !== 0;
+  if (!connection.hasChannel(DRDYNVC_CHANNEL_NAME) || !speaksGfx || client.colorDepth !== 32) return undefined;
   const stream = new GfxStream(
     connection,
     { width: client.width, height: client.height },

@@ -52,6 +52,9 @@ describe('the application filter: only shared windows reach the viewer, on scree
       logger: silentLogger([]),
       properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
     });
+    // 24 bpp keeps this viewer on bitmap updates (the graphics pipeline is 32 bpp only), which the wire tap
+    // decodes; blanking happens in the tile store, before any codec, so it covers the pipeline's frames as well.
+    session.colorDepth = 24;
     const record = (name: string) => (payload: unknown) => events.push({ name, payload });
     const { events: e } = session;
     e.applicationOpen$.subscribe(record('applicationOpen'));

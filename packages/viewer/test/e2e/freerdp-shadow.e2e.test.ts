@@ -69,7 +69,9 @@ describe('RdpViewer against freerdp-shadow-cli, an independent RDP server', () =
       const { viewer, connected } = connect({ tls: true, rdp: false }, depth, shadowKeyHashes(shadow));
       await connected;
       expect(viewer.desktop).toEqual({ width: shared.width, height: shared.height, colorDepth: depth });
-      await expectFrameBufferEqualsScreen(viewer, shared, depth);
+      // freerdp-shadow-cli's own 24-to-16 bpp conversion was seen to put a few pixels one RGB565 level off the
+      // truncation the comparison applies (4 of 307200 in one run); our sharer's 16 bpp path is checked exactly.
+      await expectFrameBufferEqualsScreen(viewer, shared, depth, depth === 16 ? 1 : 0);
       viewer.disconnect();
     },
   );

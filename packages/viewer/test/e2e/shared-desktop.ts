@@ -30,12 +30,14 @@ export async function expectFrameBufferEqualsScreen(
   viewer: RdpViewer,
   display: XvfbDisplay,
   depth: number,
+  /** Reduced levels a channel may be off by (an independent encoder's own rounding); 0 = exact. */
+  tolerance = 0,
 ): Promise<void> {
   const expected = await display.screenshot();
   const diff = () => {
     const fb = viewer.frameBuffer;
     if (!fb || fb.width !== display.width || fb.height !== display.height) return undefined;
-    return diffRgba(expected, fb.data, display.width, display.height, undefined, reduceFor(depth));
+    return diffRgba(expected, fb.data, display.width, display.height, undefined, reduceFor(depth), tolerance);
   };
   await waitFor(() => diff()?.differing === 0, 20_000, 'the frame buffer to equal the shared display').catch(() => {
     const d = diff();
