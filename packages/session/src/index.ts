@@ -11,7 +11,12 @@ export { Invitation } from './invitation.js';
 export { type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
-export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';
+export {
+  type ClipboardUseCallback,
+  SessionProperties,
+  type SessionPropertyName,
+  type SessionPropertyValues,
+} from './session-properties.js';
 export type { TlsIdentity } from './tls-certificate.js';
 export type { TransportStream, WebTransportStream } from './transport-stream.js';
 export { VirtualChannel } from './virtual-channel.js';
