@@ -13,6 +13,8 @@ APT_PACKAGES=(
   jwm
   # the real RDP peers: xfreerdp as a viewer of our sharer, freerdp-shadow-cli as a sharer for our viewer
   freerdp2-x11 freerdp2-shadow-x11 winpr-utils
+  # an independent RDP client (no WDS support) for the interoperability tests
+  rdesktop
   # headers and libraries for @rdshare/native
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev pkg-config
   # the testkit's cursor-churn client makes large ARGB cursors with it

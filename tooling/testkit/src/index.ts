@@ -7,6 +7,7 @@ export * from './monotonic-clock.js';
 export * from './process-cpu.js';
 export * from './tcp-bytes.js';
 export * from './x-client-build.js';
+export * from './rdesktop.js';
 export * from './xfreerdp.js';
 export * from './xfreerdp-direct.js';
 export * from './xvfb.js';
