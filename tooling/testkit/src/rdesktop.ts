@@ -34,18 +34,23 @@ export interface RdesktopViewer {
  */
 export function startRdesktop(options: RdesktopOptions): RdesktopViewer {
   const { display } = options;
-  const { process, output, exited, stop } = spawnFreerdp(display, 'rdesktop', [
-    '-u',
-    options.name ?? 'viewer',
-    '-s',
-    options.password,
-    '-c',
-    options.authString,
-    '-g',
-    `${display.width}x${display.height}`,
-    '-D',
-    ...(options.args ?? []),
-    `127.0.0.1:${options.port}`,
-  ], 'yes\n');
+  const { process, output, exited, stop } = spawnFreerdp(
+    display,
+    'rdesktop',
+    [
+      '-u',
+      options.name ?? 'viewer',
+      '-s',
+      options.password,
+      '-c',
+      options.authString,
+      '-g',
+      `${display.width}x${display.height}`,
+      '-D',
+      ...(options.args ?? []),
+      `127.0.0.1:${options.port}`,
+    ],
+    'yes\n',
+  );
   return { process, output, exited, stop };
 }

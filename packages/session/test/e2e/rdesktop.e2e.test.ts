@@ -1,7 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffRgba, type RdesktopViewer, startRdesktop, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import {
+  diffRgba,
+  type RdesktopViewer,
+  startRdesktop,
+  to555,
+  to565,
+  waitFor,
+  type XvfbDisplay,
+} from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '../../src/index.js';
 import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
