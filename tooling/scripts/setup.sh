@@ -9,6 +9,8 @@ APT_PACKAGES=(
   xvfb x11-utils x11-xserver-utils x11-apps xdotool xterm imagemagick
   # the font the demo labels its screenshots with
   fonts-dejavu-core
+  # drives rdshare share's interactive terminal in its end-to-end test
+  tmux
   # a small reparenting EWMH window manager, for the window tracker's tests under a manager
   jwm
   # the real RDP peers: xfreerdp as a viewer of our sharer, freerdp-shadow-cli as a sharer for our viewer
