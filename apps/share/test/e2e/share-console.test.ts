@@ -36,7 +36,8 @@ describe('rdshare share in a terminal (tmux)', () => {
       try {
         await waitFor(() => pane().includes('"asker" asks for interactive control'), 20_000, 'the control question');
         tmux('send-keys', '-t', name, 'Enter');
-        await view.event('attendeeUpdate', (e) => e.name === 'asker' && e.level === 3);
+        const granted = await view.event('attendeeUpdate', (e) => e.name === 'asker' && e.level === 3);
+        expect(granted).toMatchObject({ name: 'asker', level: 3 });
         tmux('send-keys', '-t', name, 'list', 'Enter');
         await waitFor(() => /"asker" from 127\.0\.0\.1: interactive/.test(pane()), 10_000, 'the list');
         tmux('send-keys', '-t', name, 'quit', 'Enter');
