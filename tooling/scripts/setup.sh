@@ -25,6 +25,8 @@ APT_PACKAGES=(
   python3 make g++
   # the protocol tests make a throwaway TLS certificate with it
   openssl
+  # the web viewer's end-to-end test runs the page in headless Chromium (driven by playwright-core)
+  chromium
 )
 
 missing=()

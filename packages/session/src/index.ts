@@ -21,3 +21,4 @@ export type { TlsIdentity } from './tls-certificate.js';
 export type { TransportStream, WebTransportStream } from './transport-stream.js';
 export { VirtualChannel } from './virtual-channel.js';
 export { RESERVED_CHANNEL_NAMES, VirtualChannelManager } from './virtual-channel-manager.js';
+export { WebSocketListener, type WebSocketListenerOptions } from './websocket-listener.js';

@@ -1,3 +1,4 @@
+export { browserCryptoProvider } from './browser-crypto.js';
 export { DisconnectReason, KeyboardCodeType, KeyboardSyncFlag, MouseButton } from './constants.js';
 export { ViewerError, ViewerErrorCode } from './errors.js';
 export { FrameBuffer, type FrameRect } from './frame-buffer.js';
@@ -13,3 +14,9 @@ export {
   type ViewerVirtualChannel,
   VirtualChannelManager,
 } from './virtual-channel-manager.js';
+export {
+  type WebSocketFactory,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+  webSocketTransport,
+} from './web-socket-transport.js';
