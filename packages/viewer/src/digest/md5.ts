@@ -1,3 +1,5 @@
+import { pad, wordBytes } from './merkle-damgard.js';
+
 /** Per-round left-rotation amounts (RFC 1321 3.4). */
 const SHIFTS = [
   7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4,
@@ -49,30 +51,5 @@ export function md5(data: Uint8Array): Uint8Array {
     c0 = (c0 + c) >>> 0;
     d0 = (d0 + d) >>> 0;
   }
-  const out = new DataView(new ArrayBuffer(16));
-  [a0, b0, c0, d0].forEach((w, i) => out.setUint32(i * 4, w, true));
-  return new Uint8Array(out.buffer);
-}
-
-/**
- * Merkle-Damgård padding shared by MD5, SHA-1 and SHA-256: a 1 bit, zeros, and the bit length in 64 bits
- * (little-endian for MD5, big-endian for the SHAs).
- */
-export function pad(data: Uint8Array, littleEndian: boolean): Uint8Array {
-  const length = Math.ceil((data.length + 9) / BLOCK) * BLOCK;
-  const out = new Uint8Array(length);
-  out.set(data);
-  out[data.length] = 0x80;
-  const view = new DataView(out.buffer);
-  const bits = data.length * 8;
-  const high = Math.floor(bits / 2 ** 32);
-  const low = bits >>> 0;
-  if (littleEndian) {
-    view.setUint32(length - 8, low, true);
-    view.setUint32(length - 4, high, true);
-  } else {
-    view.setUint32(length - 8, high);
-    view.setUint32(length - 4, low);
-  }
-  return out;
+  return wordBytes([a0, b0, c0, d0], true);
 }

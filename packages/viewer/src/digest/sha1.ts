@@ -1,4 +1,4 @@
-import { pad } from './md5.js';
+import { pad, wordBytes } from './merkle-damgard.js';
 
 const BLOCK = 64;
 const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
@@ -42,7 +42,5 @@ export function sha1(data: Uint8Array): Uint8Array {
     h[3] = (h[3] + d) >>> 0;
     h[4] = (h[4] + e) >>> 0;
   }
-  const out = new DataView(new ArrayBuffer(20));
-  h.forEach((x, i) => out.setUint32(i * 4, x));
-  return new Uint8Array(out.buffer);
+  return wordBytes(h, false);
 }

@@ -1,4 +1,4 @@
-import { pad } from './md5.js';
+import { pad, wordBytes } from './merkle-damgard.js';
 
 const BLOCK = 64;
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes (FIPS 180-4 4.2.2). */
@@ -51,7 +51,5 @@ export function sha256(data: Uint8Array): Uint8Array {
     h[6] += g;
     h[7] += hh;
   }
-  const out = new DataView(new ArrayBuffer(32));
-  h.forEach((x, i) => out.setUint32(i * 4, x));
-  return new Uint8Array(out.buffer);
+  return wordBytes(h, false);
 }
