@@ -1,5 +1,5 @@
 import { ControlLevel } from '@rdshare/rx';
-import { browserCryptoProvider, RdpViewer, webSocketTransport } from '@rdshare/viewer';
+import { RdpViewer, scriptCryptoProvider, webSocketTransport } from '@rdshare/viewer';
 import { DesktopCanvas } from './desktop-canvas.js';
 import { captureInput } from './input-capture.js';
 import { disconnectMessage, joinFailureMessage } from './messages.js';
@@ -54,7 +54,7 @@ function join(ticket: string, name: string, password: string): void {
   connectButton.disabled = true;
   setState('connecting');
   const viewer = new RdpViewer({
-    crypto: browserCryptoProvider(),
+    crypto: scriptCryptoProvider(),
     transport: webSocketTransport(webSocketUrl),
     clientName: 'rdshare-web',
   });

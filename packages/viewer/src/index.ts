@@ -1,4 +1,3 @@
-export { browserCryptoProvider } from './browser-crypto.js';
 export { DisconnectReason, KeyboardCodeType, KeyboardSyncFlag, MouseButton } from './constants.js';
 export { ViewerError, ViewerErrorCode } from './errors.js';
 export { FrameBuffer, type FrameRect } from './frame-buffer.js';

@@ -44,7 +44,7 @@ const DEFAULT_MAX_BUFFERED = 1024 * 1024;
  * @example
  * ```ts
  * const viewer = new RdpViewer({
- *   crypto: browserCryptoProvider(),
+ *   crypto: scriptCryptoProvider(),
  *   transport: webSocketTransport(`ws://${location.host}/rdp`),
  * });
  * await viewer.connect(ticket, 'Ann', 'secret');

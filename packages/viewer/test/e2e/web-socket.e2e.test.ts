@@ -4,8 +4,8 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  browserCryptoProvider,
   RdpViewer,
+  scriptCryptoProvider,
   ViewerError,
   type WebSocketLike,
   webSocketTransport,
@@ -16,7 +16,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /** `ws` in Node stands in for the browser's WebSocket. */
 const createWebSocket = (url: string) => new WebSocket(url) as unknown as WebSocketLike;
 
-describe('RdpViewer over the session WebSocket listener (browser crypto, Standard RDP Security)', () => {
+describe('RdpViewer over the session WebSocket listener (script crypto, Standard RDP Security)', () => {
   let shared: XvfbDisplay;
   let session: Session;
   let url: string;
@@ -35,10 +35,10 @@ describe('RdpViewer over the session WebSocket listener (browser crypto, Standar
     await shared?.stop();
   });
 
-  it('joins with the pure-TS crypto provider, its frame buffer equals the display, the peer is the WebSocket client', async () => {
+  it('joins with the script crypto provider, its frame buffer equals the display, the peer is the WebSocket client', async () => {
     const invitation = session.invitations.createInvitation({ groupName: 'web', password: 'pw', attendeeLimit: 1 });
     const viewer = new RdpViewer({
-      crypto: browserCryptoProvider(),
+      crypto: scriptCryptoProvider(),
       transport: webSocketTransport(url, { createWebSocket }),
     });
     const connected = firstValueFrom(session.events.attendeeConnected$);
@@ -57,7 +57,7 @@ describe('RdpViewer over the session WebSocket listener (browser crypto, Standar
       attendeeLimit: 1,
     });
     const viewer = new RdpViewer({
-      crypto: browserCryptoProvider(),
+      crypto: scriptCryptoProvider(),
       transport: webSocketTransport(url, { createWebSocket }),
     });
     const error = await viewer.connect(invitation.connectionString, 'mallory', 'wrong').catch((e) => e);
