@@ -1,4 +1,4 @@
 import { testConfig } from '@rdshare/build-config/vitest';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig(testConfig({ test: { testTimeout: 60_000 } }));
+export default defineConfig(testConfig({ test: { testTimeout: 120_000 } }));

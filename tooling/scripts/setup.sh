@@ -9,10 +9,14 @@ APT_PACKAGES=(
   xvfb x11-utils x11-xserver-utils x11-apps xdotool xterm imagemagick
   # the font the demo labels its screenshots with
   fonts-dejavu-core
+  # drives rdshare share's interactive terminal in its end-to-end test
+  tmux
   # a small reparenting EWMH window manager, for the window tracker's tests under a manager
   jwm
   # the real RDP peers: xfreerdp as a viewer of our sharer, freerdp-shadow-cli as a sharer for our viewer
   freerdp2-x11 freerdp2-shadow-x11 winpr-utils
+  # an independent RDP client (no WDS support) for the interoperability tests
+  rdesktop
   # headers and libraries for @rdshare/native
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev pkg-config
   # the testkit's cursor-churn client makes large ARGB cursors with it
@@ -21,6 +25,8 @@ APT_PACKAGES=(
   python3 make g++
   # the protocol tests make a throwaway TLS certificate with it
   openssl
+  # the web viewer's end-to-end test runs the page in headless Chromium (driven by playwright-core)
+  chromium
 )
 
 missing=()

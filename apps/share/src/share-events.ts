@@ -1,11 +1,19 @@
+import { basename } from 'node:path';
 import { CTRL_LEVEL } from '@rdshare/session';
 import { type IssuedInvitation, levelName, type Sharing } from './sharing.js';
+import { shellQuote } from './xfreerdp-command.js';
 
 /** One thing that happened: `fields` for `--json`, `text` for people. */
 export interface ShareEvent {
   event: string;
   fields: Record<string, unknown>;
   text: string;
+}
+
+/** How this command was started, so the lines it prints run as printed (`rdshare`, or node and the script). */
+function selfCommand(): string {
+  const script = process.argv[1] ?? 'rdshare';
+  return basename(script) === 'rdshare' ? 'rdshare' : `node ${shellQuote(script)}`;
 }
 
 const LEFT_BECAUSE = ['the sharer ended it', 'an error', 'it quit'];
@@ -31,7 +39,7 @@ export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): Sha
 join it with FreeRDP:
   ${xfreerdp}
 or from a terminal:
-  rdshare view ${ticketFile} --password ${password}`,
+  ${selfCommand()} view ${shellQuote(ticketFile)} --password ${shellQuote(password)}`,
   };
 }
 

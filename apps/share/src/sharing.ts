@@ -157,7 +157,7 @@ export class Sharing {
 
 function explainOpenFailure(e: unknown, options: ShareOptions, display: string): unknown {
   if (!(e instanceof RdshareError)) return e;
-  if (/X display/i.test(e.message)) {
+  if (e.code === 'DISPLAY_UNAVAILABLE' || /X display/i.test(e.message)) {
     return new CliError(
       `cannot share display ${display}: ${e.message}`,
       'start that X server or pass the display that runs (xdpyinfo -display :N tells), or use --virtual WxH for an embedded one',

@@ -49,7 +49,7 @@ export function runCli(args: string[], options: { cwd: string; env?: NodeJS.Proc
     stdout: () => out,
     stderr: () => err,
     exited,
-    event: async (name, match = () => true, timeoutMs = 20_000) =>
+    event: async (name, match = () => true, timeoutMs = 45_000) =>
       (await waitFor(
         () => {
           if (child.exitCode !== null && !events.some((e) => e.event === name && match(e))) {

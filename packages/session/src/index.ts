@@ -14,9 +14,15 @@ export { type CreateInvitationOptions, InvitationManager } from './invitation-ma
 export { ItemList } from './item-list.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
-export { SessionProperties, type SessionPropertyName, type SessionPropertyValues } from './session-properties.js';
+export {
+  type ClipboardUseCallback,
+  SessionProperties,
+  type SessionPropertyName,
+  type SessionPropertyValues,
+} from './session-properties.js';
 export type { TlsIdentity } from './tls-certificate.js';
 export type { TransportStream, WebTransportStream } from './transport-stream.js';
 export { VirtualChannel } from './virtual-channel.js';
 export { RESERVED_CHANNEL_NAMES, VirtualChannelManager } from './virtual-channel-manager.js';
+export { WebSocketListener, type WebSocketListenerOptions } from './websocket-listener.js';
 export { Window, WindowList } from './window.js';

@@ -28,6 +28,7 @@ import { lockProperties, SessionProperties, type SessionPropertyValues } from '.
 import type { TlsIdentity } from './tls-certificate.js';
 import { type TransportStream, toDuplex } from './transport-stream.js';
 import { VirtualChannelManager } from './virtual-channel-manager.js';
+import { WebSocketListener, type WebSocketListenerOptions } from './websocket-listener.js';
 
 export type { RdpSessionEventTypes } from './session-event-types.js';
 
@@ -113,6 +114,8 @@ export class RdpSession {
   private readonly display: string;
   private readonly logger: Logger;
   private state: SessionState = { kind: 'new' };
+  /** WebSocket listeners of `listenWebSocket`, closed with the session. */
+  private readonly webListeners = new Set<WebSocketListener>();
   private readonly admission: Admission;
   private readonly limits: HandshakeLimits;
   /** Warnings an attacker can provoke at will, rate-limited. */
@@ -356,6 +359,43 @@ export class RdpSession {
   }
 
   /**
+   * Accepts viewers over WebSocket, for browsers: one port serves the web viewer's page (`staticDir`) over HTTP
+   * and carries each viewer's RDP byte stream in binary WebSocket messages on `path`. RDPSRAPI has no counterpart
+   * (Windows viewers only dial TCP); it extends the session's listener the way `connectUsingTransportStream`
+   * extends its transports, except that the viewer authenticates with an invitation's password as on TCP: each
+   * WebSocket runs the normal connection path with its remote address as the peer, so admission, the guessing
+   * budget and the handshake limits apply unchanged. Browsers cannot run TLS inside the WebSocket, so those
+   * viewers use Standard RDP Security (RC4, the server key pinned against the ticket); pass `tls` for `wss://`.
+   * The listener closes with the session. Call after `open()`.
+   *
+   * @throws {RdshareError} `INVALID_ARGUMENT` for bad options; `LISTEN_FAILED` when the port cannot be bound;
+   *   `NOT_OPEN` / `CLOSED`.
+   * @example
+   * ```ts
+   * await session.open();
+   * const web = await session.listenWebSocket({ port: 8080, staticDir: 'apps/web-viewer/dist' });
+   * const invitation = session.invitations.createInvitation({ groupName: 'web', password: 'secret', attendeeLimit: 5 });
+   * const ticket = invitation.connectionString;
+   * console.log(`http://localhost:${web.port}/#ticket=${encodeURIComponent(ticket)}`);
+   * ```
+   */
+  async listenWebSocket(options: WebSocketListenerOptions): Promise<WebSocketListener> {
+    this.opened();
+    const listener = await WebSocketListener.start(
+      options,
+      (stream, peer) => this.opened().connect(stream, peer),
+      (error, what) => this.report(error, what),
+    );
+    if (this.state.kind !== 'open') {
+      await listener.close();
+      this.opened();
+    }
+    this.webListeners.add(listener);
+    this.logger.info('web listener open', { url: listener.url });
+    return listener;
+  }
+
+  /**
    * ConnectToClient: reverse connect. Dials the addresses of a viewer's connection string (the one its
    * StartReverseConnectListener gave out) one after the other, each for at most `timeoutMs` (default 5 s), and
    * acts as the RDP server on the first that answers. The viewer then presents an invitation's auth string and
@@ -489,6 +529,8 @@ export class RdpSession {
     const { state } = this;
     if (state.kind === 'closed') return;
     this.state = { kind: 'closed' };
+    await Promise.all([...this.webListeners].map((l) => l.close()));
+    this.webListeners.clear();
     if (state.kind === 'open') {
       await state.open.close();
     }

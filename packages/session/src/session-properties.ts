@@ -23,11 +23,31 @@ export interface SessionPropertyValues {
   EnforceStrongEncryption: boolean;
   /** Clipboard sharing with interactive attendees. */
   EnableClipboardRedirect: boolean;
-  /** Transports the listener enables: 1 = TCP. */
+  /**
+   * Called on each sharer-to-viewer paste attempt (IRDPSRAPIClipboardUseEvents); `undefined` for none. Read-only
+   * after `open()`.
+   */
+  SetClipboardRedirectCallback: ClipboardUseCallback | undefined;
+  /** Transports the listener enables: 1 = TCP (3, TCP and UDP, is refused: rdshare has no UDP transport). */
   EnabledTransports: number;
   /** Mirror-driver attach mode; accepted for compatibility, it has no effect on X11. */
   DrvConAttach: boolean;
 }
+
+/**
+ * IRDPSRAPIClipboardUseEvents::OnPasteFromClipboard: whether `attendeeId` may paste clipboard data of
+ * `clipboardFormat` from the sharer.
+ */
+export type ClipboardUseCallback = (clipboardFormat: number, attendeeId: number) => boolean;
+
+/** Documented names that belong to the viewer's property bag (IRDPSRAPIViewer), with what to use instead. */
+const VIEWER_ONLY: Record<string, string> = {
+  SetNetworkStream: 'on the sharer, pass the stream to RdpSession.connectUsingTransportStream()',
+};
+
+/** EnabledTransports values: TCP (1); TCP and UDP (3) is documented, but rdshare has no UDP transport. */
+const TRANSPORT_TCP = 1;
+const TRANSPORT_TCP_UDP = 3;
 
 export type SessionPropertyName = keyof SessionPropertyValues;
 
@@ -79,7 +99,28 @@ const RULES: { [K in SessionPropertyName]: Rule<K> } = {
   },
   EnforceStrongEncryption: { default: false, beforeOpenOnly: true, validate: bool('EnforceStrongEncryption') },
   EnableClipboardRedirect: { default: false, beforeOpenOnly: false, validate: bool('EnableClipboardRedirect') },
-  EnabledTransports: { default: 1, beforeOpenOnly: true, validate: int('EnabledTransports', 1, 1) },
+  SetClipboardRedirectCallback: {
+    default: undefined,
+    beforeOpenOnly: true,
+    validate: (v) => {
+      if (v !== undefined && typeof v !== 'function') {
+        throw invalidArgument(`SetClipboardRedirectCallback must be a function or undefined, got ${typeof v}`);
+      }
+      return v as ClipboardUseCallback | undefined;
+    },
+  },
+  EnabledTransports: {
+    default: TRANSPORT_TCP,
+    beforeOpenOnly: true,
+    validate: (v) => {
+      if (v === TRANSPORT_TCP_UDP) {
+        throw invalidArgument(
+          'EnabledTransports 3 (TCP and UDP) is not supported: rdshare has no UDP transport; use 1',
+        );
+      }
+      return int('EnabledTransports', TRANSPORT_TCP, TRANSPORT_TCP)(v);
+    },
+  },
   DrvConAttach: { default: true, beforeOpenOnly: true, validate: bool('DrvConAttach') },
 };
 
@@ -125,6 +166,9 @@ export class SessionProperties {
   }
 
   private rule(name: string): Rule<SessionPropertyName> {
+    if (Object.hasOwn(VIEWER_ONLY, name)) {
+      throw invalidArgument(`${name} is a property of the viewer, not of the sharing session; ${VIEWER_ONLY[name]}`);
+    }
     const rule = (RULES as Record<string, Rule<SessionPropertyName>>)[name];
     if (!Object.hasOwn(RULES, name) || !rule) {
       throw new RdshareError(
@@ -176,6 +220,12 @@ export class SessionProperties {
   }
   set EnabledTransports(v) {
     this.set('EnabledTransports', v);
+  }
+  get SetClipboardRedirectCallback() {
+    return this.get('SetClipboardRedirectCallback');
+  }
+  set SetClipboardRedirectCallback(v) {
+    this.set('SetClipboardRedirectCallback', v);
   }
   get DrvConAttach() {
     return this.get('DrvConAttach');

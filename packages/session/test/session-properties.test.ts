@@ -49,4 +49,43 @@ describe('SessionProperties', () => {
     p.FrameCaptureIntervalInMs = 100;
     expect(p.FrameCaptureIntervalInMs).toBe(100);
   });
+
+  it('knows every documented name with its default and read-only-after-open rule', () => {
+    const p = new SessionProperties();
+    expect(p.DrvConAttach).toBe(true);
+    expect(p.PortProtocol).toBe(0);
+    expect(p.EnableClipboardRedirect).toBe(false);
+    expect(p.SetClipboardRedirectCallback).toBeUndefined();
+    expect(p.EnabledTransports).toBe(1);
+    const allow = () => true;
+    p.SetClipboardRedirectCallback = allow;
+    expect(p.get('SetClipboardRedirectCallback')).toBe(allow);
+    expect(() => p.set('SetClipboardRedirectCallback', 'yes' as never)).toThrow(/function or undefined/);
+    expect(() => p.set('EnabledTransports', 3)).toThrow(/no UDP transport/);
+    expect(() => p.set('SetNetworkStream', {})).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/connectUsingTransportStream/),
+      }),
+    );
+    lockProperties(p);
+    for (const name of [
+      'PortId',
+      'PortProtocol',
+      'EnforceStrongEncryption',
+      'SetClipboardRedirectCallback',
+      'EnabledTransports',
+      'DrvConAttach',
+    ]) {
+      expect(() => p.set(name, p.get(name)), name).toThrow(expect.objectContaining({ code: 'READ_ONLY' }));
+    }
+    for (const [name, value] of [
+      ['FrameCaptureIntervalInMs', 50],
+      ['DefaultAttendeeControlLevel', CTRL_LEVEL.VIEW],
+      ['EnableClipboardRedirect', true],
+    ] as const) {
+      p.set(name, value);
+      expect(p.get(name)).toBe(value);
+    }
+  });
 });

@@ -13,3 +13,9 @@ export {
   type ViewerVirtualChannel,
   VirtualChannelManager,
 } from './virtual-channel-manager.js';
+export {
+  type WebSocketFactory,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+  webSocketTransport,
+} from './web-socket-transport.js';

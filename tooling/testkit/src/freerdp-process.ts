@@ -18,12 +18,14 @@ export interface FreerdpProcess {
 
 /**
  * Starts `command` on `display` with a throwaway config folder, so certificates and known hosts never leak
- * between runs. `args` may be a function of that folder (e.g. a ticket file written into it first).
+ * between runs. `args` may be a function of that folder (e.g. a ticket file written into it first). `input`, when
+ * given, is what the program reads on stdin (answers to its prompts).
  */
 export function spawnFreerdp(
   display: XvfbDisplay,
   command: string,
   args: string[] | ((dir: string) => string[]),
+  input?: string,
 ): FreerdpProcess {
   const dir = mkdtempSync(join(tmpdir(), `rdshare-${command}-`));
   const child = display.spawn(
@@ -31,7 +33,9 @@ export function spawnFreerdp(
     typeof args === 'function' ? args(dir) : args,
     { HOME: dir, XDG_CONFIG_HOME: dir },
     'pipe',
+    input === undefined ? 'ignore' : 'pipe',
   );
+  child.stdin?.end(input);
   let out = '';
   const collect = (d: Buffer) => {
     out += d;

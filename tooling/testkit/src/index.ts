@@ -5,6 +5,7 @@ export * from './freerdp-shadow.js';
 export * from './images.js';
 export * from './monotonic-clock.js';
 export * from './process-cpu.js';
+export * from './rdesktop.js';
 export * from './tcp-bytes.js';
 export * from './x-client-build.js';
 export * from './xfreerdp.js';

@@ -20,7 +20,13 @@ export interface XvfbDisplay {
   height: number;
   process: ChildProcess;
   /** Runs an X client on this display; it is killed by `stop()`. */
-  spawn(command: string, args?: string[], env?: NodeJS.ProcessEnv, stdio?: 'ignore' | 'pipe'): ChildProcess;
+  spawn(
+    command: string,
+    args?: string[],
+    env?: NodeJS.ProcessEnv,
+    stdio?: 'ignore' | 'pipe',
+    stdin?: 'ignore' | 'pipe',
+  ): ChildProcess;
   /** Runs an X client to completion on this display and returns its stdout. */
   exec(command: string, args?: string[]): Promise<string>;
   /** The whole screen as tightly packed RGBA, read by ImageMagick (independent of our own capture code). */
@@ -68,8 +74,8 @@ export async function startXvfb(options: XvfbOptions = {}): Promise<XvfbDisplay>
     width,
     height,
     process: proc,
-    spawn(command, args = [], extra, stdio = 'ignore') {
-      const child = spawn(command, args, { env: env(extra), stdio: ['ignore', stdio, stdio] });
+    spawn(command, args = [], extra, stdio = 'ignore', stdin = 'ignore') {
+      const child = spawn(command, args, { env: env(extra), stdio: [stdin, stdio, stdio] });
       children.add(child);
       child.on('exit', () => children.delete(child));
       return child;

@@ -9,7 +9,7 @@ import {
 import { type ClientData, requestedColorDepth } from '../connection/client-data.js';
 import type { ClientInfo } from '../connection/client-info.js';
 import { PduType } from '../connection/share-headers.js';
-import { effectiveMaxRequestSize } from '../data/fastpath-output.js';
+import { effectiveMaxRequestSize, FASTPATH_FRAGMENT_SAFE_SIZE } from '../data/fastpath-output.js';
 import type { SecurityLayer, SecurityLayerCodec } from '../transport/security-layer.js';
 import type { ActivatedClient, ClientCapabilities } from './acceptor-host.js';
 import { serverCapabilitySets } from './server-capabilities.js';
@@ -53,7 +53,12 @@ export function clientCapabilitiesOf(sets: (CapabilitySet | RawCapability)[]): C
   const extraFlags = general?.extraFlags ?? 0;
   return {
     fastPathOutput: (extraFlags & GeneralExtraFlag.FASTPATH_OUTPUT_SUPPORTED) !== 0,
-    multifragmentMaxRequestSize: effectiveMaxRequestSize(multifragment?.maxRequestSize),
+    // Slow-path updates are never reassembled from fragments: each must fit one share data PDU (whose 16-bit
+    // totalLength stops at 0x7FFF), whatever MultifragmentUpdate size the client announced (rdesktop -4 announces one).
+    multifragmentMaxRequestSize:
+      extraFlags & GeneralExtraFlag.FASTPATH_OUTPUT_SUPPORTED
+        ? effectiveMaxRequestSize(multifragment?.maxRequestSize)
+        : FASTPATH_FRAGMENT_SAFE_SIZE,
     inputFlags: input?.inputFlags ?? 0,
     colorPointerCacheSize: pointer?.colorPointerFlag ? pointer.colorPointerCacheSize : 0,
     pointerCacheSize: pointer?.pointerCacheSize ?? 0,

@@ -1,6 +1,7 @@
 import {
   ControlAction,
   decodeControl,
+  decodeFontList,
   encodeControl,
   encodeFontMap,
   encodeSynchronize,
@@ -13,6 +14,8 @@ import { SERVER_CHANNEL_ID } from './server-frames.js';
 
 /** TS_FONT_MAP_PDU.entrySize: always 4 (MS-RDPBCGR 2.2.1.22.1). */
 const FONT_MAP_ENTRY_SIZE = 4;
+/** TS_FONT_LIST_PDU: numberFonts, totalNumFonts, listFlags and entrySize, 2 bytes each (2.2.1.18.1). */
+const FONT_LIST_PDU_SIZE = 8;
 /** TS_CONTROL_PDU grantId and controlId of a Cooperate: both 0 (2.2.1.19.1). */
 const COOPERATE_ID = 0;
 
@@ -35,7 +38,9 @@ export interface FinalizationStep {
  * Control with Granted Control, Font List with Font Map), because some clients wait for the server's
  * Synchronize and Control PDUs before they send their Font List. Font List ends the phase in any order: the
  * server PDUs the client did not ask for yet are sent before the Font Map, so every client gets all four
- * exactly once (a client that sends everything at once, like FreeRDP, gets them in Windows' order).
+ * exactly once (a client that sends everything at once, like FreeRDP, gets them in Windows' order). A Font List
+ * sent in parts (RDP 4.0 clients such as `rdesktop -4` send FONTLIST_FIRST, then FONTLIST_LAST) ends the phase with
+ * its last part, so the client never sends a Font List once active.
  */
 export class ServerFinalization {
   private synchronized = false;
@@ -61,6 +66,7 @@ export class ServerFinalization {
         throw new ProtocolError('INVALID', `control action ${control.action} from a client`, 'TS_CONTROL_PDU');
       }
       case PduType2.FONTLIST:
+        if (!isLastFontListPart(body)) return { replies: [], complete: false };
         return {
           replies: [...this.answerSynchronize(), ...this.answerCooperate(), ...this.answerRequest(), this.fontMap()],
           complete: true,
@@ -124,4 +130,14 @@ export class ServerFinalization {
       }),
     };
   }
+}
+
+/**
+ * Whether a Font List is the last (or only) part of the client's list: not when it says FONTLIST_FIRST without
+ * FONTLIST_LAST. A body too short to carry listFlags, or one with neither flag, counts as the whole list.
+ */
+function isLastFontListPart(body: Uint8Array): boolean {
+  if (body.byteLength < FONT_LIST_PDU_SIZE) return true;
+  const { listFlags } = decodeFontList(body);
+  return !(listFlags & FontListFlag.FIRST) || (listFlags & FontListFlag.LAST) !== 0;
 }

@@ -20,6 +20,7 @@ import { encodeFastPathInputEvents, encodeFastPathInputPdu } from '../../src/dat
 import {
   decodeFastPathOutputPdu,
   decodeFastPathUpdates,
+  FASTPATH_FRAGMENT_SAFE_SIZE,
   FastPathFragmentation,
   FastPathUpdateCode,
 } from '../../src/data/fastpath-output.js';
@@ -232,12 +233,16 @@ describe('RdpAcceptor over TLS', () => {
     client.connectInitial();
     client.joinChannels();
     client.clientInfo();
-    client.confirmActive((caps) =>
-      caps.map((c) => (c.type === CapabilitySetType.GENERAL ? { ...c, extraFlags: 0 } : c)),
-    );
+    client.confirmActive((caps) => [
+      ...caps.map((c) => (c.type === CapabilitySetType.GENERAL ? { ...c, extraFlags: 0 } : c)),
+      { type: CapabilitySetType.MULTIFRAGMENTUPDATE, maxRequestSize: 0x100000 },
+    ]);
     client.finalize();
     client.host.take();
     expect(client.host.active?.capabilities.fastPathOutput).toBe(false);
+    // Its MultifragmentUpdate size does not apply to slow-path updates (one share data PDU each): a larger update
+    // could not be sent at all.
+    expect(client.host.active?.capabilities.multifragmentMaxRequestSize).toBe(FASTPATH_FRAGMENT_SAFE_SIZE);
     const bitmap = Uint8Array.of(1, 0, 0, 0);
     client.acceptor.sendFastPath([
       { code: FastPathUpdateCode.BITMAP, data: bitmap },

@@ -116,6 +116,29 @@ describe('connection finalization in any order', () => {
     expect(client.host.closed).toBeUndefined();
   });
 
+  it('waits for the last part of a Font List sent in two (rdesktop -4: FONTLIST_FIRST, then FONTLIST_LAST)', async () => {
+    const client = await confirmedClient();
+    clientPdus.synchronize(client);
+    clientPdus.cooperate(client);
+    clientPdus.requestControl(client);
+    expect(replies(client)).toEqual([SYNCHRONIZE, COOPERATE, GRANTED_CONTROL]);
+    // numberFonts 0, totalNumFonts 0, listFlags FONTLIST_FIRST, entrySize 0x32, as rdesktop 1.9 writes it.
+    client.data(PduType2.FONTLIST, hex('00 00 00 00 01 00 32 00'));
+    expect(client.host.take()).toEqual([]);
+    expect(client.acceptor.state).toBe(AcceptorState.FINALIZATION);
+    client.data(PduType2.FONTLIST, hex('00 00 00 00 02 00 32 00'));
+    expect(replies(client)).toEqual([FONT_MAP]);
+    expect(client.acceptor.state).toBe(AcceptorState.ACTIVE);
+    expect(client.host.closed).toBeUndefined();
+  });
+
+  it('activates on a Font List too short to carry listFlags', async () => {
+    const client = await confirmedClient();
+    client.data(PduType2.FONTLIST, hex('00 00 00 00'));
+    expect(replies(client)).toEqual([SYNCHRONIZE, COOPERATE, GRANTED_CONTROL, FONT_MAP]);
+    expect(client.acceptor.state).toBe(AcceptorState.ACTIVE);
+  });
+
   it('activates when Request Control comes before Cooperate and Synchronize last', async () => {
     const client = await confirmedClient();
     clientPdus.requestControl(client);
