@@ -140,4 +140,37 @@ describe('the shared rectangle and display resizes, seen by xfreerdp', () => {
     await waitFor(async () => (await differing(shared, viewer, full)).differing === 0, 10_000, 'the whole display');
     expect(session.attendees.count).toBe(1);
   });
+
+  it('a viewer that joins after the display changed size sees all of it at its new size, not black', async () => {
+    const late = await startXvfb({ width: WIDTH, height: HEIGHT });
+    const join = () => {
+      const invitation = session.invitations.createInvitation({
+        groupName: `late-${Date.now()}`,
+        password: 'late-pw',
+        attendeeLimit: 1,
+      });
+      return startXfreerdp({
+        display: late,
+        connectionString: invitation.connectionString,
+        password: 'late-pw',
+        args: ['-gfx', '/bpp:32'],
+      });
+    };
+    try {
+      await shared.exec('xrandr', ['--fb', '640x480']).catch(() => undefined);
+      await waitFor(() => session.getDesktopSharedRect().right === 640, 10_000, 'the session to follow the shrink');
+      const small = { x: 0, y: 0, width: 640, height: 480 };
+      let lateClient = join();
+      await waitFor(async () => (await differing(shared, late, small, 640)).differing === 0, 20_000, 'a late joiner');
+      await lateClient.stop();
+      await shared.exec('xrandr', ['--fb', `${WIDTH}x${HEIGHT}`]).catch(() => undefined);
+      await waitFor(() => session.getDesktopSharedRect().right === WIDTH, 10_000, 'the session to follow the growth');
+      lateClient = join();
+      const full = { x: 0, y: 0, width: WIDTH, height: HEIGHT };
+      await waitFor(async () => (await differing(shared, late, full)).differing === 0, 20_000, 'a later joiner');
+      await lateClient.stop();
+    } finally {
+      await late.stop();
+    }
+  });
 });
