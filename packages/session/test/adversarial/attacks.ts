@@ -11,7 +11,7 @@ import {
   NegProtocol,
 } from '@rdshare/protocol';
 import { buildXClient, killAndWait, startXfreerdp, waitFor } from '@rdshare/testkit';
-import { RdpTestClient, type RdpTestOutcome } from '../support/rdp-test-client.js';
+import { CLIENT_CORE, DOMAIN_PARAMETERS, RdpTestClient, type RdpTestOutcome } from '../support/rdp-test-client.js';
 import type { Arena } from './arena.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,37 +64,8 @@ async function inParallel(count: number, parallel: number, task: (i: number) => 
 
 /** The client's first flight of a plaintext (Standard RDP Security) handshake, as one byte string. */
 function handshakeBytes(): Uint8Array {
-  const params = {
-    maxChannelIds: 34,
-    maxUserIds: 2,
-    maxTokenIds: 0,
-    numPriorities: 1,
-    minThroughput: 0,
-    maxHeight: 1,
-    maxMcsPduSize: 0xffff,
-    protocolVersion: 2,
-  };
   const userData = encodeClientData({
-    core: {
-      version: 0x00080004,
-      desktopWidth: 1024,
-      desktopHeight: 768,
-      colorDepth: 0xca01,
-      sasSequence: 0xaa03,
-      keyboardLayout: 0x409,
-      clientBuild: 2600,
-      clientName: 'mutant',
-      keyboardType: 4,
-      keyboardSubType: 0,
-      keyboardFunctionKey: 12,
-      imeFileName: '',
-      postBeta2ColorDepth: 0xca01,
-      clientProductId: 1,
-      serialNumber: 0,
-      highColorDepth: 24,
-      supportedColorDepths: 0x0f,
-      earlyCapabilityFlags: 0x0001,
-    },
+    core: { ...CLIENT_CORE, clientName: 'mutant' },
     security: { encryptionMethods: 0x1b, extEncryptionMethods: 0 },
     network: { channels: [{ name: 'encomsp', options: 0xc0000000 }] },
   });
@@ -108,9 +79,9 @@ function handshakeBytes(): Uint8Array {
           callingDomainSelector: Uint8Array.of(1),
           calledDomainSelector: Uint8Array.of(1),
           upwardFlag: true,
-          targetParameters: params,
-          minimumParameters: params,
-          maximumParameters: params,
+          targetParameters: DOMAIN_PARAMETERS,
+          minimumParameters: DOMAIN_PARAMETERS,
+          maximumParameters: DOMAIN_PARAMETERS,
           userData: encodeConferenceCreateRequest({ conferenceName: '1', userData }),
         }),
       ),

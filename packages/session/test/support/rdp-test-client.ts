@@ -78,7 +78,8 @@ export type RdpTestOutcome =
 const SERVER_CHANNEL_ID = 1002;
 const MAX_FRAME = 0x10000;
 
-const CLIENT_CORE: ClientData['core'] = {
+/** Client Core Data of a plain desktop client; tests adjust single fields. */
+export const CLIENT_CORE: ClientData['core'] = {
   version: 0x00080004,
   desktopWidth: 1024,
   desktopHeight: 768,
@@ -99,7 +100,8 @@ const CLIENT_CORE: ClientData['core'] = {
   earlyCapabilityFlags: 0x0001,
 };
 
-const DOMAIN_PARAMETERS = {
+/** The MCS domain parameters the client proposes (target, minimum and maximum alike). */
+export const DOMAIN_PARAMETERS = {
   maxChannelIds: 34,
   maxUserIds: 2,
   maxTokenIds: 0,
