@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '@rdshare/session';
@@ -110,5 +110,94 @@ describe('the web viewer in headless Chromium joins an RdpSession over its WebSo
     await page.click('#request-control');
     await waitFor(() => attendee.controlLevel === CTRL_LEVEL.INTERACTIVE, 10_000, 'control to be granted');
     await page.waitForSelector('#request-control[hidden]', { state: 'attached', timeout: 10_000 });
+
+    const out = join(dir, 'typed.txt');
+    const xterm = shared.spawn('xterm', [
+      '-geometry',
+      '40x5+100+100',
+      '-e',
+      `sh -c 'read line; echo "$line" > ${out}'`,
+    ]);
+    try {
+      await waitFor(
+        async () => (await shared.exec('xdotool', ['search', '--onlyvisible', '--class', 'xterm'])).trim() !== '',
+        10_000,
+        'xterm',
+      );
+      const box = await page.locator('#desktop').boundingBox();
+      await page.mouse.click((box?.x ?? 0) + 150, (box?.y ?? 0) + 130);
+      await page.keyboard.type('hi');
+      await page.keyboard.press('Enter');
+      const typed = await waitFor(
+        () => {
+          try {
+            return readFileSync(out, 'utf8');
+          } catch {
+            return undefined;
+          }
+        },
+        10_000,
+        'the typed line to reach the xterm',
+      );
+      expect(typed?.trim()).toBe('hi');
+    } finally {
+      xterm.kill();
+    }
+  });
+
+  it('scaled to a small window, the pointer lands where it points and buttons, wheel and keys reach an application', async () => {
+    await page.setViewportSize({ width: 560, height: 420 });
+    const box = await page.locator('#desktop').boundingBox();
+    if (!box) throw new Error('no canvas');
+    expect(box.width).toBeLessThan(WIDTH);
+    const xev = shared.spawn(
+      'xev',
+      ['-geometry', '300x200+200+150', '-event', 'button', '-event', 'keyboard'],
+      {},
+      'pipe',
+    );
+    let seen = '';
+    xev.stdout?.on('data', (d: Buffer) => {
+      seen += d;
+    });
+    try {
+      await waitFor(
+        async () => (await shared.exec('xdotool', ['search', '--onlyvisible', '--name', 'Event Tester'])).trim() !== '',
+        10_000,
+        'the xev window',
+      );
+      const at = (x: number, y: number) =>
+        [box.x + (x * box.width) / WIDTH, box.y + (y * box.height) / HEIGHT] as const;
+      await page.mouse.move(...at(320, 240));
+      const location = await waitFor(
+        async () => {
+          const m = /x:(\d+) y:(\d+)/.exec(await shared.exec('xdotool', ['getmouselocation']));
+          const [x, y] = [Number(m?.[1]), Number(m?.[2])];
+          return Math.abs(x - 320) <= 2 && Math.abs(y - 240) <= 2 ? { x, y } : undefined;
+        },
+        10_000,
+        'the shared pointer at the scaled point',
+      );
+      expect(location).toBeDefined();
+      await page.mouse.down({ button: 'right' });
+      await page.mouse.up({ button: 'right' });
+      await page.mouse.wheel(0, -100);
+      await page.mouse.wheel(0, 100);
+      await page.keyboard.press('KeyQ');
+      await waitFor(
+        () =>
+          /ButtonPress[\s\S]*button 3,/.test(seen) &&
+          /ButtonPress[\s\S]*button 4,/.test(seen) &&
+          /ButtonPress[\s\S]*button 5,/.test(seen) &&
+          /KeyPress[\s\S]*keysym 0x71, q\)/.test(seen),
+        10_000,
+        'the right button, the wheel both ways and a key to reach xev',
+      ).catch(() => {
+        throw new Error(`xev saw:\n${seen}`);
+      });
+    } finally {
+      xev.kill();
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 });
