@@ -19,6 +19,11 @@ APT_PACKAGES=(
   rdesktop
   # headers and libraries for @rdshare/native
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev pkg-config
+  # H.264 in @rdshare/native: OpenH264's headers for the build (the addon dlopens the library, never links it) and
+  # the runtime library its H264Encoder / H264Decoder load
+  libopenh264-dev libopenh264-7
+  # ffmpeg / ffprobe: the independent decoder that proves the native H.264 stream is standard
+  ffmpeg
   # the testkit's cursor-churn client makes large ARGB cursors with it
   libxcursor-dev
   # node-gyp's toolchain

@@ -19,7 +19,7 @@ console.log(`@rdshare/native: no prebuilt addon for ${process.platform}-${proces
 const build = spawnSync('node-gyp', ['rebuild'], { cwd: packageDir, stdio: 'inherit' });
 if (build.status !== 0) {
   console.error(
-    '@rdshare/native: the source build failed. It needs python3, make, a C++17 compiler and the X development headers (apt-get install libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev).',
+    '@rdshare/native: the source build failed. It needs python3, make, a C++17 compiler and the X and OpenH264 development headers (apt-get install libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev libopenh264-dev).',
   );
   process.exit(build.status ?? 1);
 }

@@ -35,6 +35,20 @@ export const NativeErrorCode = {
   DisplayInUse: 'DISPLAY_IN_USE',
   /** The object was used after `close()`. */
   Closed: 'CLOSED',
+  /** OpenH264 (`libopenh264.so.7`) is not installed or not usable; only the H.264 classes are affected. */
+  H264Unavailable: 'H264_UNAVAILABLE',
+  /** A caller-owned output buffer cannot hold the result; the message says how many bytes are needed. */
+  OutputTooSmall: 'OUTPUT_TOO_SMALL',
+  /** `H264Encoder.encode()` was called while the previous encode was still running. */
+  EncoderBusy: 'ENCODER_BUSY',
+  /** `H264Encoder.encode()` was called after `close()`. */
+  EncoderClosed: 'ENCODER_CLOSED',
+  /** OpenH264 refused to create, configure or run an encoder. */
+  EncodeFailed: 'ENCODE_FAILED',
+  /** `H264Decoder.decode()` was called while too many earlier decodes were still queued. */
+  DecoderBusy: 'DECODER_BUSY',
+  /** The access unit is not decodable H.264 (or OpenH264 could not create a decoder). */
+  DecodeFailed: 'DECODE_FAILED',
 } as const;
 export type NativeErrorCode = (typeof NativeErrorCode)[keyof typeof NativeErrorCode];
 

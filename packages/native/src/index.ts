@@ -4,6 +4,8 @@ export type { DisplayClaim } from './display-claim.js';
 export { NativeError, NativeErrorCode } from './errors.js';
 export { allocateFrame, BYTES_PER_PIXEL, type Frame } from './frame.js';
 export type { Point, Rect, Size } from './geometry.js';
+export { type H264DecodedPicture, H264Decoder } from './h264-decoder.js';
+export { type H264EncodedFrame, H264Encoder, type H264EncoderOptions } from './h264-encoder.js';
 export { type InputSink, type LockState, MouseButton } from './input-sink.js';
 export { explainLoadAttempts, explainLoadFailure, type LoadAttempt, matchingPrebuilt, prebuiltPath } from './loader.js';
 export {
@@ -16,6 +18,7 @@ export {
   type DisplayOptions,
   openDisplay,
 } from './open-display.js';
+export { explainH264Unavailable, loadOpenH264, OPENH264_LIBRARY_ENV, openH264Candidates } from './openh264.js';
 export { compareTiles, DEFAULT_TILE_SIZE, syncTiles, type TileOptions } from './tiles.js';
 export type { WindowEvent, WindowInfo, WindowTracker } from './window-tracker.js';
 export { X11CursorSource } from './x11/x11-cursor-source.js';

@@ -22,7 +22,7 @@ const systemPackages: Record<string, { apt: string; dnf: string }> = {
 };
 
 const buildTools =
-  'needs python3, make, a C++17 compiler and the X development headers: apt-get install libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev';
+  'needs python3, make, a C++17 compiler and the X and OpenH264 development headers: apt-get install libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev libxres-dev libopenh264-dev';
 
 const rebuildHint = `rebuild it: cd ${packageDir} && npx node-gyp rebuild (${buildTools})`;
 

@@ -92,6 +92,30 @@ export interface RawClaim {
   release(): void;
 }
 
+/** What `loadOpenH264` reports: the library it loaded, or every candidate it tried and why each failed. */
+export type RawOpenH264 =
+  | { path: string; version: string; attempts?: undefined }
+  | { attempts: { path: string; error: string }[] };
+
+/** The addon's OpenH264 encoder (src/native/h264_encoder.cc). */
+export interface RawH264Encoder {
+  /** Throws (synchronously) ENCODER_CLOSED, ENCODER_BUSY, INVALID_ARGUMENT or OUT_OF_BOUNDS. */
+  encode(
+    frame: Uint8Array,
+    stride: number,
+    output: Uint8Array,
+    keyFrame: boolean,
+  ): Promise<{ byteLength: number; keyFrame: boolean }>;
+  close(): void;
+}
+
+/** The addon's OpenH264 decoder (src/native/h264_decoder.cc). */
+export interface RawH264Decoder {
+  /** One at a time: the TypeScript layer queues. */
+  decode(accessUnit: Uint8Array, output: Uint8Array): Promise<{ width: number; height: number } | undefined>;
+  close(): void;
+}
+
 /** What `rdshare_native.node` exports. */
 export interface NativeAddon {
   /** Throws an error with code `DISPLAY_IN_USE` and `holderPid`, `holderName`, `holderHost` when taken. */
@@ -115,4 +139,14 @@ export interface NativeAddon {
     tileSize: number,
     copy: boolean,
   ): Promise<Int32Array>;
+  /** dlopens the first usable candidate; once one has loaded it is returned whatever is passed. */
+  loadOpenH264(candidates: string[]): RawOpenH264;
+  /** Needs a successful loadOpenH264 first. */
+  H264Encoder: new (
+    width: number,
+    height: number,
+    frameRate: number,
+    bitrate: number,
+  ) => RawH264Encoder;
+  H264Decoder: new () => RawH264Decoder;
 }

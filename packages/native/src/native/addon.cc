@@ -1,8 +1,11 @@
-// Entry point of the rdshare native addon: X11 desktop access and the pixel kernels.
+// Entry point of the rdshare native addon: X11 desktop access, the pixel kernels and H.264 through OpenH264.
 #include <napi.h>
 
 #include "display_claim.h"
+#include "h264_decoder.h"
+#include "h264_encoder.h"
 #include "native_desktop.h"
+#include "openh264_binding.h"
 #include "tile_bindings.h"
 
 namespace {
@@ -10,6 +13,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("DisplayClaim", rdshare::DisplayClaim::Define(env));
   exports.Set("NativeDesktop", rdshare::NativeDesktop::Define(env));
   exports.Set("diffTiles", Napi::Function::New<rdshare::DiffTilesAsync>(env, "diffTiles"));
+  exports.Set("loadOpenH264", Napi::Function::New<rdshare::LoadOpenH264Binding>(env, "loadOpenH264"));
+  exports.Set("H264Encoder", rdshare::H264Encoder::Define(env));
+  exports.Set("H264Decoder", rdshare::H264Decoder::Define(env));
   return exports;
 }
 }  // namespace

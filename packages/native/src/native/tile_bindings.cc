@@ -1,6 +1,7 @@
 #include "tile_bindings.h"
 
 #include "js_error.h"
+#include "napi_bytes.h"
 #include "tile_diff.h"
 
 namespace rdshare {
@@ -46,10 +47,6 @@ class DiffWorker : public Napi::AsyncWorker {
   bool copy_;
   std::vector<Rect> changed_;
 };
-
-bool IsBytes(const Napi::Value& v) {
-  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
-}
 
 // The TypeScript layer validates first; this re-check keeps a bad call from reading out of bounds.
 bool Fits(Napi::Uint8Array bytes, int64_t offset, int64_t stride, const Rect& r) {

@@ -1,0 +1,121 @@
+import { NativeError, toNativeError } from './errors.js';
+import { assertFrame } from './frame.js';
+import { isInteger } from './geometry.js';
+import { loadAddon } from './loader.js';
+import type { RawH264Encoder } from './native-binding.js';
+import { loadOpenH264 } from './openh264.js';
+
+/** The largest picture edge the encoder takes (H.264 level 5.2 pictures are at most 4096 wide). */
+const MAX_EDGE = 4096;
+
+/** How an {@link H264Encoder} is set up; fixed for its lifetime. */
+export interface H264EncoderOptions {
+  /** Picture width in pixels: even, 2-4096. Pad to what the transport needs (RDPGFX: 16) before creating. */
+  width: number;
+  /** Picture height in pixels: even, 2-4096. */
+  height: number;
+  /** The highest frame rate the caller will encode at (frames per second, up to 240); rate control plans with it. */
+  frameRate: number;
+  /** Target bitrate in bits per second. */
+  bitrate: number;
+}
+
+/** What one {@link H264Encoder.encode} produced. */
+export interface H264EncodedFrame {
+  /** Bytes written at the start of `output`. */
+  byteLength: number;
+  /** True for an IDR access unit (with SPS and PPS): a decoder can start with it. */
+  keyFrame: boolean;
+}
+
+/**
+ * An H.264 encoder (OpenH264) for one picture size, tuned for sharing a desktop in real time: screen-content mode,
+ * constrained baseline profile (no B-frames, CAVLC), one access unit out for each frame in, never a skipped frame,
+ * a key frame only first and when asked for. Colours are BT.709 full range, as RDP clients read AVC420.
+ * It knows nothing of RDP: the caller wraps the Annex-B bytes into its transport.
+ *
+ * @example
+ * ```ts
+ * const encoder = H264Encoder.create({ width: 1920, height: 1088, frameRate: 30, bitrate: 8_000_000 });
+ * const output = new Uint8Array(encoder.width * encoder.height * 4);
+ * const { byteLength, keyFrame } = await encoder.encode(frame, output);
+ * send(output.subarray(0, byteLength), keyFrame);
+ * encoder.close();
+ * ```
+ */
+export class H264Encoder {
+  readonly #raw: RawH264Encoder;
+
+  private constructor(
+    raw: RawH264Encoder,
+    /** Picture width in pixels. */
+    readonly width: number,
+    /** Picture height in pixels. */
+    readonly height: number,
+  ) {
+    this.#raw = raw;
+  }
+
+  /**
+   * Creates an encoder. Throws `H264_UNAVAILABLE` (naming each library file tried and the fix, e.g.
+   * `apt-get install libopenh264-7`) when OpenH264 cannot be loaded, `INVALID_ARGUMENT` for an odd, zero or too
+   * large size, a frame rate outside (0, 240] or a bitrate that is not positive.
+   */
+  static create(options: H264EncoderOptions): H264Encoder {
+    const { width, height, frameRate, bitrate } = options ?? ({} as H264EncoderOptions);
+    for (const [name, edge] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!isInteger(edge) || edge < 2 || edge > MAX_EDGE || edge % 2 !== 0) {
+        throw new NativeError(
+          'INVALID_ARGUMENT',
+          `H264Encoder ${name} must be an even integer from 2 to ${MAX_EDGE} (4:2:0 chroma covers 2x2 pixels), got ${edge}`,
+        );
+      }
+    }
+    if (typeof frameRate !== 'number' || !(frameRate > 0 && frameRate <= 240)) {
+      throw new NativeError('INVALID_ARGUMENT', `H264Encoder frameRate must be in (0, 240], got ${frameRate}`);
+    }
+    if (typeof bitrate !== 'number' || !(bitrate >= 1 && bitrate <= 1e9)) {
+      throw new NativeError('INVALID_ARGUMENT', `H264Encoder bitrate must be 1 to 1e9 bits per second, got ${bitrate}`);
+    }
+    loadOpenH264();
+    try {
+      const raw = new (loadAddon().H264Encoder)(width, height, frameRate, Math.round(bitrate));
+      return new H264Encoder(raw, width, height);
+    } catch (error) {
+      throw toNativeError(error);
+    }
+  }
+
+  /**
+   * Encodes one 32-bit BGRX frame (byte 3 ignored; `width` x `height` of the encoder, rows `stride` bytes apart, as
+   * `DesktopSource` captures them) on the libuv thread pool, into `output` as the Annex-B NAL units of one access
+   * unit; key frames carry SPS and PPS. Neither buffer may be changed until the promise settles (both are read and
+   * written on another thread meanwhile). An output as large as the frame (`width * height * 4`) always suffices.
+   *
+   * Rejects with `OUTPUT_TOO_SMALL` (the message gives the size needed; that frame is dropped and the next
+   * encode is a key frame, so the stream stays decodable), `ENCODER_BUSY` while the previous encode runs (keep
+   * the newest frame and encode it when that one settles), `ENCODER_CLOSED` after {@link close},
+   * `INVALID_ARGUMENT` / `OUT_OF_BOUNDS` for a frame that does not match the encoder.
+   */
+  async encode(
+    frame: { data: Uint8Array; stride: number },
+    output: Uint8Array,
+    options: { keyFrame?: boolean } = {},
+  ): Promise<H264EncodedFrame> {
+    assertFrame({ width: this.width, height: this.height, stride: frame?.stride, data: frame?.data }, 'frame');
+    if (!(output instanceof Uint8Array)) throw new NativeError('INVALID_ARGUMENT', 'output must be a Uint8Array');
+    try {
+      return await this.#raw.encode(frame.data, frame.stride, output, options.keyFrame === true);
+    } catch (error) {
+      throw toNativeError(error);
+    }
+  }
+
+  /** Frees the encoder (after the encode in flight, if any, which still settles); later encodes reject `ENCODER_CLOSED`. */
+  close(): void {
+    this.#raw.close();
+  }
+}

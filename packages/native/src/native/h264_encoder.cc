@@ -1,0 +1,276 @@
+#include "h264_encoder.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "js_error.h"
+#include "napi_bytes.h"
+#include "openh264_library.h"
+#include "yuv_convert.h"
+
+namespace rdshare {
+
+struct H264EncoderState {
+  const OpenH264* library = nullptr;
+  ISVCEncoder* encoder = nullptr;
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> planes;  // the I420 picture handed to OpenH264, reused by every encode
+  bool busy = false;            // touched on the JS thread only
+  bool closed = false;
+  // Set when an encoded picture was dropped (the output was too small): the decoder misses a reference, so the next
+  // picture must not depend on it.
+  bool force_key_frame = false;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  long long last_timestamp = -1;
+
+  ~H264EncoderState() { Destroy(); }
+
+  void Destroy() {
+    if (encoder == nullptr) return;
+    encoder->Uninitialize();
+    library->destroy_encoder(encoder);
+    encoder = nullptr;
+  }
+};
+
+namespace {
+// Screen content for real-time sharing: OpenH264's screen mode (motion search tuned for scrolling and moving
+// windows), constrained baseline (no B-frames, CAVLC: every RDP client decodes it), one picture in, one access unit
+// out (no frame skipping, no lookahead), no periodic IDR, parameter sets with constant ids so any key frame restarts
+// any decoder.
+std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_rate, int bitrate) {
+  int log_level = WELS_LOG_ERROR;
+  encoder->SetOption(ENCODER_OPTION_TRACE_LEVEL, &log_level);
+  SEncParamExt p;
+  if (encoder->GetDefaultParams(&p) != cmResultSuccess) return "GetDefaultParams failed";
+  p.iUsageType = SCREEN_CONTENT_REAL_TIME;
+  p.iPicWidth = width;
+  p.iPicHeight = height;
+  p.iTargetBitrate = bitrate;
+  p.iMaxBitrate = UNSPECIFIED_BIT_RATE;
+  // Bitrate mode spends the budget left by idle frames on refining what stays on screen, which suits a desktop.
+  p.iRCMode = RC_BITRATE_MODE;
+  p.fMaxFrameRate = frame_rate;
+  p.iTemporalLayerNum = 1;
+  p.iSpatialLayerNum = 1;
+  p.uiIntraPeriod = 0;
+  p.eSpsPpsIdStrategy = CONSTANT_ID;
+  p.bPrefixNalAddingCtrl = false;
+  p.bEnableSSEI = false;
+  p.bSimulcastAVC = false;
+  p.iEntropyCodingModeFlag = 0;
+  p.bEnableFrameSkip = false;
+  p.bEnableLongTermReference = false;
+  // One thread per encoder: encodes already run on libuv's pool, and the sharer encodes each surface once.
+  p.iMultipleThreadIdc = 1;
+  p.bEnableDenoise = false;
+  // Screen mode always detects scene changes (OpenH264's validation turns it back on): a picture that changed
+  // entirely may come out as an IDR, which costs about what a P-frame of it would.
+  p.bEnableSceneChangeDetect = true;
+  p.bEnableBackgroundDetection = true;
+  p.bEnableAdaptiveQuant = true;
+  p.bEnableFrameCroppingFlag = true;
+  SSpatialLayerConfig& layer = p.sSpatialLayers[0];
+  layer.iVideoWidth = width;
+  layer.iVideoHeight = height;
+  layer.fFrameRate = frame_rate;
+  layer.iSpatialBitrate = bitrate;
+  layer.iMaxSpatialBitrate = UNSPECIFIED_BIT_RATE;
+  layer.uiProfileIdc = PRO_BASELINE;
+  layer.uiLevelIdc = LEVEL_UNKNOWN;
+  layer.sSliceArgument.uiSliceMode = SM_SINGLE_SLICE;
+  // The colours as yuv_convert.h writes them, for decoders that read the VUI.
+  layer.bVideoSignalTypePresent = true;
+  layer.uiVideoFormat = VF_UNDEF;
+  layer.bFullRange = true;
+  layer.bColorDescriptionPresent = true;
+  layer.uiColorPrimaries = CP_BT709;
+  layer.uiTransferCharacteristics = TRC_BT709;
+  layer.uiColorMatrix = CM_BT709;
+  int rc = encoder->InitializeExt(&p);
+  if (rc != cmResultSuccess) return "InitializeExt failed with " + std::to_string(rc);
+  int format = videoFormatI420;
+  encoder->SetOption(ENCODER_OPTION_DATAFORMAT, &format);
+  return "";
+}
+
+class EncodeWorker : public Napi::AsyncWorker {
+ public:
+  EncodeWorker(Napi::Env env, std::shared_ptr<H264EncoderState> state, Napi::Uint8Array frame, size_t stride,
+               Napi::Uint8Array output, bool key_frame)
+      : Napi::AsyncWorker(env, "rdshare.h264Encode"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        state_(std::move(state)),
+        frame_ref_(Napi::Persistent(frame)),
+        output_ref_(Napi::Persistent(output)),
+        frame_(frame.Data()),
+        stride_(stride),
+        output_(output.Data()),
+        capacity_(output.ByteLength()),
+        key_frame_(key_frame) {}
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    H264EncoderState& s = *state_;
+    const int w = s.width, h = s.height;
+    I420View yuv{s.planes.data(), s.planes.data() + w * h, s.planes.data() + w * h + (w / 2) * (h / 2),
+                 static_cast<size_t>(w), static_cast<size_t>(w / 2)};
+    BgrxToI420(frame_, stride_, w, h, yuv);
+    if (key_frame_ || s.force_key_frame) s.encoder->ForceIntraFrame(true);
+    SSourcePicture picture{};
+    picture.iColorFormat = videoFormatI420;
+    picture.iPicWidth = w;
+    picture.iPicHeight = h;
+    picture.iStride[0] = w;
+    picture.iStride[1] = picture.iStride[2] = w / 2;
+    picture.pData[0] = yuv.y;
+    picture.pData[1] = yuv.u;
+    picture.pData[2] = yuv.v;
+    // Wall-clock timestamps: the rate control sees the real, variable frame rate of a desktop.
+    long long now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - s.start).count();
+    s.last_timestamp = now > s.last_timestamp ? now : s.last_timestamp + 1;
+    picture.uiTimeStamp = s.last_timestamp;
+    SFrameBSInfo info{};
+    int rc = s.encoder->EncodeFrame(&picture, &info);
+    if (rc != cmResultSuccess) {
+      Fail("ENCODE_FAILED", "OpenH264 EncodeFrame failed with " + std::to_string(rc));
+      return;
+    }
+    size_t total = 0;
+    if (info.eFrameType != videoFrameTypeSkip) {
+      for (int l = 0; l < info.iLayerNum; l++) {
+        const SLayerBSInfo& layer = info.sLayerInfo[l];
+        for (int n = 0; n < layer.iNalCount; n++) total += layer.pNalLengthInByte[n];
+      }
+    }
+    if (total > capacity_) {
+      s.force_key_frame = true;
+      Fail("OUTPUT_TOO_SMALL", "the access unit needs " + std::to_string(total) + " bytes and the output holds " +
+                                   std::to_string(capacity_) +
+                                   "; this frame is dropped and the next encode is a key frame");
+      return;
+    }
+    s.force_key_frame = false;
+    size_t at = 0;
+    if (info.eFrameType != videoFrameTypeSkip) {
+      for (int l = 0; l < info.iLayerNum; l++) {
+        const SLayerBSInfo& layer = info.sLayerInfo[l];
+        size_t bytes = 0;
+        for (int n = 0; n < layer.iNalCount; n++) bytes += layer.pNalLengthInByte[n];
+        std::copy(layer.pBsBuf, layer.pBsBuf + bytes, output_ + at);  // NALs already carry Annex-B start codes
+        at += bytes;
+      }
+    }
+    byte_length_ = total;
+    idr_ = info.eFrameType == videoFrameTypeIDR;
+  }
+
+  void OnOK() override {
+    Settle();
+    Napi::Object result = Napi::Object::New(Env());
+    result.Set("byteLength", Napi::Number::New(Env(), static_cast<double>(byte_length_)));
+    result.Set("keyFrame", Napi::Boolean::New(Env(), idr_));
+    deferred_.Resolve(result);
+  }
+
+  void OnError(const Napi::Error& e) override {
+    Settle();
+    deferred_.Reject(code_.empty() ? e.Value() : CodedError(Env(), code_, e.Message()).Value());
+  }
+
+ private:
+  void Fail(const std::string& code, const std::string& message) {
+    code_ = code;
+    SetError(message);
+  }
+
+  // Back on the JS thread: the next encode may start, and a close() that came meanwhile takes effect now.
+  void Settle() {
+    state_->busy = false;
+    if (state_->closed) state_->Destroy();
+  }
+
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<H264EncoderState> state_;
+  Napi::Reference<Napi::Uint8Array> frame_ref_, output_ref_;
+  const uint8_t* frame_;
+  size_t stride_;
+  uint8_t* output_;
+  size_t capacity_;
+  bool key_frame_;
+  std::string code_;
+  size_t byte_length_ = 0;
+  bool idr_ = false;
+};
+}  // namespace
+
+Napi::Function H264Encoder::Define(Napi::Env env) {
+  return DefineClass(env, "H264Encoder",
+                     {InstanceMethod<&H264Encoder::Encode>("encode"), InstanceMethod<&H264Encoder::Close>("close")});
+}
+
+H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264Encoder>(info) {
+  Napi::Env env = info.Env();
+  const OpenH264* library = LoadedOpenH264();
+  if (library == nullptr) {
+    ThrowCoded(env, "H264_UNAVAILABLE", "OpenH264 is not loaded");
+    return;
+  }
+  int64_t width = info[0].ToNumber().Int64Value(), height = info[1].ToNumber().Int64Value();
+  double frame_rate = info[2].ToNumber().DoubleValue();
+  int64_t bitrate = info[3].ToNumber().Int64Value();
+  // The TypeScript layer validates with friendlier messages; this keeps a bad call from reaching the library.
+  if (width < 2 || height < 2 || width > 4096 || height > 4096 || width % 2 != 0 || height % 2 != 0 ||
+      !(frame_rate > 0 && frame_rate <= 240) || bitrate <= 0 || bitrate > 1'000'000'000) {
+    ThrowCoded(env, "INVALID_ARGUMENT", "H264Encoder: invalid size, frame rate or bitrate");
+    return;
+  }
+  auto state = std::make_shared<H264EncoderState>();
+  state->library = library;
+  state->width = static_cast<int>(width);
+  state->height = static_cast<int>(height);
+  state->planes.resize(width * height * 3 / 2);
+  if (library->create_encoder(&state->encoder) != 0 || state->encoder == nullptr) {
+    state->encoder = nullptr;
+    ThrowCoded(env, "ENCODE_FAILED", "OpenH264 could not create an encoder");
+    return;
+  }
+  std::string error =
+      Configure(state->encoder, state->width, state->height, static_cast<float>(frame_rate), static_cast<int>(bitrate));
+  if (!error.empty()) {
+    ThrowCoded(env, "ENCODE_FAILED", "OpenH264 refused the encoder settings: " + error);
+    return;
+  }
+  state_ = std::move(state);
+}
+
+Napi::Value H264Encoder::Encode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state_ || state_->closed) return ThrowCoded(env, "ENCODER_CLOSED", "the H.264 encoder is closed");
+  if (state_->busy)
+    return ThrowCoded(env, "ENCODER_BUSY", "the H.264 encoder is still encoding the previous frame");
+  if (info.Length() < 4 || !IsBytes(info[0]) || !IsBytes(info[2]))
+    return ThrowCoded(env, "INVALID_ARGUMENT", "encode: expected a frame Uint8Array, a stride and an output Uint8Array");
+  Napi::Uint8Array frame = info[0].As<Napi::Uint8Array>(), output = info[2].As<Napi::Uint8Array>();
+  int64_t stride = info[1].ToNumber().Int64Value();
+  const int64_t w = state_->width, h = state_->height;
+  if (stride < w * 4 || static_cast<int64_t>(frame.ByteLength()) < stride * (h - 1) + w * 4)
+    return ThrowCoded(env, "OUT_OF_BOUNDS", "encode: the frame is smaller than the encoder's picture");
+  state_->busy = true;
+  auto* worker = new EncodeWorker(env, state_, frame, static_cast<size_t>(stride), output, info[3].ToBoolean());
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+void H264Encoder::Close(const Napi::CallbackInfo&) {
+  if (!state_) return;
+  state_->closed = true;
+  if (!state_->busy) state_->Destroy();
+}
+
+}  // namespace rdshare

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+namespace rdshare {
+
+struct H264EncoderState;
+
+/**
+ * An OpenH264 encoder for one picture size: `new H264Encoder(width, height, frameRate, bitrate)`, then
+ * `encode(data, stride, output, keyFrame)` resolves `{ byteLength, keyFrame }` after encoding on a libuv worker.
+ * One encode at a time (ENCODER_BUSY otherwise). OpenH264 must have been loaded with loadOpenH264() first.
+ */
+class H264Encoder : public Napi::ObjectWrap<H264Encoder> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit H264Encoder(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Encode(const Napi::CallbackInfo& info);
+  void Close(const Napi::CallbackInfo& info);
+
+  // Shared with the worker of an encode in flight, so close() or garbage collection never frees it under the worker.
+  std::shared_ptr<H264EncoderState> state_;
+};
+
+}  // namespace rdshare

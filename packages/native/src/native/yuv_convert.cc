@@ -1,0 +1,69 @@
+#include "yuv_convert.h"
+
+#include <algorithm>
+
+namespace rdshare {
+
+namespace {
+// BT.709 full-range RGB to Y'CbCr in 14-bit fixed point; each row of Y sums to 1 << 14, so Y never overflows.
+constexpr int kShift = 14;
+constexpr int kYR = 3483, kYG = 11718, kYB = 1183;   // 0.2126, 0.7152, 0.0722
+constexpr int kUR = -1877, kUG = -6315, kUB = 8192;  // -0.1146, -0.3854, 0.5
+constexpr int kVR = 8192, kVG = -7441, kVB = -751;   // 0.5, -0.4542, -0.0458
+
+// FreeRDP's inverse weights in 8-bit fixed point (see the header for why exactly these).
+constexpr int kRV = 403, kGU = -48, kGV = -120, kBU = 475;
+
+inline uint8_t Clamp255(int value) { return static_cast<uint8_t>(std::min(255, std::max(0, value))); }
+}  // namespace
+
+void BgrxToI420(const uint8_t* bgrx, size_t stride, int width, int height, const I420View& out) {
+  constexpr int kRound = 1 << (kShift - 1);
+  // The chroma of a 2x2 block comes from the sum of its four pixels, hence two more bits of shift.
+  constexpr int kChromaShift = kShift + 2;
+  constexpr int kChromaBias = (128 << kChromaShift) + (1 << (kChromaShift - 1));
+  for (int row = 0; row < height; row += 2) {
+    const uint8_t* top = bgrx + stride * row;
+    const uint8_t* bottom = top + stride;
+    uint8_t* y0 = out.y + out.y_stride * row;
+    uint8_t* y1 = y0 + out.y_stride;
+    uint8_t* u = out.u + out.uv_stride * (row / 2);
+    uint8_t* v = out.v + out.uv_stride * (row / 2);
+    for (int x = 0; x < width; x++) {
+      const uint8_t* a = top + x * 4;
+      const uint8_t* b = bottom + x * 4;
+      y0[x] = static_cast<uint8_t>((kYR * a[2] + kYG * a[1] + kYB * a[0] + kRound) >> kShift);
+      y1[x] = static_cast<uint8_t>((kYR * b[2] + kYG * b[1] + kYB * b[0] + kRound) >> kShift);
+    }
+    for (int x = 0; x < width / 2; x++) {
+      const uint8_t* a = top + x * 8;
+      const uint8_t* b = bottom + x * 8;
+      const int blue = a[0] + a[4] + b[0] + b[4];
+      const int green = a[1] + a[5] + b[1] + b[5];
+      const int red = a[2] + a[6] + b[2] + b[6];
+      u[x] = Clamp255((kUR * red + kUG * green + kUB * blue + kChromaBias) >> kChromaShift);
+      v[x] = Clamp255((kVR * red + kVG * green + kVB * blue + kChromaBias) >> kChromaShift);
+    }
+  }
+}
+
+void I420ToBgra(const uint8_t* y, const uint8_t* u, const uint8_t* v, size_t y_stride, size_t uv_stride, int width,
+                int height, uint8_t* bgra, size_t stride) {
+  for (int row = 0; row < height; row++) {
+    const uint8_t* luma = y + y_stride * row;
+    const uint8_t* cb = u + uv_stride * (row / 2);
+    const uint8_t* cr = v + uv_stride * (row / 2);
+    uint8_t* out = bgra + stride * row;
+    for (int x = 0; x < width; x++) {
+      const int l = luma[x] << 8;
+      const int d = cb[x / 2] - 128;
+      const int e = cr[x / 2] - 128;
+      out[x * 4] = Clamp255((l + kBU * d) >> 8);
+      out[x * 4 + 1] = Clamp255((l + kGU * d + kGV * e) >> 8);
+      out[x * 4 + 2] = Clamp255((l + kRV * e) >> 8);
+      out[x * 4 + 3] = 255;
+    }
+  }
+}
+
+}  // namespace rdshare

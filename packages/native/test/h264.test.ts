@@ -1,0 +1,405 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startXvfb, type XvfbDisplay } from '@rdshare/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createDesktopSource,
+  type DesktopSource,
+  explainH264Unavailable,
+  type Frame,
+  H264Decoder,
+  H264Encoder,
+  NativeError,
+} from '../src/index.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const WIDTH = 640;
+const HEIGHT = 480;
+// 2 Mbit/s at 30 frames/s: a desktop sharer's budget for this size.
+const OPTIONS = { width: WIDTH, height: HEIGHT, frameRate: 30, bitrate: 2_000_000 };
+
+let x: XvfbDisplay;
+let source: DesktopSource;
+let dir: string;
+
+/** Paints the root window with a desktop-like picture: smooth gradients under lines of small text. */
+async function paintDesktop(seed: number, label: string): Promise<void> {
+  const image = join(dir, `desktop-${seed}.png`);
+  const text = Array.from({ length: 12 }, (_, i) => `${label} line ${i}: The quick brown fox jumps over the lazy dog`);
+  execFileSync('convert', [
+    '-size',
+    `${WIDTH}x${HEIGHT}`,
+    '-seed',
+    String(seed),
+    'plasma:',
+    '-blur',
+    '0x2',
+    '-fill',
+    'black',
+    '-font',
+    'DejaVu-Sans',
+    '-pointsize',
+    '13',
+    ...text.flatMap((line, i) => ['-annotate', `+12+${30 + i * 34}`, line]),
+    image,
+  ]);
+  await x.exec('display', ['-window', 'root', image]).catch(() => undefined); // exits non-zero once painted
+}
+
+async function capture(): Promise<Frame> {
+  const frame = source.allocateFrame();
+  await source.capture({ x: 0, y: 0, width: WIDTH, height: HEIGHT }, frame);
+  return frame;
+}
+
+/** PSNR over the R, G and B bytes of two 32-bit images of `width` x `height` with the given strides. */
+function psnr(a: Uint8Array, aStride: number, b: Uint8Array, bStride: number, width: number, height: number): number {
+  let squares = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width * 4; x++) {
+      if ((x & 3) === 3) continue;
+      const d = a[y * aStride + x] - b[y * bStride + x];
+      squares += d * d;
+    }
+  }
+  return squares === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255 * width * height * 3) / squares);
+}
+
+/** The nal_unit_type of every NAL unit of an Annex-B byte stream. */
+function nalTypes(stream: Uint8Array): number[] {
+  const types: number[] = [];
+  for (let i = 0; i + 3 < stream.length; i++) {
+    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) {
+      types.push(stream[i + 3] & 0x1f);
+      i += 3;
+    }
+  }
+  return types;
+}
+
+beforeAll(async () => {
+  x = await startXvfb({ width: WIDTH, height: HEIGHT, depth: 24 });
+  source = createDesktopSource(x.display);
+  dir = mkdtempSync(join(tmpdir(), 'rdshare-h264-'));
+});
+
+afterAll(async () => {
+  source?.close();
+  await x?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('H264Encoder and H264Decoder (OpenH264)', () => {
+  it('encodes a real capture as a key frame that decodes close to the screen, then tiny P-frames while it stays still', async () => {
+    await paintDesktop(7, 'first');
+    const frame = await capture();
+    const encoder = H264Encoder.create(OPTIONS);
+    const decoder = H264Decoder.create();
+    const output = new Uint8Array(WIDTH * HEIGHT * 4);
+    const picture = new Uint8Array(WIDTH * HEIGHT * 4);
+    try {
+      expect([encoder.width, encoder.height]).toEqual([WIDTH, HEIGHT]);
+      const first = await encoder.encode(frame, output);
+      expect(first.keyFrame).toBe(true);
+      expect([...output.subarray(0, 4)]).toEqual([0, 0, 0, 1]); // Annex-B start code
+      expect(nalTypes(output.subarray(0, first.byteLength))).toEqual([7, 8, 5]); // SPS, PPS, IDR slice
+      expect(await decoder.decode(output.subarray(0, first.byteLength), picture)).toEqual({
+        width: WIDTH,
+        height: HEIGHT,
+      });
+      const keyQuality = psnr(frame.data, frame.stride, picture, WIDTH * 4, WIDTH, HEIGHT);
+      console.log(`key frame: ${first.byteLength} bytes, PSNR ${keyQuality.toFixed(2)} dB`);
+      expect(keyQuality).toBeGreaterThan(30);
+
+      const still: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const next = await encoder.encode(frame, output);
+        expect(next.keyFrame).toBe(false);
+        expect(nalTypes(output.subarray(0, next.byteLength))).toEqual([1]); // one non-IDR slice
+        still.push(next.byteLength);
+        expect(await decoder.decode(output.subarray(0, next.byteLength), picture)).toBeDefined();
+      }
+      console.log(`unchanged frames: ${still.join(', ')} bytes`);
+      // Skipped macroblocks cost bits; the encoder may spend its budget refining, but never near a new picture.
+      expect(Math.max(...still)).toBeLessThan(first.byteLength / 10);
+      expect(psnr(frame.data, frame.stride, picture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThanOrEqual(
+        keyQuality - 0.5,
+      );
+
+      // A window opening changes part of the screen: a P-frame (a wholly new picture may become an IDR, see
+      // OpenH264's screen mode).
+      const logo = x.spawn('xlogo', ['-geometry', '200x150+100+80', '-bw', '0', '-bg', 'white', '-fg', 'black']);
+      let changed = await capture();
+      for (let i = 0; i < 50 && psnr(changed.data, changed.stride, frame.data, frame.stride, WIDTH, HEIGHT) > 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        changed = await capture();
+      }
+      await new Promise((r) => setTimeout(r, 200)); // let xlogo finish drawing
+      changed = await capture();
+      logo.kill('SIGKILL');
+      const delta = await encoder.encode(changed, output);
+      expect(delta.keyFrame).toBe(false);
+      expect(nalTypes(output.subarray(0, delta.byteLength))).toEqual([1]);
+      await decoder.decode(output.subarray(0, delta.byteLength), picture);
+      const deltaQuality = psnr(changed.data, changed.stride, picture, WIDTH * 4, WIDTH, HEIGHT);
+      console.log(`window opened: ${delta.byteLength} bytes, PSNR ${deltaQuality.toFixed(2)} dB`);
+      expect(deltaQuality).toBeGreaterThan(30);
+
+      const forced = await encoder.encode(changed, output, { keyFrame: true });
+      expect(forced.keyFrame).toBe(true);
+      expect(nalTypes(output.subarray(0, forced.byteLength))).toEqual([7, 8, 5]);
+      // A decoder that starts at the forced key frame shows the picture.
+      const late = H264Decoder.create();
+      const latePicture = new Uint8Array(WIDTH * HEIGHT * 4);
+      expect(await late.decode(output.subarray(0, forced.byteLength), latePicture)).toEqual({
+        width: WIDTH,
+        height: HEIGHT,
+      });
+      expect(psnr(changed.data, changed.stride, latePicture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThan(30);
+      late.close();
+    } finally {
+      encoder.close();
+      decoder.close();
+    }
+  });
+});
+
+/** FreeRDP's AVC420 colour conversion (BT.709 full range, 8-bit weights), written out independently of the addon. */
+function freerdpBgra(yuv: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height * 4);
+  const u0 = width * height;
+  const v0 = u0 + (width / 2) * (height / 2);
+  const clip = (v: number) => Math.min(255, Math.max(0, v));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const c = (y >> 1) * (width / 2) + (x >> 1);
+      const l = yuv[y * width + x] * 256;
+      const d = yuv[u0 + c] - 128;
+      const e = yuv[v0 + c] - 128;
+      const p = (y * width + x) * 4;
+      out[p] = clip((l + 475 * d) >> 8);
+      out[p + 1] = clip((l - 48 * d - 120 * e) >> 8);
+      out[p + 2] = clip((l + 403 * e) >> 8);
+      out[p + 3] = 255;
+    }
+  }
+  return out;
+}
+
+describe('the H.264 stream, read by an independent decoder (ffmpeg)', () => {
+  it('is constrained baseline with BT.709 full-range colour, and ffmpeg decodes it to exactly our pictures', async () => {
+    await paintDesktop(9, 'ffmpeg');
+    const frame = await capture();
+    const encoder = H264Encoder.create(OPTIONS);
+    const decoder = H264Decoder.create();
+    const output = new Uint8Array(WIDTH * HEIGHT * 4);
+    const units: Uint8Array[] = [];
+    const ours: Uint8Array[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        // Move a band of the frame each time so the P-frames carry motion.
+        const moved = new Uint8Array(frame.data);
+        moved.copyWithin(0, (i * 8 * WIDTH + i * 16) * 4);
+        const { byteLength } = await encoder.encode({ data: moved, stride: frame.stride }, output, {
+          keyFrame: i === 0,
+        });
+        units.push(output.slice(0, byteLength));
+        const picture = new Uint8Array(WIDTH * HEIGHT * 4);
+        expect(await decoder.decode(units[i], picture)).toEqual({ width: WIDTH, height: HEIGHT });
+        ours.push(picture);
+      }
+    } finally {
+      encoder.close();
+      decoder.close();
+    }
+    const file = join(dir, 'stream.h264');
+    writeFileSync(file, Buffer.concat(units));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' }),
+    );
+    expect(probe.streams[0]).toMatchObject({
+      codec_name: 'h264',
+      profile: 'Constrained Baseline',
+      width: WIDTH,
+      height: HEIGHT,
+      color_range: 'pc',
+      color_space: 'bt709',
+      color_primaries: 'bt709',
+    });
+    // ffmpeg's own planes (its native full-range 4:2:0, no range conversion asked for), converted with FreeRDP's formula, equal our decoder's pictures byte for byte: H.264
+    // decoding is exact, so any difference would be a non-standard stream or a wrong conversion.
+    const yuvFile = join(dir, 'stream.yuv');
+    const run = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-y', yuvFile]);
+    expect(run.status, String(run.stderr)).toBe(0);
+    const yuv = readFileSync(yuvFile);
+    const frameBytes = (WIDTH * HEIGHT * 3) / 2;
+    expect(yuv.length).toBe(frameBytes * units.length);
+    for (let i = 0; i < units.length; i++) {
+      const theirs = freerdpBgra(yuv.subarray(i * frameBytes, (i + 1) * frameBytes), WIDTH, HEIGHT);
+      expect(Buffer.compare(Buffer.from(theirs), Buffer.from(ours[i])), `frame ${i}`).toBe(0);
+    }
+  });
+});
+
+describe('H.264 errors', () => {
+  it('rejects odd, zero and oversized pictures, bad rates and bitrates with INVALID_ARGUMENT', () => {
+    for (const bad of [
+      { width: 641, height: 480 },
+      { width: 640, height: 479 },
+      { width: 0, height: 480 },
+      { width: 8192, height: 480 },
+      { width: 640.5, height: 480 },
+      { width: 640, height: 480, frameRate: 0 },
+      { width: 640, height: 480, bitrate: -1 },
+      { width: 640, height: 480, bitrate: Number.NaN },
+    ]) {
+      expect(() => H264Encoder.create({ ...OPTIONS, ...bad }), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    expect(() => H264Encoder.create({ ...OPTIONS, width: 641 })).toThrow(/even integer/);
+  });
+
+  it('rejects a frame that does not match the encoder, and an output too small (the next encode is then a key frame)', async () => {
+    const encoder = H264Encoder.create(OPTIONS);
+    const frame = await capture();
+    const output = new Uint8Array(WIDTH * HEIGHT * 4);
+    try {
+      await expect(encoder.encode({ data: frame.data, stride: WIDTH * 2 }, output)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+      await expect(
+        encoder.encode({ data: frame.data.subarray(0, 1000), stride: frame.stride }, output),
+      ).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+      expect((await encoder.encode(frame, output)).keyFrame).toBe(true);
+      const tiny = encoder.encode(frame, new Uint8Array(4), { keyFrame: true });
+      await expect(tiny).rejects.toBeInstanceOf(NativeError);
+      await expect(tiny).rejects.toMatchObject({
+        code: 'OUTPUT_TOO_SMALL',
+        message: expect.stringMatching(/needs \d+ bytes and the output holds 4/),
+      });
+      const after = await encoder.encode(frame, output);
+      expect(after.keyFrame).toBe(true);
+      expect(nalTypes(output.subarray(0, after.byteLength))).toEqual([7, 8, 5]);
+    } finally {
+      encoder.close();
+    }
+  });
+
+  it('refuses a second encode while one is in flight (ENCODER_BUSY), and any after close (ENCODER_CLOSED)', async () => {
+    const encoder = H264Encoder.create(OPTIONS);
+    const frame = await capture();
+    const output = new Uint8Array(WIDTH * HEIGHT * 4);
+    const first = encoder.encode(frame, output);
+    await expect(encoder.encode(frame, new Uint8Array(WIDTH * HEIGHT * 4))).rejects.toMatchObject({
+      code: 'ENCODER_BUSY',
+    });
+    // Closing while an encode runs: that encode still completes, later ones are refused.
+    encoder.close();
+    expect((await first).keyFrame).toBe(true);
+    await expect(encoder.encode(frame, output)).rejects.toMatchObject({ code: 'ENCODER_CLOSED' });
+    encoder.close(); // idempotent
+  });
+
+  it('decodes in call order when called without waiting, and reports damage, a small output and close', async () => {
+    const encoder = H264Encoder.create({ ...OPTIONS, width: 322, height: 242 }); // not a multiple of 16: cropped
+    const frame = await capture();
+    const units: Uint8Array[] = [];
+    const output = new Uint8Array(322 * 242 * 4);
+    // A 322x242 window of the capture, read through the full frame's stride.
+    const window = { data: frame.data.subarray((10 * WIDTH + 20) * 4), stride: frame.stride };
+    for (let i = 0; i < 3; i++) {
+      const { byteLength } = await encoder.encode(window, output);
+      units.push(output.slice(0, byteLength));
+    }
+    encoder.close();
+    const decoder = H264Decoder.create();
+    const pictures = units.map(() => new Uint8Array(322 * 242 * 4));
+    const sizes = await Promise.all(units.map((unit, i) => decoder.decode(unit, pictures[i])));
+    expect(sizes).toEqual(units.map(() => ({ width: 322, height: 242 })));
+    expect(psnr(window.data, window.stride, pictures[2], 322 * 4, 322, 242)).toBeGreaterThan(30);
+
+    await expect(decoder.decode(units[0], new Uint8Array(100))).rejects.toMatchObject({
+      code: 'OUTPUT_TOO_SMALL',
+      message: expect.stringContaining(`needs ${322 * 242 * 4} bytes`),
+    });
+    await expect(decoder.decode(new Uint8Array(0), pictures[0])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A truncated IDR slice behind valid parameter sets is damage, not a picture.
+    const damaged = units[0].slice(0, units[0].length >> 1);
+    damaged.fill(0xff, damaged.length - 64);
+    await expect(decoder.decode(damaged, pictures[0])).rejects.toMatchObject({ code: 'DECODE_FAILED' });
+    decoder.close();
+    await expect(decoder.decode(units[0], pictures[0])).rejects.toMatchObject({ code: 'CLOSED' });
+
+    // A decoder that never saw a key frame has no picture for a P-frame, and says so without failing.
+    const fresh = H264Decoder.create();
+    await expect(fresh.decode(units[1], pictures[0])).resolves.toBeUndefined();
+    fresh.close();
+  });
+});
+
+describe('without OpenH264', () => {
+  it('loads the addon and everything else, and reports H264_UNAVAILABLE with each file tried and the fix', () => {
+    const needed = execFileSync('readelf', ['-d', join(packageDir, 'build/Release/rdshare_native.node')], {
+      encoding: 'utf8',
+    });
+    expect(needed).toContain('libX11.so');
+    expect(needed).not.toContain('openh264'); // dlopened at first use, never linked
+    const script = `
+      import { compareTiles, allocateFrame, H264Encoder, H264Decoder } from './src/index.ts';
+      const a = allocateFrame(64, 64);
+      const tiles = await compareTiles(a, allocateFrame(64, 64));
+      const errors = [];
+      for (const create of [() => H264Encoder.create({ width: 64, height: 64, frameRate: 30, bitrate: 1e6 }), () => H264Decoder.create()]) {
+        try { create(); } catch (e) { errors.push({ code: e.code, message: e.message }); }
+      }
+      console.log(JSON.stringify({ tiles: tiles.length, errors }));
+    `;
+    const missing = join(dir, 'no-such-dir', 'libopenh264.so.7');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: packageDir,
+      env: { ...process.env, RDSHARE_OPENH264_LIBRARY: missing },
+      timeout: 15_000,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout.trim());
+    expect(result.tiles).toBe(0);
+    expect(result.errors).toHaveLength(2);
+    for (const error of result.errors) {
+      expect(error.code).toBe('H264_UNAVAILABLE');
+      expect(error.message).toContain(`${missing}: ${missing}: cannot open shared object file`);
+      expect(error.message).toContain('apt-get install libopenh264-7');
+    }
+  });
+
+  it('names the missing entry point of a library that is not OpenH264', () => {
+    const error = explainH264Unavailable([
+      {
+        path: 'libopenh264.so.7',
+        error: 'libopenh264.so.7: cannot open shared object file: No such file or directory',
+      },
+    ]);
+    expect(error).toBeInstanceOf(NativeError);
+    expect(error.code).toBe('H264_UNAVAILABLE');
+    expect(error.message).toMatch(/Tried, in order:\n- libopenh264\.so\.7: libopenh264\.so\.7: cannot open/);
+    // A real shared library without the OpenH264 entry points (libX11) is refused with the missing symbol named.
+    const script = `
+      import { H264Decoder } from './src/index.ts';
+      try { H264Decoder.create(); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: packageDir,
+      env: { ...process.env, RDSHARE_OPENH264_LIBRARY: 'libX11.so.6' },
+      timeout: 15_000,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout.trim());
+    expect(result.code).toBe('H264_UNAVAILABLE');
+    expect(result.message).toContain('- libX11.so.6: it does not export WelsCreateSVCEncoder');
+  });
+});
