@@ -3,6 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startXvfb, type XvfbDisplay } from '@rdshare/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import { CTRL_LEVEL, RdpSession, type RdpSessionOptions } from '../../src/index.js';
+import { type LogLine, silentLogger } from './logger.js';
 
 export const WIDTH = 640;
 export const HEIGHT = 480;
@@ -24,4 +27,44 @@ export async function sharedDisplay(): Promise<XvfbDisplay> {
 /** A display for the viewer, the same size so the xfreerdp window covers it exactly. */
 export function viewerDisplay(): Promise<XvfbDisplay> {
   return startXvfb({ width: WIDTH, height: HEIGHT });
+}
+
+/** What {@link sharedSessionFixture} provides to a suite once its `beforeAll` ran. */
+export interface SharedSession {
+  shared: XvfbDisplay;
+  viewer: XvfbDisplay;
+  session: RdpSession;
+  /** Every line the session logged. */
+  lines: LogLine[];
+}
+
+/**
+ * Registers the suite's `beforeAll`/`afterAll` for the usual end-to-end setup: the detailed {@link sharedDisplay},
+ * an open session sharing it on 127.0.0.1 (attendees VIEW unless `options` says otherwise) and a
+ * {@link viewerDisplay} for the client. `prepare` runs before `open()`, for settings that must precede it.
+ */
+export function sharedSessionFixture(
+  options: Partial<Omit<RdpSessionOptions, 'display'>> = {},
+  prepare?: (session: RdpSession) => void,
+): SharedSession {
+  const fixture = { lines: [] as LogLine[] } as SharedSession;
+  beforeAll(async () => {
+    fixture.shared = await sharedDisplay();
+    fixture.viewer = await viewerDisplay();
+    fixture.session = new RdpSession({
+      listenAddress: '127.0.0.1',
+      logger: silentLogger(fixture.lines),
+      ...options,
+      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW, ...options.properties },
+      display: fixture.shared.display,
+    });
+    prepare?.(fixture.session);
+    await fixture.session.open();
+  });
+  afterAll(async () => {
+    await fixture.session?.close();
+    await fixture.viewer?.stop();
+    await fixture.shared?.stop();
+  });
+  return fixture;
 }

@@ -1,9 +1,14 @@
 import type { Logger } from '../../src/index.js';
 
+/** One line a {@link silentLogger} kept. */
+export interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
 /** A logger that keeps its lines for assertions instead of printing them. */
-export function silentLogger(
-  lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [],
-): Logger {
+export function silentLogger(lines: LogLine[] = []): Logger {
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, fields });
   };

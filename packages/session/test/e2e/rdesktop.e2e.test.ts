@@ -12,32 +12,11 @@ import {
 } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
+import { HEIGHT, sharedDisplay, sharedSessionFixture, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
 describe('rdesktop (an RDP client that knows nothing of WDS) joins a session', () => {
-  let shared: XvfbDisplay;
-  let viewer: XvfbDisplay;
-  let session: RdpSession;
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedDisplay();
-    viewer = await viewerDisplay();
-    session = new RdpSession({
-      display: shared.display,
-      listenAddress: '127.0.0.1',
-      logger: silentLogger(lines),
-      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
-    });
-    await session.open();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await viewer?.stop();
-    await shared?.stop();
-  });
+  const f = sharedSessionFixture();
 
   const exact = (v: number) => v;
   it.each([
@@ -48,49 +27,49 @@ describe('rdesktop (an RDP client that knows nothing of WDS) joins a session', (
     ['Standard RDP Security (RDP 4.0, -4), 16 bpp (interleaved RLE)', ['-4'], 16, to565, 0],
     ['Standard RDP Security (RDP 4.0, -4), 15 bpp (interleaved RLE)', ['-4'], 15, to555, 0],
   ] as const)('%s: pixel for pixel', async (name, args, depth, reduce, tolerance) => {
-    const invitation = session.invitations.createInvitation({
+    const invitation = f.session.invitations.createInvitation({
       groupName: `g-${name}`,
       password: 'pw-123',
       attendeeLimit: 1,
     });
     const client = startRdesktop({
-      display: viewer,
-      port: session.port,
+      display: f.viewer,
+      port: f.session.port,
       password: 'pw-123',
       authString: invitation.authString,
       args: ['-a', String(depth), ...args],
     });
     try {
-      const expected = await shared.screenshot();
+      const expected = await f.shared.screenshot();
       await waitFor(
         async () =>
-          diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance).differing === 0,
+          diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance).differing === 0,
         20_000,
         'the viewer to show the shared display',
       ).catch(async (error) => {
-        const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance);
+        const diff = diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance);
         throw new Error(
-          `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}\n${JSON.stringify(lines.slice(-10))}`,
+          `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}\n${JSON.stringify(f.lines.slice(-10))}`,
         );
       });
-      expect(session.attendees.count).toBe(1);
-      const connected = lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields;
+      expect(f.session.attendees.count).toBe(1);
+      const connected = f.lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields;
       expect(connected).toMatchObject({ colorDepth: depth, security: args.length ? 'rdp' : 'tls' });
     } finally {
       await client.stop();
     }
-    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+    await waitFor(() => f.session.attendees.count === 0, 5000, 'the attendee to leave');
   });
 
   it('refuses a wrong password, and rdesktop gives up', async () => {
-    const invitation = session.invitations.createInvitation({
+    const invitation = f.session.invitations.createInvitation({
       groupName: 'refused',
       password: 'right-pw',
       attendeeLimit: 1,
     });
     const client = startRdesktop({
-      display: viewer,
-      port: session.port,
+      display: f.viewer,
+      port: f.session.port,
       password: 'wrong-pw',
       authString: invitation.authString,
     });
@@ -98,8 +77,8 @@ describe('rdesktop (an RDP client that knows nothing of WDS) joins a session', (
     await client.stop();
     expect(code, client.output()).not.toBe(0);
     expect(code).not.toBe('still running');
-    expect(session.attendees.count).toBe(0);
-    expect(lines.filter((l) => l.message === 'attendee refused').map((l) => l.fields?.reason)).toEqual([
+    expect(f.session.attendees.count).toBe(0);
+    expect(f.lines.filter((l) => l.message === 'attendee refused').map((l) => l.fields?.reason)).toEqual([
       'wrong-password',
     ]);
   });

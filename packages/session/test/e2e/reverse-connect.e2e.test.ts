@@ -1,11 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodeConnectionString, encodeConnectionString } from '@rdshare/protocol';
-import { diffRgba, startXfreerdp, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { diffRgba, startXfreerdp, waitFor } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
-import { silentLogger } from './logger.js';
+import { describe, expect, it } from 'vitest';
+import { HEIGHT, sharedSessionFixture, WIDTH } from './fixtures.js';
 
 async function listen(take: (socket: Socket) => void): Promise<{ server: Server; port: number }> {
   const server = createServer(take);
@@ -25,28 +23,9 @@ const reverseString = (...ports: number[]) =>
   encodeConnectionString({ addresses: ports.map((port) => ({ port, address: '127.0.0.1' })) });
 
 describe('connectToClient: reverse connect to a listening viewer', () => {
-  let shared: XvfbDisplay;
-  let viewer: XvfbDisplay;
-  let session: RdpSession;
   const errors: Error[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedDisplay();
-    viewer = await viewerDisplay();
-    session = new RdpSession({
-      display: shared.display,
-      listenAddress: '127.0.0.1',
-      logger: silentLogger(),
-      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
-    });
-    session.events.error$.subscribe(({ error }) => errors.push(error));
-    await session.open();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await viewer?.stop();
-    await shared?.stop();
+  const f = sharedSessionFixture({}, (_session) => {
+    f.session.events.error$.subscribe(({ error }) => errors.push(error));
   });
 
   it.each([
@@ -56,7 +35,7 @@ describe('connectToClient: reverse connect to a listening viewer', () => {
   ])(
     'dials past an unreachable address to the viewer, which then sees the shared display (xfreerdp, %s)',
     async (security, args) => {
-      const invitation = session.invitations.createInvitation({
+      const invitation = f.session.invitations.createInvitation({
         groupName: `reverse ${security}`,
         password: 'rev-pw',
         attendeeLimit: 1,
@@ -81,24 +60,24 @@ describe('connectToClient: reverse connect to a listening viewer', () => {
       });
       const ticket = decodeConnectionString(invitation.connectionString);
       const client = startXfreerdp({
-        display: viewer,
+        display: f.viewer,
         connectionString: encodeConnectionString({ ...ticket, addresses: [{ port: b.port, address: '127.0.0.1' }] }),
         password: 'rev-pw',
         args: ['-gfx', '/bpp:32', ...args],
       });
       try {
         await waitFor(() => sockets.b, 10_000, 'xfreerdp to connect to B');
-        const connected = firstValueFrom(session.events.attendeeConnected$);
-        await session.connectToClient(reverseString(await closedPort(), a.port));
+        const connected = firstValueFrom(f.session.events.attendeeConnected$);
+        await f.session.connectToClient(reverseString(await closedPort(), a.port));
         const { attendee } = await connected;
         expect(attendee.invitation).toBe(invitation);
-        const expected = await shared.screenshot();
+        const expected = await f.shared.screenshot();
         await waitFor(
-          async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
+          async () => diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
           20_000,
           'the viewer to show the shared display',
         ).catch(async (error) => {
-          const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
+          const diff = diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT);
           throw new Error(`${error.message}; ${diff.differing} pixels differ\n${client.output()}`);
         });
       } finally {
@@ -106,21 +85,21 @@ describe('connectToClient: reverse connect to a listening viewer', () => {
         a.server.close();
         b.server.close();
       }
-      await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+      await waitFor(() => f.session.attendees.count === 0, 5000, 'the attendee to leave');
     },
   );
 
   it('rejects with CONNECT_FAILED and raises error$ when no address answers', async () => {
     errors.length = 0;
     const text = reverseString(await closedPort(), await closedPort());
-    await expect(session.connectToClient(text)).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    await expect(f.session.connectToClient(text)).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'CONNECT_FAILED' });
   });
 
   it('rejects a string that is not a connection string with INVALID_ARGUMENT and raises error$', async () => {
     errors.length = 0;
-    await expect(session.connectToClient('<E><A/></E>')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(f.session.connectToClient('<E><A/></E>')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['INVALID_ARGUMENT']);
   });
 });

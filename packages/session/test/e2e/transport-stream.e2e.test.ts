@@ -1,12 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex, PassThrough } from 'node:stream';
-import { diffRgba, startXfreerdpDirect, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { diffRgba, startXfreerdpDirect, waitFor } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CTRL_LEVEL, type Invitation, RdpSession, type TransportStream } from '../../src/index.js';
+import type { Invitation, TransportStream } from '../../src/index.js';
 import { RdpTestClient } from '../support/rdp-test-client.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
-import { silentLogger } from './logger.js';
+import { HEIGHT, sharedSessionFixture, WIDTH } from './fixtures.js';
 
 /** The app's own listener: every accepted socket is handed to `take`. */
 async function appListener(take: (socket: Socket) => void): Promise<{ server: Server; port: number }> {
@@ -16,30 +15,16 @@ async function appListener(take: (socket: Socket) => void): Promise<{ server: Se
 }
 
 describe('connectUsingTransportStream: an attendee over a stream the app provides', () => {
-  let shared: XvfbDisplay;
-  let viewer: XvfbDisplay;
-  let session: RdpSession;
   let invitation: Invitation;
   let server: Server | undefined;
+  const f = sharedSessionFixture();
 
-  beforeAll(async () => {
-    shared = await sharedDisplay();
-    viewer = await viewerDisplay();
-    session = new RdpSession({
-      display: shared.display,
-      listenAddress: '127.0.0.1',
-      logger: silentLogger(),
-      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
-    });
-    await session.open();
-    invitation = session.invitations.createInvitation({ groupName: 'relay', password: 'unused', attendeeLimit: 4 });
+  beforeAll(() => {
+    invitation = f.session.invitations.createInvitation({ groupName: 'relay', password: 'unused', attendeeLimit: 4 });
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     server?.close();
-    await session?.close();
-    await viewer?.stop();
-    await shared?.stop();
   });
 
   it.each([
@@ -48,25 +33,25 @@ describe('connectUsingTransportStream: an attendee over a stream the app provide
   ])('xfreerdp sees the shared display through %s', async (_, wrap) => {
     const handed: Promise<unknown>[] = [];
     const listener = await appListener((socket) => {
-      handed.push(session.connectUsingTransportStream(wrap(socket), 'relay', 'Alice (authenticated by the app)'));
+      handed.push(f.session.connectUsingTransportStream(wrap(socket), 'relay', 'Alice (authenticated by the app)'));
     });
     server = listener.server;
-    const connected = firstValueFrom(session.events.attendeeConnected$);
+    const connected = firstValueFrom(f.session.events.attendeeConnected$);
     // Plain /v: mode: xfreerdp knows nothing of invitations; its password is never checked.
-    const client = startXfreerdpDirect(viewer, '127.0.0.1', listener.port, ['-gfx', '/bpp:32', '/p:anything']);
+    const client = startXfreerdpDirect(f.viewer, '127.0.0.1', listener.port, ['-gfx', '/bpp:32', '/p:anything']);
     try {
       const { attendee } = await connected;
       expect(attendee.remoteName).toBe('Alice (authenticated by the app)');
       expect(attendee.invitation).toBe(invitation);
       // The stream is the app's: no socket addresses to report (AF_UNSPEC).
       expect(attendee.connectivityInfo).toMatchObject({ protocol: 0, peerIp: '' });
-      const expected = await shared.screenshot();
+      const expected = await f.shared.screenshot();
       await waitFor(
-        async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
+        async () => diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
         20_000,
         'the viewer to show the shared display',
       ).catch(async (error) => {
-        const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
+        const diff = diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT);
         throw new Error(`${error.message}; ${diff.differing} pixels differ\n${client.output()}`);
       });
       await Promise.all(handed);
@@ -74,31 +59,31 @@ describe('connectUsingTransportStream: an attendee over a stream the app provide
       await client.stop();
       listener.server.close();
     }
-    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+    await waitFor(() => f.session.attendees.count === 0, 5000, 'the attendee to leave');
   });
 
   it('refuses an unknown group, a revoked invitation, a full one and bad arguments with typed errors', async () => {
     const stream = () => new PassThrough();
-    await expect(session.connectUsingTransportStream(stream(), 'nobody', 'x')).rejects.toMatchObject({
+    await expect(f.session.connectUsingTransportStream(stream(), 'nobody', 'x')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    const revoked = session.invitations.createInvitation({ groupName: 'gone', password: '', attendeeLimit: 1 });
+    const revoked = f.session.invitations.createInvitation({ groupName: 'gone', password: '', attendeeLimit: 1 });
     revoked.revoked = true;
-    await expect(session.connectUsingTransportStream(stream(), 'gone', 'x')).rejects.toMatchObject({
+    await expect(f.session.connectUsingTransportStream(stream(), 'gone', 'x')).rejects.toMatchObject({
       code: 'AUTHENTICATION_FAILED',
     });
-    await expect(session.connectUsingTransportStream({} as TransportStream, 'relay', 'x')).rejects.toMatchObject({
+    await expect(f.session.connectUsingTransportStream({} as TransportStream, 'relay', 'x')).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
-    await expect(session.connectUsingTransportStream(stream(), 'relay', 42 as unknown as string)).rejects.toMatchObject(
-      { code: 'INVALID_ARGUMENT' },
-    );
+    await expect(
+      f.session.connectUsingTransportStream(stream(), 'relay', 42 as unknown as string),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
 
-    session.invitations.createInvitation({ groupName: 'solo', password: '', attendeeLimit: 1 });
+    f.session.invitations.createInvitation({ groupName: 'solo', password: '', attendeeLimit: 1 });
     const listener = await appListener((socket) => {
-      session.connectUsingTransportStream(socket, 'solo', 'first').catch(() => undefined);
+      f.session.connectUsingTransportStream(socket, 'solo', 'first').catch(() => undefined);
     });
-    const connected = firstValueFrom(session.events.attendeeConnected$);
+    const connected = firstValueFrom(f.session.events.attendeeConnected$);
     // The test client's auth string and password are wrong on purpose: a transport stream is trusted.
     const { client, outcome } = await RdpTestClient.connect({
       port: listener.port,
@@ -108,13 +93,13 @@ describe('connectUsingTransportStream: an attendee over a stream the app provide
     expect(outcome).toEqual({ kind: 'active' });
     try {
       expect((await connected).attendee.remoteName).toBe('first');
-      await expect(session.connectUsingTransportStream(stream(), 'solo', 'second')).rejects.toMatchObject({
+      await expect(f.session.connectUsingTransportStream(stream(), 'solo', 'second')).rejects.toMatchObject({
         code: 'AUTHENTICATION_FAILED',
       });
     } finally {
       client.close();
       listener.server.close();
     }
-    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+    await waitFor(() => f.session.attendees.count === 0, 5000, 'the attendee to leave');
   });
 });

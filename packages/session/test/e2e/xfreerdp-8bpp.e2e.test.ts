@@ -1,9 +1,7 @@
 import { FIXED_PALETTE, fixedPaletteIndex } from '@rdshare/protocol';
-import { diffRgba, startXfreerdp, waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
-import { silentLogger } from './logger.js';
+import { diffRgba, startXfreerdp, waitFor } from '@rdshare/testkit';
+import { describe, expect, it } from 'vitest';
+import { HEIGHT, sharedSessionFixture, WIDTH } from './fixtures.js';
 
 /** The fixed palette puts every colour within half a cube step (25.5) of an entry on each channel. */
 const MAX_DISTANCE = 25.5 * Math.sqrt(3);
@@ -34,52 +32,32 @@ function quantized(rgba: Uint8Array): Uint8Array {
 }
 
 describe('xfreerdp at 8 bpp', () => {
-  let shared: XvfbDisplay;
-  let viewer: XvfbDisplay;
-  let session: RdpSession;
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedDisplay();
-    viewer = await viewerDisplay();
-    session = new RdpSession({
-      display: shared.display,
-      listenAddress: '127.0.0.1',
-      logger: silentLogger(lines),
-      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
-    });
-    session.colorDepth = 8;
-    await session.open();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await viewer?.stop();
-    await shared?.stop();
+  const f = sharedSessionFixture({}, (_session) => {
+    f.session.colorDepth = 8;
   });
 
   it('shows the screen through the palette: every pixel within its quantization error', async () => {
-    const invitation = session.invitations.createInvitation({ groupName: 'g', password: 'pw-8', attendeeLimit: 1 });
+    const invitation = f.session.invitations.createInvitation({ groupName: 'g', password: 'pw-8', attendeeLimit: 1 });
     const client = startXfreerdp({
-      display: viewer,
+      display: f.viewer,
       connectionString: invitation.connectionString,
       password: 'pw-8',
       args: ['-gfx', '/bpp:8'],
     });
     try {
-      const expected = await shared.screenshot();
+      const expected = await f.shared.screenshot();
       await waitFor(
-        async () => distances(expected, await viewer.screenshot()).max <= MAX_DISTANCE + 1,
+        async () => distances(expected, await f.viewer.screenshot()).max <= MAX_DISTANCE + 1,
         20_000,
         'the viewer to show the shared display at 8 bpp',
       ).catch(async (error) => {
-        const d = distances(expected, await viewer.screenshot());
+        const d = distances(expected, await f.viewer.screenshot());
         throw new Error(`${error.message}: ${JSON.stringify(d)}\n${client.output()}`);
       });
       // Closer still: the viewer shows exactly the palette entries the sharer chose.
-      const diff = diffRgba(quantized(expected), await viewer.screenshot(), WIDTH, HEIGHT);
+      const diff = diffRgba(quantized(expected), await f.viewer.screenshot(), WIDTH, HEIGHT);
       expect(diff).toEqual({ differing: 0 });
-      expect(lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields).toMatchObject({ colorDepth: 8 });
+      expect(f.lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields).toMatchObject({ colorDepth: 8 });
     } finally {
       await client.stop();
     }

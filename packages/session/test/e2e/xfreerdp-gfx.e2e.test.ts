@@ -2,44 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffRgba, startXfreerdp, waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
-import { silentLogger } from './logger.js';
+import { diffRgba, startXfreerdp, waitFor } from '@rdshare/testkit';
+import { describe, expect, it } from 'vitest';
+import { HEIGHT, sharedSessionFixture, WIDTH } from './fixtures.js';
 
 describe('xfreerdp with the graphics pipeline (RDPGFX over drdynvc, planar)', () => {
-  let shared: XvfbDisplay;
-  let viewer: XvfbDisplay;
-  let session: RdpSession;
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedDisplay();
-    viewer = await viewerDisplay();
-    session = new RdpSession({
-      display: shared.display,
-      listenAddress: '127.0.0.1',
-      logger: silentLogger(lines),
-      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
-    });
-    await session.open();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await viewer?.stop();
-    await shared?.stop();
-  });
+  const f = sharedSessionFixture();
 
   async function showsShared(client: { output(): string }): Promise<void> {
-    const expected = await shared.screenshot();
+    const expected = await f.shared.screenshot();
     await waitFor(
-      async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
+      async () => diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
       20_000,
       'the viewer to show the shared display',
     ).catch(async (error) => {
-      const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
+      const diff = diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT);
       throw new Error(
         `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`,
       );
@@ -52,21 +29,21 @@ describe('xfreerdp with the graphics pipeline (RDPGFX over drdynvc, planar)', ()
     ['/gfx:RFX (no H.264)', ['/gfx:RFX', '/bpp:32']],
     ['/gfx:AVC420 (AVC offered, planar sent)', ['/gfx:AVC420', '/bpp:32']],
   ])('%s: the pipeline takes over and later changes arrive through it pixel for pixel', async (name, args) => {
-    const invitation = session.invitations.createInvitation({
+    const invitation = f.session.invitations.createInvitation({
       groupName: `gfx-${name}`,
       password: 'pw-123',
       attendeeLimit: 1,
     });
     const client = startXfreerdp({
-      display: viewer,
+      display: f.viewer,
       connectionString: invitation.connectionString,
       password: 'pw-123',
       args,
     });
     try {
-      const before = lines.filter((l) => l.message === 'graphics pipeline ready').length;
+      const before = f.lines.filter((l) => l.message === 'graphics pipeline ready').length;
       await waitFor(
-        () => lines.filter((l) => l.message === 'graphics pipeline ready').length > before,
+        () => f.lines.filter((l) => l.message === 'graphics pipeline ready').length > before,
         20_000,
         'the client to confirm the graphics pipeline',
       ).catch((error) => {
@@ -76,12 +53,12 @@ describe('xfreerdp with the graphics pipeline (RDPGFX over drdynvc, planar)', ()
       const dir = mkdtempSync(join(tmpdir(), 'rdshare-gfx-'));
       const image = join(dir, 'next.png');
       execFileSync('convert', ['-size', `${WIDTH}x${HEIGHT}`, 'plasma:fractal', '-seed', String(before + 11), image]);
-      await shared.exec('display', ['-window', 'root', image]).catch(() => undefined);
+      await f.shared.exec('display', ['-window', 'root', image]).catch(() => undefined);
       await showsShared(client);
-      expect(lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
+      expect(f.lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
     } finally {
       await client.stop();
     }
-    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+    await waitFor(() => f.session.attendees.count === 0, 5000, 'the attendee to leave');
   });
 });

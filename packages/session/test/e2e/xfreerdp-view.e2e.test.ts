@@ -1,32 +1,9 @@
-import { diffRgba, startXfreerdp, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
-import { silentLogger } from './logger.js';
+import { diffRgba, startXfreerdp, to555, to565, waitFor } from '@rdshare/testkit';
+import { describe, expect, it } from 'vitest';
+import { HEIGHT, sharedSessionFixture, WIDTH } from './fixtures.js';
 
 describe('xfreerdp joins a session and shows the shared display', () => {
-  let shared: XvfbDisplay;
-  let viewer: XvfbDisplay;
-  let session: RdpSession;
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-
-  beforeAll(async () => {
-    shared = await sharedDisplay();
-    viewer = await viewerDisplay();
-    session = new RdpSession({
-      display: shared.display,
-      listenAddress: '127.0.0.1',
-      logger: silentLogger(lines),
-      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
-    });
-    await session.open();
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await viewer?.stop();
-    await shared?.stop();
-  });
+  const f = sharedSessionFixture();
 
   const exact = (v: number) => v;
   it.each([
@@ -39,37 +16,37 @@ describe('xfreerdp joins a session and shows the shared display', () => {
     ['Standard RDP Security, 16 bpp (interleaved RLE)', ['/sec:rdp'], 16, to565, 1],
     ['Standard RDP Security, 15 bpp (interleaved RLE)', ['/sec:rdp'], 15, to555, 0],
   ] as const)('%s: pixel for pixel', async (_, args, depth, reduce, tolerance) => {
-    session.colorDepth = depth;
-    const invitation = session.invitations.createInvitation({
+    f.session.colorDepth = depth;
+    const invitation = f.session.invitations.createInvitation({
       groupName: `g-${_}`,
       password: 'pw-123',
       attendeeLimit: 1,
     });
     const client = startXfreerdp({
-      display: viewer,
+      display: f.viewer,
       connectionString: invitation.connectionString,
       password: 'pw-123',
       args: ['-gfx', '/bpp:32', ...args],
     });
     try {
-      const expected = await shared.screenshot();
+      const expected = await f.shared.screenshot();
       await waitFor(
         async () =>
-          diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance).differing === 0,
+          diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance).differing === 0,
         20_000,
         'the viewer to show the shared display',
       ).catch(async (error) => {
-        const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance);
+        const diff = diffRgba(expected, await f.viewer.screenshot(), WIDTH, HEIGHT, undefined, reduce, tolerance);
         throw new Error(
           `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`,
         );
       });
-      expect(session.attendees.count).toBe(1);
-      const connected = lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields;
+      expect(f.session.attendees.count).toBe(1);
+      const connected = f.lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields;
       expect(connected).toMatchObject({ colorDepth: depth, security: args.length ? 'rdp' : 'tls' });
     } finally {
       await client.stop();
     }
-    await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
+    await waitFor(() => f.session.attendees.count === 0, 5000, 'the attendee to leave');
   });
 });
