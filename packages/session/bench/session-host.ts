@@ -1,9 +1,11 @@
 // Runs one RdpSession in a process of its own, so that the benchmark can read the sharer's CPU time from
 // /proc/PID/stat without counting its own work. Prints one JSON line {port, connectionString, password} once
 // the session listens; closes the session on SIGTERM or when stdin ends.
+//
+// Usage: session-host.ts <display> [<viewers> [<FrameCaptureIntervalInMs>]]
 import { CTRL_LEVEL, RdpSession } from '../src/index.js';
 
-const display = process.argv[2];
+const [display, viewers = '1', captureIntervalMs = '33'] = process.argv.slice(2);
 const password = 'bench-pw';
 const quiet = () => {};
 const session = new RdpSession({
@@ -15,10 +17,17 @@ const session = new RdpSession({
     warn: (message, fields) => console.error('warn', message, fields ?? ''),
     error: (message, fields) => console.error('error', message, fields ?? ''),
   },
-  properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
+  properties: {
+    DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW,
+    FrameCaptureIntervalInMs: Number(captureIntervalMs),
+  },
 });
 await session.open();
-const invitation = session.invitations.createInvitation({ groupName: 'bench', password, attendeeLimit: 1 });
+const invitation = session.invitations.createInvitation({
+  groupName: 'bench',
+  password,
+  attendeeLimit: Number(viewers),
+});
 process.stdout.write(
   `${JSON.stringify({ port: session.port, connectionString: invitation.connectionString, password })}\n`,
 );

@@ -1,14 +1,26 @@
 import { createInterface } from 'node:readline';
-import { buildXClient } from './x-client-build.js';
+import { buildXClient, type XClientName } from './x-client-build.js';
 import { killAndWait, type XvfbDisplay } from './xvfb.js';
 
+/**
+ * What the animation paints besides the frame counter:
+ * - `moving-box`: a square moving over a detailed static background (`animation-client.c`);
+ * - `full-screen-motion`: every pixel moves every frame, a picture rippling in bands (`motion-client.c`);
+ * - `scrolling-text`: a full screen of text scrolled up by a few lines a frame (`scrolling-text-client.c`).
+ */
+export type AnimationWorkload = 'moving-box' | 'full-screen-motion' | 'scrolling-text';
+
 export interface AnimationOptions {
+  /** `moving-box` unless told. */
+  workload?: AnimationWorkload;
   /** Frames per second (30 unless told). */
   fps?: number;
-  /** Side of the moving square in pixels (192 unless told). */
+  /** `moving-box`: side of the moving square in pixels (192 unless told). */
   boxSize?: number;
-  /** How far the square moves per frame, in pixels (10 unless told). */
+  /** `moving-box`: how far the square moves per frame, in pixels (10 unless told). */
   speed?: number;
+  /** `scrolling-text`: lines scrolled in per frame (2 unless told). */
+  linesPerFrame?: number;
 }
 
 export interface Animation {
@@ -23,19 +35,27 @@ export interface Animation {
   stop(): Promise<void>;
 }
 
+function clientFor(options: AnimationOptions): { client: XClientName; args: number[] } {
+  const fps = options.fps ?? 30;
+  switch (options.workload ?? 'moving-box') {
+    case 'moving-box':
+      return { client: 'animation-client', args: [fps, options.boxSize ?? 192, options.speed ?? 10] };
+    case 'full-screen-motion':
+      return { client: 'motion-client', args: [fps] };
+    case 'scrolling-text':
+      return { client: 'scrolling-text-client', args: [fps, options.linesPerFrame ?? 2] };
+  }
+}
+
 /**
- * Animates a display with `animation-client.c`: a detailed static background, a moving square and a frame
+ * Animates a display with one of the testkit's C clients (see {@link AnimationWorkload}), each painting a frame
  * counter strip in the top-left corner that `startFrameCounterReader` reads back from a viewer's screen.
  * Resolves once the first frame is on the display.
  */
 export async function startAnimation(display: XvfbDisplay, options: AnimationOptions = {}): Promise<Animation> {
-  const binary = await buildXClient('animation-client');
-  const child = display.spawn(
-    binary,
-    [String(options.fps ?? 30), String(options.boxSize ?? 192), String(options.speed ?? 10)],
-    undefined,
-    'pipe',
-  );
+  const { client, args } = clientFor(options);
+  const binary = await buildXClient(client);
+  const child = display.spawn(binary, args.map(String), undefined, 'pipe');
   const drawnAt = new Map<number, number>();
   let latest = -1;
   let stderr = '';

@@ -7,18 +7,9 @@
  */
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
-#define CELL 8
-
-static long long now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
+#include "counted-frames.h"
 
 static int channel(unsigned long pixel, unsigned long mask) {
   int shift = 0;
@@ -46,20 +37,15 @@ int main(int argc, char **argv) {
   }
   int rate = atoi(argv[1]);
   int ox = argc == 4 ? atoi(argv[2]) : 0, oy = argc == 4 ? atoi(argv[3]) : 0;
-  Display *dpy = XOpenDisplay(NULL);
-  if (!dpy) {
-    fprintf(stderr, "cannot open display\n");
-    return 1;
-  }
-  int screen = DefaultScreen(dpy);
-  Window root = RootWindow(dpy, screen);
-  Visual *visual = DefaultVisual(dpy, screen);
+  struct screen s = open_screen();
+  Display *dpy = s.dpy;
+  Window root = s.root;
+  Visual *visual = s.visual;
   long last = -1;
-  long long period_ns = 1000000000LL / rate;
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
   for (;;) {
-    XImage *img = XGetImage(dpy, root, ox, oy, 8 * CELL, 4 * CELL, AllPlanes, ZPixmap);
+    XImage *img = XGetImage(dpy, root, ox, oy, STRIP_W, STRIP_H, AllPlanes, ZPixmap);
     long long seen = now_us();
     if (img) {
       long value = decode(img, visual);
@@ -69,16 +55,6 @@ int main(int argc, char **argv) {
         if (printf("%ld %lld\n", value, seen) < 0 || fflush(stdout) != 0) return 0;
       }
     }
-    next.tv_nsec += period_ns;
-    while (next.tv_nsec >= 1000000000L) {
-      next.tv_nsec -= 1000000000L;
-      next.tv_sec++;
-    }
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    /* After a stall (or SIGSTOP), skip the missed ticks rather than bursting through them. */
-    if ((now.tv_sec - next.tv_sec) * 1000000000LL + (now.tv_nsec - next.tv_nsec) > period_ns) next = now;
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {
-    }
+    next_tick(&next, rate);
   }
 }

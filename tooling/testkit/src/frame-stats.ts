@@ -1,26 +1,16 @@
 import type { FrameSighting } from './frame-counter.js';
 
-export interface FrameStats {
-  /** Distinct frames seen in the window. */
-  frames: number;
-  /** Frames seen per second of the window. */
-  fps: number;
-  /** Draw-to-seen latency percentiles in milliseconds (NaN when no frame was seen). */
-  latencyP50Ms: number;
-  latencyP95Ms: number;
-}
-
 /**
- * Frames seen and draw-to-seen latency over the window `[fromUs, toUs)` (CLOCK_MONOTONIC microseconds), from
- * the animation's draw times and a reader's sightings. Sightings of counters the animation never reported
- * (a misread) are ignored.
+ * Draw-to-seen latency in milliseconds, ascending, of every frame first seen in the window `[fromUs, toUs)`
+ * (CLOCK_MONOTONIC microseconds), from the animation's draw times and a reader's sightings. Sightings of counters
+ * the animation never reported (a misread) are ignored.
  */
-export function frameStats(
+export function frameLatenciesMs(
   drawnAt: ReadonlyMap<number, number>,
   sightings: readonly FrameSighting[],
   fromUs: number,
   toUs: number,
-): FrameStats {
+): number[] {
   const latencies: number[] = [];
   for (const { counter, atUs } of sightings) {
     if (atUs < fromUs || atUs >= toUs) continue;
@@ -28,13 +18,10 @@ export function frameStats(
     if (drawn === undefined || drawn > atUs) continue;
     latencies.push((atUs - drawn) / 1000);
   }
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : Number.NaN;
-  return {
-    frames: latencies.length,
-    fps: latencies.length / ((toUs - fromUs) / 1e6),
-    latencyP50Ms: percentile(50),
-    latencyP95Ms: percentile(95),
-  };
+  return latencies.sort((a, b) => a - b);
+}
+
+/** The `p`th percentile of ascending `sorted` values (NaN when there are none). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
 }

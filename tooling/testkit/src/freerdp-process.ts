@@ -28,9 +28,11 @@ export function spawnFreerdp(
   input?: string,
 ): FreerdpProcess {
   const dir = mkdtempSync(join(tmpdir(), `rdshare-${command}-`));
+  // FreeRDP logs through stdio, which buffers a pipe in 4 kB blocks: line buffering (stdbuf execs the program,
+  // so the PID stays its own) makes `output()` current, e.g. for counting what a viewer decoded so far.
   const child = display.spawn(
-    command,
-    typeof args === 'function' ? args(dir) : args,
+    'stdbuf',
+    ['-oL', '-eL', command, ...(typeof args === 'function' ? args(dir) : args)],
     { HOME: dir, XDG_CONFIG_HOME: dir },
     'pipe',
     input === undefined ? 'ignore' : 'pipe',

@@ -9,14 +9,24 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /** The small C X clients that ship as sources next to this file. */
-export type XClientName = 'animation-client' | 'frame-counter-reader' | 'cursor-churn';
+export type XClientName =
+  | 'animation-client'
+  | 'motion-client'
+  | 'scrolling-text-client'
+  | 'frame-counter-reader'
+  | 'cursor-churn';
 
 /** Libraries each client links besides libX11 and libm. */
 const EXTRA_LIBRARIES: Record<XClientName, string[]> = {
   'animation-client': [],
+  'motion-client': [],
+  'scrolling-text-client': [],
   'frame-counter-reader': [],
   'cursor-churn': ['-lXcursor'],
 };
+
+/** The header the clients include: part of every client's build hash. */
+const SHARED_HEADER = 'counted-frames.h';
 
 const builds = new Map<XClientName, Promise<string>>();
 
@@ -38,7 +48,12 @@ export function buildXClient(name: XClientName): Promise<string> {
 
 async function compile(name: XClientName): Promise<string> {
   const source = fileURLToPath(new URL(`./${name}.c`, import.meta.url));
-  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
+  const header = fileURLToPath(new URL(`./${SHARED_HEADER}`, import.meta.url));
+  const hash = createHash('sha256')
+    .update(readFileSync(source))
+    .update(readFileSync(header))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `rdshare-xclients-${userInfo().uid}`);
   const binary = join(dir, `${name}-${hash}`);
   if (existsSync(binary)) return binary;
