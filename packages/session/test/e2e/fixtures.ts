@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startXvfb, type XvfbDisplay } from '@rdshare/testkit';
+import { startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import { CTRL_LEVEL, RdpSession, type RdpSessionOptions } from '../../src/index.js';
 import { type LogLine, silentLogger } from './logger.js';
@@ -67,4 +67,20 @@ export function sharedSessionFixture(
     await fixture.shared?.stop();
   });
   return fixture;
+}
+
+/**
+ * An xterm at (10,10) on `display` whose shell writes what it is typed into a fresh file, echo off: where typed
+ * input can be read back. Resolves once the xterm is mapped; `text()` reads what arrived so far.
+ */
+export async function startTypingTarget(display: XvfbDisplay): Promise<{ text(): string }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'rdshare-typed-')), 'typed.txt');
+  writeFileSync(file, '');
+  display.spawn('xterm', ['-geometry', '40x5+10+10', '-e', 'sh', '-c', `stty -echo; cat > ${file}`]);
+  await waitFor(
+    async () => (await display.exec('xwininfo', ['-root', '-children'])).includes('xterm'),
+    10_000,
+    'xterm',
+  );
+  return { text: () => readFileSync(file, 'utf8') };
 }

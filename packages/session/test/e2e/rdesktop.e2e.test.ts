@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   diffRgba,
   type RdesktopViewer,
@@ -12,7 +9,7 @@ import {
 } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, sharedSessionFixture, viewerDisplay, WIDTH } from './fixtures.js';
+import { HEIGHT, sharedDisplay, sharedSessionFixture, startTypingTarget, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
 describe('rdesktop (an RDP client that knows nothing of WDS) joins a session', () => {
@@ -90,18 +87,12 @@ describe('input from an rdesktop attendee', () => {
   let session: RdpSession;
   let client: RdesktopViewer;
   let attendee: Attendee;
-  const typed = join(mkdtempSync(join(tmpdir(), 'rdshare-rdesktop-')), 'typed.txt');
+  let typed: { text(): string };
 
   beforeAll(async () => {
     shared = await sharedDisplay();
     viewer = await viewerDisplay();
-    writeFileSync(typed, '');
-    shared.spawn('xterm', ['-geometry', '40x5+10+10', '-e', 'sh', '-c', `stty -echo; cat > ${typed}`]);
-    await waitFor(
-      async () => (await shared.exec('xwininfo', ['-root', '-children'])).includes('xterm'),
-      10_000,
-      'xterm',
-    );
+    typed = await startTypingTarget(shared);
     session = new RdpSession({ display: shared.display, listenAddress: '127.0.0.1', logger: silentLogger() });
     const connected = new Promise<Attendee>((resolve) =>
       session.events.attendeeConnected$.subscribe(({ attendee }) => resolve(attendee)),
@@ -137,11 +128,11 @@ describe('input from an rdesktop attendee', () => {
   it('drops keys while the attendee may only view, and delivers them once it is interactive', async () => {
     await typeInViewer('viewonly');
     await new Promise((r) => setTimeout(r, 1500));
-    expect(readFileSync(typed, 'utf8')).toBe('');
+    expect(typed.text()).toBe('');
     attendee.controlLevel = CTRL_LEVEL.INTERACTIVE;
     await typeInViewer('Hello rdesktop 42!');
     await waitFor(
-      () => readFileSync(typed, 'utf8').includes('Hello rdesktop 42!\n'),
+      () => typed.text().includes('Hello rdesktop 42!\n'),
       10_000,
       `typed text in the file\n${client.output()}`,
     );

@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   diffRgba,
   startXfreerdp,
@@ -19,7 +16,7 @@ import {
   RdpSession,
   RdshareError,
 } from '../../src/index.js';
-import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
+import { HEIGHT, sharedDisplay, startTypingTarget, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,8 +40,7 @@ describe('control levels, participants and pause over MS-RDPEMC with xfreerdp', 
   const viewers: XvfbDisplay[] = [];
   let session: RdpSession;
   const clients: XfreerdpViewer[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'rdshare-control-'));
-  const typed = join(dir, 'typed.txt');
+  let typed: { text(): string };
   const connected: Attendee[] = [];
   const requests: { attendee: Attendee; requestedLevel: CTRL_LEVEL }[] = [];
   const updates: { id: number; level: number }[] = [];
@@ -56,13 +52,7 @@ describe('control levels, participants and pause over MS-RDPEMC with xfreerdp', 
   beforeAll(async () => {
     shared = await sharedDisplay();
     for (let i = 0; i < 2; i++) viewers.push(await viewerDisplay());
-    writeFileSync(typed, '');
-    shared.spawn('xterm', ['-geometry', '40x5+10+10', '-e', 'sh', '-c', `stty -echo; cat > ${typed}`]);
-    await waitFor(
-      async () => (await shared.exec('xwininfo', ['-root', '-children'])).includes('xterm'),
-      10_000,
-      'xterm',
-    );
+    typed = await startTypingTarget(shared);
     session = new RdpSession({
       display: shared.display,
       listenAddress: '127.0.0.1',
@@ -117,12 +107,12 @@ describe('control levels, participants and pause over MS-RDPEMC with xfreerdp', 
     await waitFor(() => mirrors(shared, viewers[0]), 20_000, 'the first viewer to show the desktop');
     await typeIn(viewers[0], 'before');
     await sleep(1000);
-    expect(readFileSync(typed, 'utf8')).toBe('');
+    expect(typed.text()).toBe('');
 
     first.controlLevel = request.requestedLevel;
     expect(updates).toEqual([{ id: first.id, level: CTRL_LEVEL.INTERACTIVE }]);
     await typeIn(viewers[0], 'granted 42');
-    await waitFor(() => readFileSync(typed, 'utf8').includes('granted 42\n'), 10_000, 'typed text in the file');
+    await waitFor(() => typed.text().includes('granted 42\n'), 10_000, 'typed text in the file');
   });
 
   it('a viewer admitted at NONE sees nothing, learns of the first viewer, and sees once granted', async () => {

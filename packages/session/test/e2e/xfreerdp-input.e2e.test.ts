@@ -1,11 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startXfreerdp, waitFor, type XfreerdpViewer, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '../../src/index.js';
-import { sharedDisplay, viewerDisplay } from './fixtures.js';
+import { sharedDisplay, startTypingTarget, viewerDisplay } from './fixtures.js';
 import { silentLogger } from './logger.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,15 +15,13 @@ describe('input from an xfreerdp attendee', () => {
   let attendee: Attendee;
   let xev: ChildProcess;
   let xevOutput = '';
-  const dir = mkdtempSync(join(tmpdir(), 'rdshare-input-'));
-  const typed = join(dir, 'typed.txt');
+  let typed: { text(): string };
 
   beforeAll(async () => {
     shared = await sharedDisplay();
     viewer = await viewerDisplay();
-    writeFileSync(typed, '');
     // A real application on the shared display that writes what it is typed into a file...
-    shared.spawn('xterm', ['-geometry', '40x5+10+10', '-e', 'sh', '-c', `stty -echo; cat > ${typed}`]);
+    typed = await startTypingTarget(shared);
     // ...and one that reports where it is clicked (window at 300,200; xev also prints root coordinates).
     xev = spawn('xev', ['-geometry', '200x150+300+200', '-event', 'button'], {
       env: { ...process.env, DISPLAY: shared.display },
@@ -34,11 +29,6 @@ describe('input from an xfreerdp attendee', () => {
     xev.stdout?.on('data', (d) => {
       xevOutput += d;
     });
-    await waitFor(
-      async () => (await shared.exec('xwininfo', ['-root', '-children'])).includes('xterm'),
-      10_000,
-      'xterm',
-    );
     session = new RdpSession({
       display: shared.display,
       listenAddress: '127.0.0.1',
@@ -91,14 +81,14 @@ describe('input from an xfreerdp attendee', () => {
     await typeInViewer('viewonly');
     await clickInViewer(350, 250);
     await sleep(1500);
-    expect(readFileSync(typed, 'utf8')).toBe('');
+    expect(typed.text()).toBe('');
     expect(xevOutput).not.toContain('ButtonPress');
   });
 
   it('delivers keys and clicks once the attendee is made interactive, at once', async () => {
     attendee.controlLevel = CTRL_LEVEL.INTERACTIVE;
     await typeInViewer('Hello rdshare 42!');
-    await waitFor(() => readFileSync(typed, 'utf8').includes('Hello rdshare 42!\n'), 10_000, 'typed text in the file');
+    await waitFor(() => typed.text().includes('Hello rdshare 42!\n'), 10_000, 'typed text in the file');
     await clickInViewer(350, 250);
     await waitFor(
       () => /ButtonPress[\s\S]*?root:\(350,250\)[\s\S]*?button 1,/.test(xevOutput),
@@ -109,9 +99,9 @@ describe('input from an xfreerdp attendee', () => {
 
   it('stops again when the level goes back to view', async () => {
     attendee.controlLevel = CTRL_LEVEL.VIEW;
-    const before = readFileSync(typed, 'utf8');
+    const before = typed.text();
     await typeInViewer('again');
     await sleep(1500);
-    expect(readFileSync(typed, 'utf8')).toBe(before);
+    expect(typed.text()).toBe(before);
   });
 });
