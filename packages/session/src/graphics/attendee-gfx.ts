@@ -40,9 +40,9 @@ export function attachAttendeeGfx(
     connection,
     { width: client.width, height: client.height },
     {
-      onReady: (sink) => {
-        logger.info('graphics pipeline ready', { attendee: attendeeId });
-        viewer.useSink(sink, 'gfx-planar-32');
+      onReady: (ready) => {
+        logger.info('graphics pipeline ready', { attendee: attendeeId, avc420: ready.avc420 });
+        viewer.useSink(ready, 'gfx-planar-32', ready.avc420 ? ready : undefined);
       },
       onUnavailable: (reason) => logger.info('graphics pipeline unavailable', { attendee: attendeeId, reason }),
     },

@@ -17,6 +17,8 @@ export interface AttendeeGraphicsOptions {
   highWaterMark?: number;
   /** Encoded bytes per bitmap update (default 64 KiB); the connection fragments larger ones. */
   maxUpdateBytes?: number;
+  /** Tiles another stream of the attendee delivers now (AVC420 for tiles in motion): this one leaves them. */
+  claimed?: (tile: number) => boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface AttendeeGraphicsOptions {
  */
 export class AttendeeGraphics {
   private readonly sent: Uint32Array;
-  private enabled = false;
+  private on = false;
   private scheduled = false;
   private closed = false;
   /** Where the next scan starts, so a congested attendee still gets every region in turn. */
@@ -34,6 +36,7 @@ export class AttendeeGraphics {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly highWaterMark: number;
   private readonly maxUpdateBytes: number;
+  private readonly claimed: (tile: number) => boolean;
 
   constructor(
     private readonly store: TileStore,
@@ -44,14 +47,29 @@ export class AttendeeGraphics {
     this.sent = new Uint32Array(store.grid.count);
     this.highWaterMark = options.highWaterMark ?? 256 * 1024;
     this.maxUpdateBytes = options.maxUpdateBytes ?? 64 * 1024;
+    this.claimed = options.claimed ?? (() => false);
     this.unsubscribe.push(store.onChange(() => this.schedule()));
     this.unsubscribe.push(sink.onDrain(() => this.schedule()));
   }
 
   /** Turns the stream on or off (control level NONE, Suppress Output, pause). Turning it on resends nothing it has. */
   setEnabled(enabled: boolean): void {
-    this.enabled = enabled;
+    this.on = enabled;
     if (enabled) this.schedule();
+  }
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** The version of `tile` the attendee has from this stream (0 for none). */
+  sentVersion(tile: number): number {
+    return this.sent[tile];
+  }
+
+  /** Looks for tiles to send again: tiles another stream claimed may have become this one's. */
+  wake(): void {
+    this.schedule();
   }
 
   /** Forgets what the attendee has in `rects` (all when omitted), e.g. on Refresh Rect. */
@@ -67,7 +85,7 @@ export class AttendeeGraphics {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.closed || !this.enabled) return;
+    if (this.scheduled || this.closed || !this.on) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -77,7 +95,7 @@ export class AttendeeGraphics {
 
   /** Sends stale tiles until the socket is full or the attendee is up to date. */
   pump(): void {
-    if (this.closed || !this.enabled) return;
+    if (this.closed || !this.on) return;
     const { versions } = this.store;
     const n = versions.length;
     let batch: EncodedTile[] = [];
@@ -88,7 +106,7 @@ export class AttendeeGraphics {
       const t = this.cursor;
       this.cursor = (this.cursor + 1) % n;
       scanned++;
-      if (this.sent[t] === versions[t]) continue;
+      if (this.sent[t] === versions[t] || this.claimed(t)) continue;
       const tile = this.cache.get(t);
       this.sent[t] = versions[t];
       batch.push(tile);

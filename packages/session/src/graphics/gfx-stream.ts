@@ -4,6 +4,7 @@ import {
   type DvcChannel,
   DvcServerManager,
   decodeGfxPdus,
+  encodeAvc420BitmapStream,
   encodeGfxPdus,
   encodeSegmentedData,
   GFX_CHANNEL_NAME,
@@ -11,11 +12,14 @@ import {
   type GfxPdu,
   GfxPixelFormat,
   GfxQueueDepth,
+  gfxSupportsAvc420,
   MonitorFlags,
   ProtocolError,
 } from '@rdshare/protocol';
+import type { AvcSink } from './attendee-avc.js';
 import type { GraphicsSink } from './attendee-graphics.js';
 import type { EncodedTile } from './encoded-tile-cache.js';
+import type { Rect } from './tile-grid.js';
 
 /** What the stream needs from the attendee's connection. */
 export interface GfxStreamLink {
@@ -27,14 +31,22 @@ export interface GfxStreamLink {
 export interface GfxStreamOptions {
   /** Frames sent but not acknowledged before the stream holds back (default 3). */
   maxFramesInFlight?: number;
-  /** Called once the client confirmed a capability set and the surface is mapped: send tiles here now. */
-  onReady(sink: GraphicsSink): void;
+  /**
+   * Called once the client confirmed a capability set and the surface is mapped: send tiles here now, and
+   * access units too when `stream.avc420`.
+   */
+  onReady(stream: GfxStream): void;
   /** The client refused the graphics channel or offered no known version: it stays on bitmap updates. */
   onUnavailable?(reason: string): void;
 }
 
 /** The one surface rdshare draws on: the shared area, mapped at the output's origin. */
 const SURFACE_ID = 0;
+/**
+ * RDPGFX_H264_QUANT_QUALITY for every region: the encoder's rate control picks quantizers per macroblock, so no
+ * single value is true; clients use these only as hints (FreeRDP ignores them). 22 is a common mid-quality QP.
+ */
+const AVC420_REGION_QUALITY = { qp: 22, progressive: false, qualityVal: 100 };
 /** Tells the stream to hold back: more than any socket high-water mark. */
 const HOLD_BACK = Number.MAX_SAFE_INTEGER;
 
@@ -52,12 +64,14 @@ function frameTimestamp(now: Date): number {
 /**
  * One attendee's graphics pipeline (MS-RDPEGFX over MS-RDPEDYC): opens the graphics channel, confirms the
  * client's capabilities, resets graphics and maps one surface of the shared size, then acts as the attendee's
- * {@link GraphicsSink}: each batch of tiles goes as one frame of lossless planar WireToSurface1 PDUs. Frames the
+ * {@link GraphicsSink}: each batch of tiles goes as one frame of lossless planar WireToSurface1 PDUs, and, when
+ * the confirmed capabilities allow AVC420, as the attendee's {@link AvcSink} each access unit goes as one frame
+ * of an AVC420 WireToSurface1 over the whole surface. Frames the
  * client has not acknowledged count against `maxFramesInFlight`; at the cap the sink reports a full backlog, so
  * the attendee's latest-wins stream skips to the newest tiles instead of queueing frames. Protocol errors in
  * what the client sends throw `ProtocolError` from {@link receive}.
  */
-export class GfxStream implements GraphicsSink {
+export class GfxStream implements GraphicsSink, AvcSink {
   private readonly dvc: DvcServerManager;
   private readonly channel: DvcChannel;
   private readonly inFlight = new Set<number>();
@@ -68,6 +82,8 @@ export class GfxStream implements GraphicsSink {
   private ready = false;
   /** Frames the client acknowledged (for tests and statistics). */
   framesAcknowledged = 0;
+  /** Whether the confirmed capability set lets the client decode AVC420 (MS-RDPEGFX 3.3.8.3.2). */
+  avc420 = false;
 
   constructor(
     private readonly link: GfxStreamLink,
@@ -120,9 +136,7 @@ export class GfxStream implements GraphicsSink {
 
   sendTiles(tiles: EncodedTile[]): void {
     if (!this.ready) return;
-    const frameId = this.nextFrameId;
-    this.nextFrameId = (this.nextFrameId + 1) >>> 0 || 1;
-    const pdus: GfxPdu[] = [{ type: 'startFrame', timestamp: frameTimestamp(new Date()), frameId }];
+    const pdus: GfxPdu[] = [];
     for (const tile of tiles) {
       const { x, y, width, height } = tile.rect;
       pdus.push({
@@ -134,9 +148,39 @@ export class GfxStream implements GraphicsSink {
         bitmapData: tile.data,
       });
     }
-    pdus.push({ type: 'endFrame', frameId });
+    this.sendFrame(pdus);
+  }
+
+  sendAvc420(regions: readonly Rect[], bitstream: Uint8Array): void {
+    if (!this.ready) return;
+    const { width, height } = this.size;
+    const bitmapData = encodeAvc420BitmapStream({
+      regionRects: regions.map((r) => ({ left: r.x, top: r.y, right: r.x + r.width, bottom: r.y + r.height })),
+      quantQualityVals: regions.map(() => AVC420_REGION_QUALITY),
+      bitstream,
+    });
+    this.sendFrame([
+      {
+        type: 'wireToSurface1',
+        surfaceId: SURFACE_ID,
+        codecId: GfxCodecId.AVC420,
+        pixelFormat: GfxPixelFormat.XRGB_8888,
+        destRect: { left: 0, top: 0, right: width, bottom: height },
+        bitmapData,
+      },
+    ]);
+  }
+
+  /** `pdus` between a start and an end frame, counted against the frames in flight. */
+  private sendFrame(pdus: GfxPdu[]): void {
+    const frameId = this.nextFrameId;
+    this.nextFrameId = (this.nextFrameId + 1) >>> 0 || 1;
     if (this.acknowledging) this.inFlight.add(frameId);
-    this.send(pdus);
+    this.send([
+      { type: 'startFrame', timestamp: frameTimestamp(new Date()), frameId },
+      ...pdus,
+      { type: 'endFrame', frameId },
+    ]);
   }
 
   private onMessage(message: Uint8Array): void {
@@ -167,6 +211,7 @@ export class GfxStream implements GraphicsSink {
       return;
     }
     this.send([{ type: 'capsConfirm', capsSet }, ...this.surfaceSetup()]);
+    this.avc420 = gfxSupportsAvc420(capsSet);
     this.ready = true;
     this.options.onReady(this);
   }

@@ -1,4 +1,5 @@
 import type { DesktopSource } from '@rdshare/native';
+import { AttendeeAvc, type AvcSink } from './attendee-avc.js';
 import { AttendeeGraphics, type GraphicsSink } from './attendee-graphics.js';
 import {
   activationUpdates,
@@ -8,6 +9,7 @@ import {
 } from './bitmap-tile-encoder.js';
 import { DesktopCapture } from './desktop-capture.js';
 import { EncodedTileCache } from './encoded-tile-cache.js';
+import { type H264EncoderFactory, H264SurfaceEncoder } from './h264-surface-encoder.js';
 import type { Region } from './region.js';
 import type { Rect } from './tile-grid.js';
 
@@ -31,9 +33,10 @@ export interface GraphicsViewer {
   reactivated(): void;
   /**
    * Sends the attendee's tiles to `target` from now on, encoded as `codec` (a graphics pipeline that took over
-   * from bitmap updates). The new target starts with nothing, so every tile is sent to it once.
+   * from bitmap updates). The new target starts with nothing, so every tile is sent to it once. With `avc` (a
+   * pipeline whose client decodes AVC420) tiles in motion go to it as H.264 from the shared encoder.
    */
-  useSink(target: GraphicsSink, codec: BitmapCodecClass): void;
+  useSink(target: GraphicsSink, codec: BitmapCodecClass, avc?: AvcSink): void;
   /** The attendee left: stops its stream and its share of the capture. */
   close(): void;
 }
@@ -45,9 +48,16 @@ interface ViewerState {
   rebind(): void;
 }
 
+/** An attendee's streams on one capture: lossless tiles, and H.264 for tiles in motion when its client takes it. */
+interface ViewerStreams {
+  graphics: AttendeeGraphics;
+  avc?: AttendeeAvc;
+}
+
 /**
  * The desktop's pixels fanned out to the attendees: one capture of the shared area into one tile store, one
- * encoded-tile cache per codec class (encode once, send to many), one latest-wins stream per attendee. Capture
+ * encoded-tile cache per codec class (encode once, send to many), one H.264 encoder for the tiles in motion shared
+ * by every attendee whose client decodes AVC420, one latest-wins stream per attendee. Capture
  * runs only while at least one attendee watches; a pause stops every stream. The shared rectangle and the
  * application filter's blanking are applied in the capture, once for all attendees. When the shared area changes
  * size or place (shared rectangle, display resize), `resize` starts a new capture and every attendee's client
@@ -56,6 +66,8 @@ interface ViewerState {
 export class GraphicsFanout {
   private capture: DesktopCapture;
   private readonly caches = new Map<BitmapCodecClass, EncodedTileCache>();
+  /** The shared H.264 encoder of the current capture, while attendees use it. */
+  private avc?: { capture: DesktopCapture; encoder: H264SurfaceEncoder };
   private watchers = 0;
   private paused = false;
   /** Each viewer's hooks: re-evaluation of whether its stream runs (pause, resume), and the move to a new area. */
@@ -68,6 +80,8 @@ export class GraphicsFanout {
     area: Rect,
     /** What attendees may see (the application filter), in screen pixels; undefined for everything. */
     private readonly visibleRegion: () => Region | undefined = () => undefined,
+    /** Makes H.264 encoders; without it every attendee gets lossless tiles only. */
+    private h264?: H264EncoderFactory,
   ) {
     this.capture = this.startCapture(area);
   }
@@ -85,6 +99,8 @@ export class GraphicsFanout {
     this.capture.close();
     this.capture = this.startCapture(area);
     this.caches.clear();
+    this.avc?.encoder.close();
+    this.avc = undefined;
     for (const v of this.viewers) v.rebind();
     if (this.watchers > 0) this.capture.setActive(true).catch((error) => this.onError(error, 'capture failed'));
   }
@@ -99,15 +115,30 @@ export class GraphicsFanout {
     let codec = bitmapCodecClassFor(colorDepth);
     /** Where tiles go: the connection's bitmap updates, or a graphics pipeline that took over. */
     let target: GraphicsSink = sink;
-    const streamOn = (capture: DesktopCapture) =>
-      new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), target);
-    let graphics = streamOn(this.capture);
+    /** Where pictures of tiles in motion go, when the target's client decodes AVC420. */
+    let avcTarget: AvcSink | undefined;
+    const streamOn = (capture: DesktopCapture): ViewerStreams => {
+      let avc: AttendeeAvc | undefined;
+      const graphics = new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), target, {
+        claimed: (tile) => avc?.claims(tile) ?? false,
+      });
+      const encoder = avcTarget && this.avcEncoderFor(capture);
+      if (avcTarget && encoder) avc = new AttendeeAvc(encoder, graphics, avcTarget, capture.store.grid);
+      return { graphics, avc };
+    };
+    const closeStreams = ({ graphics, avc }: ViewerStreams) => {
+      graphics.close();
+      if (!avc) return;
+      avc.close();
+      this.releaseAvcEncoder();
+    };
+    let streams = streamOn(this.capture);
     let wanted = false;
     let watching = false;
     let closed = false;
     /** Between a resize and the client's reactivation nothing may be sent. */
     let reactivating = false;
-    const enable = () => graphics.setEnabled(watching && !reactivating);
+    const enable = () => streams.graphics.setEnabled(watching && !reactivating);
     const apply = () => {
       const value = wanted && !closed && !this.paused;
       if (watching === value) return;
@@ -121,8 +152,8 @@ export class GraphicsFanout {
     const state: ViewerState = {
       apply,
       rebind: () => {
-        graphics.close();
-        graphics = streamOn(this.capture);
+        closeStreams(streams);
+        streams = streamOn(this.capture);
         reactivating = true;
         const { width, height } = this.capture.area;
         sink.resize(width, height);
@@ -138,25 +169,30 @@ export class GraphicsFanout {
       get watching() {
         return watching;
       },
-      invalidate: (rects) => graphics.invalidate(rects),
+      invalidate: (rects) => {
+        streams.avc?.invalidate(rects);
+        streams.graphics.invalidate(rects);
+      },
       reactivated: () => {
         reactivating = false;
         sink.sendFastPath(activationUpdates(codec));
-        graphics.invalidate();
+        streams.avc?.invalidate();
+        streams.graphics.invalidate();
         enable();
       },
-      useSink: (newTarget, newCodec) => {
-        graphics.close();
+      useSink: (newTarget, newCodec, avc) => {
+        closeStreams(streams);
         target = newTarget;
         codec = newCodec;
-        graphics = streamOn(this.capture);
+        avcTarget = avc;
+        streams = streamOn(this.capture);
         enable();
       },
       close: () => {
         closed = true;
         apply();
         this.viewers.delete(state);
-        graphics.close();
+        closeStreams(streams);
       },
     };
   }
@@ -177,6 +213,41 @@ export class GraphicsFanout {
 
   close(): void {
     this.capture.close();
+    this.avc?.encoder.close();
+    this.avc = undefined;
+  }
+
+  /** H.264 encodes so far on the current capture (for tests and benchmarks of the encode-once promise). */
+  get h264Encodes(): number {
+    return this.avc?.encoder.encodes ?? 0;
+  }
+
+  /**
+   * The capture's shared H.264 encoder, made for its first AVC attendee; undefined when H.264 is unavailable
+   * (no factory, or the encoder cannot be made: those attendees stay lossless, the failure is reported once).
+   */
+  private avcEncoderFor(capture: DesktopCapture): H264SurfaceEncoder | undefined {
+    if (this.avc?.capture === capture) return this.avc.encoder;
+    if (!this.h264) return undefined;
+    try {
+      const encoder = new H264SurfaceEncoder(capture.store, this.h264, {
+        onError: (error) => this.onError(error, 'H.264 encoding failed'),
+      });
+      this.avc = { capture, encoder };
+      return encoder;
+    } catch (error) {
+      this.h264 = undefined;
+      this.onError(error, 'H.264 encoder unavailable, motion goes lossless');
+      return undefined;
+    }
+  }
+
+  /** Closes the shared encoder once its last attendee left. */
+  private releaseAvcEncoder(): void {
+    if (this.avc && this.avc.encoder.receiverCount === 0) {
+      this.avc.encoder.close();
+      this.avc = undefined;
+    }
   }
 
   private startCapture(area: Rect): DesktopCapture {

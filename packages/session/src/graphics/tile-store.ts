@@ -17,7 +17,7 @@ export class TileStore {
   readonly versions: Uint32Array;
   /** Bumped on every change, so a consumer can tell "nothing new" without scanning the tiles. */
   generation = 0;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(tiles: readonly number[]) => void>();
 
   constructor(readonly frame: FramePixels) {
     this.grid = new TileGrid(frame.width, frame.height);
@@ -25,19 +25,20 @@ export class TileStore {
     this.versions = new Uint32Array(this.grid.count).fill(1);
   }
 
-  /** Marks tiles as changed and tells the attendees' streams. */
+  /** Marks tiles as changed and tells the attendees' streams and the motion tracker which ones. */
   markChanged(tiles: Iterable<number>): void {
-    let any = false;
+    const changed: number[] = [];
     for (const t of tiles) {
       this.versions[t]++;
-      any = true;
+      changed.push(t);
     }
-    if (!any) return;
+    if (changed.length === 0) return;
     this.generation++;
-    for (const l of this.listeners) l();
+    for (const l of this.listeners) l(changed);
   }
 
-  onChange(listener: () => void): () => void {
+  /** Calls `listener` after each capture that changed tiles, with those tiles (a tile may repeat). */
+  onChange(listener: (tiles: readonly number[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -1,4 +1,5 @@
 import {
+  decodeAvc420BitmapStream,
   decodeDvcPdu,
   decodeGfxPdus,
   decodeSegmentedData,
@@ -101,6 +102,36 @@ describe('GfxStream', () => {
       codecId: GfxCodecId.PLANAR,
       destRect: { left: 64, top: 0, right: 128, bottom: 64 },
       bitmapData: new Uint8Array([1, 2, 3]),
+    });
+  });
+
+  it.each([
+    ['8.0', GfxCapsVersion.VERSION8, 0, false],
+    ['8.1 without AVC420_ENABLED', GfxCapsVersion.VERSION81, 0, false],
+    ['8.1 with AVC420_ENABLED', GfxCapsVersion.VERSION81, GfxCapsFlags.AVC420_ENABLED, true],
+    ['10.0', GfxCapsVersion.VERSION10, 0, true],
+    ['10.7 with AVC_DISABLED', GfxCapsVersion.VERSION107, GfxCapsFlags.AVC_DISABLED, false],
+  ])('a confirmed %s set allows AVC420: %s', async (_, version, flags, avc) => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version, flags }] });
+    expect(t.stream.avc420).toBe(avc);
+  });
+
+  it('sends an access unit as one frame: AVC420 over the whole surface, showing the regions given', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    t.gfx.length = 0;
+    const bitstream = new Uint8Array([0, 0, 0, 1, 0x67]);
+    t.stream.sendAvc420([{ x: 64, y: 0, width: 64, height: 64 }], bitstream);
+    expect(t.gfx.map((p) => p.type)).toEqual(['startFrame', 'wireToSurface1', 'endFrame']);
+    const command = t.gfx[1] as Extract<GfxPdu, { type: 'wireToSurface1' }>;
+    expect(command).toMatchObject({ codecId: GfxCodecId.AVC420, destRect: { left: 0, top: 0, right: 128, bottom: 64 } });
+    expect(decodeAvc420BitmapStream(command.bitmapData)).toEqual({
+      regionRects: [{ left: 64, top: 0, right: 128, bottom: 64 }],
+      quantQualityVals: [{ qp: 22, progressive: false, qualityVal: 100 }],
+      bitstream,
     });
   });
 

@@ -1,0 +1,138 @@
+import type { AttendeeGraphics } from './attendee-graphics.js';
+import type { AccessUnit, AccessUnitReceiver, H264SurfaceEncoder } from './h264-surface-encoder.js';
+import type { Rect, TileGrid } from './tile-grid.js';
+
+/** Where an attendee's AVC420 pictures go: its graphics pipeline. */
+export interface AvcSink {
+  /** As {@link GraphicsSink.backlog}: at the high-water mark (or the frame-acknowledgement cap) it takes nothing. */
+  backlog(): number;
+  /** Sends one access unit of the whole surface, of which the client shows `regions` only. */
+  sendAvc420(regions: readonly Rect[], bitstream: Uint8Array): void;
+}
+
+export interface AttendeeAvcOptions {
+  /** As {@link AttendeeGraphicsOptions.highWaterMark} (default 256 KiB). */
+  highWaterMark?: number;
+}
+
+/**
+ * The AVC420 half of one attendee's mixed stream; {@link AttendeeGraphics} is the lossless half. While the
+ * attendee is in sync with the shared encoder, tiles in motion are its (the lossless stream leaves them alone) and
+ * each access unit shows, of the tiles in motion, those whose newest version the attendee lacks. When a tile stops
+ * moving the lossless stream takes it back, and since a picture shown lossy never counts as sent lossless, that
+ * stream sends it again: the refinement that makes the client's screen pixel-exact.
+ *
+ * A decoder must see every access unit after a key frame. So the attendee starts out of sync, and falls out of
+ * sync whenever it cannot take an access unit (flow control: it skips to the newest state, as for tiles); out of
+ * sync it gets its tiles in motion lossless, and the next key frame brings it back.
+ */
+export class AttendeeAvc implements AccessUnitReceiver {
+  inSync = false;
+  /** Per tile the version the attendee shows from an access unit. */
+  private readonly shown: Uint32Array;
+  private readonly grid: TileGrid;
+  private readonly highWaterMark: number;
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    private readonly encoder: H264SurfaceEncoder,
+    private readonly graphics: AttendeeGraphics,
+    private readonly sink: AvcSink,
+    grid: TileGrid,
+    options: AttendeeAvcOptions = {},
+  ) {
+    this.grid = grid;
+    this.shown = new Uint32Array(grid.count);
+    this.highWaterMark = options.highWaterMark ?? 256 * 1024;
+    this.unsubscribe = [encoder.attach(this), encoder.motion.onSettled(() => graphics.wake())];
+  }
+
+  get receiving(): boolean {
+    return this.graphics.enabled;
+  }
+
+  /** Whether `tile` goes through this stream rather than the lossless one now. */
+  claims(tile: number): boolean {
+    return this.inSync && this.encoder.motion.isMoving(tile);
+  }
+
+  receive(unit: AccessUnit): void {
+    if (!this.receiving) {
+      this.lostSync();
+      return;
+    }
+    if (!this.inSync && !unit.keyFrame) return;
+    if (this.sink.backlog() >= this.highWaterMark) {
+      this.lostSync();
+      return;
+    }
+    const tiles: number[] = [];
+    for (const t of unit.moving) {
+      const version = unit.versions[t];
+      // Never over a newer picture (lossless or lossy) of the tile the attendee already has.
+      if (this.shown[t] >= version || this.graphics.sentVersion(t) >= version) continue;
+      this.shown[t] = version;
+      tiles.push(t);
+    }
+    // Sent even when it shows nothing: the decoder needs every access unit to decode the next.
+    this.sink.sendAvc420(tileRegions(this.grid, tiles), unit.bitstream);
+    this.inSync = true;
+  }
+
+  lostSync(): void {
+    if (!this.inSync) return;
+    this.inSync = false;
+    // Its tiles in motion are the lossless stream's again.
+    this.graphics.wake();
+  }
+
+  /** Forgets what the attendee shows in `rects` (all when omitted), as the lossless stream does on Refresh Rect. */
+  invalidate(rects?: readonly Rect[]): void {
+    if (!rects) this.shown.fill(0);
+    else for (const r of rects) this.grid.forEachTileIn(r, (t) => (this.shown[t] = 0));
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+  }
+}
+
+/**
+ * Tiles as few rectangles: runs of neighbouring tiles in a row, and runs that span the same columns in
+ * consecutive rows as one rectangle (a moving window is one or a few rectangles, not hundreds of tiles).
+ */
+export function tileRegions(grid: TileGrid, tiles: readonly number[]): Rect[] {
+  const sorted = [...tiles].sort((a, b) => a - b);
+  /** Open rectangles by their column span, from the previous row. */
+  let open = new Map<string, { rect: Rect; row: number }>();
+  const done: Rect[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    const row = Math.floor(sorted[i] / grid.columns);
+    const next = new Map<string, { rect: Rect; row: number }>();
+    while (i < sorted.length && Math.floor(sorted[i] / grid.columns) === row) {
+      const first = sorted[i];
+      let last = first;
+      while (i + 1 < sorted.length && sorted[i + 1] === last + 1 && Math.floor((last + 1) / grid.columns) === row) {
+        i++;
+        last = sorted[i];
+      }
+      i++;
+      const a = grid.rectOf(first);
+      const b = grid.rectOf(last);
+      const key = `${a.x}:${b.x + b.width}`;
+      const above = open.get(key);
+      if (above && above.row === row - 1) {
+        above.rect.height = b.y + b.height - above.rect.y;
+        above.row = row;
+        next.set(key, above);
+        open.delete(key);
+      } else next.set(key, { rect: { x: a.x, y: a.y, width: b.x + b.width - a.x, height: a.height }, row });
+    }
+    // What the row did not continue is complete.
+    for (const entry of open.values()) done.push(entry.rect);
+    open = next;
+  }
+  for (const entry of open.values()) done.push(entry.rect);
+  return done;
+}

@@ -1,0 +1,130 @@
+import type { TileStore } from './tile-store.js';
+
+export interface MotionTrackerOptions {
+  /** Changes within `windowMs` that put a tile in motion (default 3). */
+  changes?: number;
+  /** The window those changes must fall in, in ms (default 500). */
+  windowMs?: number;
+  /** A tile in motion that has not changed for this long is still again (default 300 ms). */
+  stillMs?: number;
+}
+
+/**
+ * Which tiles of the store are in motion: video, animation, scrolling, a dragged window. A tile is in motion once
+ * it changed in `changes` captures within `windowMs` (3 in 500 ms by default: at least ~6 changes a second,
+ * which a moving picture always reaches and a blinking caret (2 a second), a clock or typing into one spot does
+ * not), and stays in motion until it has not changed for `stillMs` (300 ms: longer than the gap between frames
+ * of anything that still moves at 4 fps or more, so slow video does not flap in and out, yet short enough that
+ * the lossless refinement that follows settles the picture well within a second). Counting in time rather than
+ * in captures matters because captures are damage-driven: a clock that ticks once a second changes its tile in
+ * every capture when nothing else moves, yet is no motion. Tiles that settle are reported, so the streams that
+ * sent them lossy can send them again lossless.
+ */
+export class MotionTracker {
+  private readonly changes: number;
+  private readonly windowMs: number;
+  private readonly stillMs: number;
+  /** Per tile the times of its last `changes` changes, as a ring. */
+  private readonly changedAt: Float64Array;
+  private readonly ringHead: Uint8Array;
+  /** Per tile the capture that last changed it, so a tile listed twice in one capture counts once. */
+  private readonly lastCapture: Uint32Array;
+  private readonly moving: Uint8Array;
+  private readonly movingTiles = new Set<number>();
+  private captures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly settledListeners = new Set<(tiles: readonly number[]) => void>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    store: TileStore,
+    options: MotionTrackerOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.changes = options.changes ?? 3;
+    this.windowMs = options.windowMs ?? 500;
+    this.stillMs = options.stillMs ?? 300;
+    const count = store.grid.count;
+    this.changedAt = new Float64Array(count * this.changes).fill(Number.NEGATIVE_INFINITY);
+    this.ringHead = new Uint8Array(count);
+    this.lastCapture = new Uint32Array(count);
+    this.moving = new Uint8Array(count);
+    this.unsubscribe = store.onChange((tiles) => this.captured(tiles));
+  }
+
+  /** Whether `tile` is in motion now. */
+  isMoving(tile: number): boolean {
+    return this.moving[tile] === 1;
+  }
+
+  /** The tiles in motion now, in no particular order. */
+  tilesInMotion(): number[] {
+    return [...this.movingTiles];
+  }
+
+  /** Whether any tile is in motion. */
+  get anyMoving(): boolean {
+    return this.movingTiles.size > 0;
+  }
+
+  /** Calls `listener` with the tiles that just stopped moving; returns an unsubscribe function. */
+  onSettled(listener: (tiles: readonly number[]) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
+  close(): void {
+    this.unsubscribe();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.settledListeners.clear();
+  }
+
+  private captured(tiles: readonly number[]): void {
+    const now = this.now();
+    const capture = ++this.captures;
+    const n = this.changes;
+    for (const t of tiles) {
+      if (this.lastCapture[t] === capture) continue;
+      this.lastCapture[t] = capture;
+      const head = this.ringHead[t];
+      this.changedAt[t * n + head] = now;
+      this.ringHead[t] = (head + 1) % n;
+      // After the write the head points at the oldest of the last `n` changes.
+      if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) {
+        this.moving[t] = 1;
+        this.movingTiles.add(t);
+      }
+    }
+    if (this.movingTiles.size > 0 && !this.timer) this.armTimer(this.stillMs);
+  }
+
+  private lastChange(tile: number): number {
+    const n = this.changes;
+    return this.changedAt[tile * n + ((this.ringHead[tile] + n - 1) % n)];
+  }
+
+  private armTimer(delay: number): void {
+    this.timer = setTimeout(() => this.settle(), delay);
+  }
+
+  /** Tiles still for `stillMs` leave motion; the timer runs again for the next one due, if any moves still. */
+  private settle(): void {
+    this.timer = undefined;
+    const now = this.now();
+    const settled: number[] = [];
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (const t of this.movingTiles) {
+      const due = this.lastChange(t) + this.stillMs;
+      if (due <= now) {
+        settled.push(t);
+        this.moving[t] = 0;
+        this.movingTiles.delete(t);
+        // It must earn its way back into motion with `changes` new changes.
+        this.changedAt.fill(Number.NEGATIVE_INFINITY, t * this.changes, (t + 1) * this.changes);
+      } else nextDue = Math.min(nextDue, due);
+    }
+    if (this.movingTiles.size > 0) this.armTimer(Math.max(1, nextDue - now));
+    if (settled.length > 0) for (const l of this.settledListeners) l(settled);
+  }
+}

@@ -1,0 +1,288 @@
+import { describe, expect, it } from 'vitest';
+import { AttendeeAvc, type AvcSink, tileRegions } from '../../src/graphics/attendee-avc.js';
+import { AttendeeGraphics, type GraphicsSink } from '../../src/graphics/attendee-graphics.js';
+import { type EncodedTile, EncodedTileCache } from '../../src/graphics/encoded-tile-cache.js';
+import { type H264FrameEncoder, H264SurfaceEncoder } from '../../src/graphics/h264-surface-encoder.js';
+import { type Rect, TileGrid } from '../../src/graphics/tile-grid.js';
+import { TileStore } from '../../src/graphics/tile-store.js';
+
+const wait = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+/** 4x2 tiles. */
+function store(width = 256, height = 128) {
+  return new TileStore({ width, height, stride: width * 4, data: new Uint8Array(width * height * 4) });
+}
+
+/**
+ * A stand-in for the native encoder, for the scheduling logic only (the e2e tests use the real one): each access
+ * unit is [sequence number, 1 for a key frame]; the first picture is a key frame, as with every real encoder.
+ */
+class ScriptedEncoder implements H264FrameEncoder {
+  calls: { keyFrame: boolean }[] = [];
+  fail = false;
+  /** When set, encodes finish only once it resolves. */
+  gate: Promise<void> | undefined;
+  async encode(_frame: { data: Uint8Array; stride: number }, output: Uint8Array, options?: { keyFrame?: boolean }) {
+    await (this.gate ?? Promise.resolve());
+    if (this.fail) throw new Error('encoder broke');
+    const keyFrame = this.calls.length === 0 || options?.keyFrame === true;
+    this.calls.push({ keyFrame });
+    output.set([this.calls.length, keyFrame ? 1 : 0]);
+    return { byteLength: 2, keyFrame };
+  }
+  close() {}
+}
+
+class FakeSink implements GraphicsSink, AvcSink {
+  tiles: EncodedTile[] = [];
+  units: { regions: Rect[]; unit: number; key: boolean }[] = [];
+  queued = 0;
+  private drain = new Set<() => void>();
+  backlog() {
+    return this.queued;
+  }
+  sendTiles(tiles: EncodedTile[]) {
+    this.tiles.push(...tiles);
+  }
+  sendAvc420(regions: readonly Rect[], bitstream: Uint8Array) {
+    this.units.push({ regions: [...regions], unit: bitstream[0], key: bitstream[1] === 1 });
+  }
+  onDrain(l: () => void) {
+    this.drain.add(l);
+    return () => this.drain.delete(l);
+  }
+  drained() {
+    this.queued = 0;
+    for (const l of this.drain) l();
+  }
+  /** Tiles sent lossless, as [tile, version]. */
+  lossless() {
+    return this.tiles.map((t) => [t.data[0], t.data[1]]);
+  }
+  clear() {
+    this.tiles = [];
+    this.units = [];
+  }
+}
+
+function setup(options: { stillMs?: number; keyFrameIntervalMs?: number } = {}) {
+  const s = store();
+  const cache = new EncodedTileCache(s, (st, tile) => ({
+    rect: st.grid.rectOf(tile),
+    width: 64,
+    bitsPerPixel: 32,
+    flags: 0,
+    data: new Uint8Array([tile, st.versions[tile]]),
+  }));
+  const native = new ScriptedEncoder();
+  const errors: unknown[] = [];
+  const encoder = new H264SurfaceEncoder(s, () => native, {
+    keyFrameIntervalMs: options.keyFrameIntervalMs ?? 0,
+    motion: { stillMs: options.stillMs ?? 10_000 },
+    onError: (e) => errors.push(e),
+  });
+  const join = () => {
+    const sink = new FakeSink();
+    let avc: AttendeeAvc | undefined;
+    const graphics = new AttendeeGraphics(s, cache, sink, { highWaterMark: 100, claimed: (t) => avc?.claims(t) ?? false });
+    avc = new AttendeeAvc(encoder, graphics, sink, s.grid, { highWaterMark: 100 });
+    graphics.setEnabled(true);
+    return { sink, graphics, avc };
+  };
+  /** Three quick changes put tiles in motion. */
+  const move = async (tiles: number[], times = 3) => {
+    for (let i = 0; i < times; i++) {
+      s.markChanged(tiles);
+      await wait();
+    }
+  };
+  return { s, native, encoder, errors, join, move };
+}
+
+describe('AttendeeAvc with the shared H.264 encoder', () => {
+  it('sends tiles in motion as AVC420 regions and everything else lossless; static changes cost no encode', async () => {
+    const t = setup();
+    const a = t.join();
+    await wait();
+    expect(a.sink.tiles).toHaveLength(8);
+    a.sink.clear();
+    t.s.markChanged([7]);
+    await wait();
+    expect(a.sink.lossless()).toEqual([[7, 2]]);
+    expect(t.native.calls).toHaveLength(0);
+    a.sink.clear();
+    // Tile 1 changes three times: the first two go lossless, the third makes it move, and a key frame brings the
+    // attendee in sync showing tile 1 only.
+    await t.move([1]);
+    expect(a.sink.lossless()).toEqual([
+      [1, 2],
+      [1, 3],
+    ]);
+    expect(a.sink.units).toEqual([{ regions: [{ x: 64, y: 0, width: 64, height: 64 }], unit: 1, key: true }]);
+    expect(a.avc.inSync).toBe(true);
+    a.sink.clear();
+    // In sync, moving tiles go as P-frames only; a static tile changed meanwhile still goes lossless.
+    t.s.markChanged([1, 6]);
+    await wait();
+    expect(a.sink.lossless()).toEqual([[6, 2]]);
+    expect(a.sink.units).toEqual([{ regions: [{ x: 64, y: 0, width: 64, height: 64 }], unit: 2, key: false }]);
+    expect(t.native.calls).toHaveLength(2);
+  });
+
+  it('refines: tiles that stop moving are sent again lossless, once', async () => {
+    const t = setup({ stillMs: 40 });
+    const a = t.join();
+    await wait();
+    await t.move([2, 3]);
+    await t.move([2, 3], 2);
+    a.sink.clear();
+    await wait(80);
+    expect(t.encoder.motion.anyMoving).toBe(false);
+    expect(a.sink.lossless().sort()).toEqual([
+      [2, 6],
+      [3, 6],
+    ]);
+    expect(a.sink.units).toEqual([]);
+    a.sink.clear();
+    await wait(20);
+    expect(a.sink.tiles).toEqual([]);
+  });
+
+  it('encodes once for every attendee: each gets the same access unit', async () => {
+    const t = setup();
+    const a = t.join();
+    const b = t.join();
+    await wait();
+    await t.move([0, 1, 4, 5], 5);
+    expect(t.native.calls).toHaveLength(3);
+    expect(a.sink.units.map((u) => u.unit)).toEqual([1, 2, 3]);
+    expect(b.sink.units).toEqual(a.sink.units);
+    // Four tiles in a square are one region.
+    expect(a.sink.units[1].regions).toEqual([{ x: 0, y: 0, width: 128, height: 128 }]);
+  });
+
+  it('a late joiner forces a key frame that everybody gets, and sees motion lossless until then', async () => {
+    const t = setup({ keyFrameIntervalMs: 1000 });
+    const a = t.join();
+    await wait();
+    await t.move([1], 4);
+    expect(t.native.calls.map((c) => c.keyFrame)).toEqual([true, false]);
+    const b = t.join();
+    await wait();
+    b.sink.clear();
+    // Within the key-frame interval of the first key frame: b waits on the lossless path, a keeps its P-frames.
+    t.s.markChanged([1]);
+    await wait();
+    expect(b.avc.inSync).toBe(false);
+    expect(b.sink.units).toEqual([]);
+    expect(b.sink.lossless()).toEqual([[1, 6]]);
+    expect(t.native.calls.at(-1)).toEqual({ keyFrame: false });
+    await wait(1000);
+    a.sink.clear();
+    b.sink.clear();
+    t.s.markChanged([1]);
+    await wait();
+    expect(t.native.calls.at(-1)).toEqual({ keyFrame: true });
+    expect(a.sink.units).toEqual([{ regions: [{ x: 64, y: 0, width: 64, height: 64 }], unit: 4, key: true }]);
+    expect(b.sink.units).toEqual(a.sink.units);
+    expect(b.sink.tiles).toEqual([]);
+    expect(b.avc.inSync).toBe(true);
+  });
+
+  it('an attendee that must skip an access unit gets no P-frame after it: lossless until the next key frame', async () => {
+    const t = setup({ keyFrameIntervalMs: 0 });
+    const a = t.join();
+    const slow = t.join();
+    await wait();
+    await t.move([1]);
+    expect(slow.avc.inSync).toBe(true);
+    slow.sink.queued = 1000;
+    t.s.markChanged([1]);
+    await wait();
+    expect(slow.avc.inSync).toBe(false);
+    expect(slow.sink.units.map((u) => u.unit)).toEqual([1]);
+    slow.sink.clear();
+    a.sink.clear();
+    slow.sink.drained();
+    await wait();
+    // The skipped picture comes lossless, and the next encode is a key frame that brings it back.
+    expect(slow.sink.lossless()).toEqual([[1, 5]]);
+    t.s.markChanged([1]);
+    await wait();
+    expect(t.native.calls.map((c) => c.keyFrame)).toEqual([true, false, true]);
+    expect(slow.sink.units).toEqual([{ regions: [{ x: 64, y: 0, width: 64, height: 64 }], unit: 3, key: true }]);
+    expect(a.sink.units).toEqual(slow.sink.units);
+    expect(slow.avc.inSync).toBe(true);
+  });
+
+  it('never shows an access unit over a newer lossless picture of a tile', async () => {
+    const t = setup({ keyFrameIntervalMs: 0 });
+    const a = t.join();
+    await wait();
+    await t.move([1]);
+    a.avc.lostSync();
+    let release = () => {};
+    t.native.gate = new Promise((r) => (release = r));
+    t.s.markChanged([1]);
+    await wait();
+    // While the key frame of version 5 was encoding, the lossless stream sent version 5: the key frame shows
+    // nothing, yet is sent for the decoder's sake.
+    expect(a.graphics.sentVersion(1)).toBe(5);
+    release();
+    await wait();
+    expect(a.sink.units.at(-1)).toEqual({ regions: [], unit: 2, key: true });
+    expect(a.avc.inSync).toBe(true);
+  });
+
+  it('an encoder failure is reported and puts every attendee back on the lossless path', async () => {
+    const t = setup();
+    const a = t.join();
+    await wait();
+    await t.move([1]);
+    t.native.fail = true;
+    a.sink.clear();
+    t.s.markChanged([1]);
+    await wait();
+    expect(t.errors).toHaveLength(1);
+    expect(a.avc.inSync).toBe(false);
+    expect(a.sink.lossless()).toEqual([[1, 5]]);
+  });
+
+  it('encodes nothing while no attendee can use the picture', async () => {
+    const t = setup({ keyFrameIntervalMs: 1000 });
+    const a = t.join();
+    await wait();
+    await t.move([1]);
+    expect(t.native.calls).toHaveLength(1);
+    a.graphics.setEnabled(false);
+    t.s.markChanged([1]);
+    await wait();
+    t.s.markChanged([1]);
+    await wait();
+    expect(t.native.calls).toHaveLength(1);
+    // It missed no access unit: back on, the next P-frame is of use to it and shows the tile's newest version.
+    expect(a.avc.inSync).toBe(true);
+    a.sink.clear();
+    a.graphics.setEnabled(true);
+    t.s.markChanged([1]);
+    await wait();
+    expect(a.sink.units).toEqual([{ regions: [{ x: 64, y: 0, width: 64, height: 64 }], unit: 2, key: false }]);
+    expect(a.sink.tiles).toEqual([]);
+  });
+});
+
+describe('tileRegions', () => {
+  const grid = new TileGrid(300, 200);
+  it('merges runs in a row and equal runs in consecutive rows, and clips edge tiles', () => {
+    // Columns 0..4 (the last 44 px wide), rows 0..3 (the last 8 px high).
+    expect(tileRegions(grid, [0, 1, 5, 6, 13, 14])).toEqual([
+      { x: 0, y: 0, width: 128, height: 128 },
+      { x: 192, y: 128, width: 108, height: 64 },
+    ]);
+    expect(tileRegions(grid, [19, 4, 9])).toEqual([
+      { x: 256, y: 0, width: 44, height: 128 },
+      { x: 256, y: 192, width: 44, height: 8 },
+    ]);
+    expect(tileRegions(grid, [])).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MotionTracker } from '../../src/graphics/motion-tracker.js';
+import { TileStore } from '../../src/graphics/tile-store.js';
+
+function store(width = 256, height = 128) {
+  return new TileStore({ width, height, stride: width * 4, data: new Uint8Array(width * height * 4) });
+}
+
+describe('MotionTracker', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('puts a tile in motion on its third change within 500 ms, not before', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    s.markChanged([1]);
+    vi.advanceTimersByTime(100);
+    s.markChanged([1, 2]);
+    expect(m.isMoving(1)).toBe(false);
+    vi.advanceTimersByTime(100);
+    s.markChanged([1]);
+    expect(m.isMoving(1)).toBe(true);
+    expect(m.isMoving(2)).toBe(false);
+    expect(m.tilesInMotion()).toEqual([1]);
+    m.close();
+  });
+
+  it('counts in time, not in captures: a tile that changes once a second (a clock) never moves', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    for (let i = 0; i < 10; i++) {
+      s.markChanged([3]);
+      vi.advanceTimersByTime(1000);
+    }
+    expect(m.isMoving(3)).toBe(false);
+    // Nor does a caret blinking twice a second.
+    for (let i = 0; i < 10; i++) {
+      s.markChanged([4]);
+      vi.advanceTimersByTime(500);
+    }
+    expect(m.isMoving(4)).toBe(false);
+    m.close();
+  });
+
+  it('counts a tile listed twice in one capture once', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    s.markChanged([5, 5, 5]);
+    expect(m.isMoving(5)).toBe(false);
+    m.close();
+  });
+
+  it('reports a tile settled once it has not changed for 300 ms, and keeps moving tiles that still change', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    const settled: number[][] = [];
+    m.onSettled((tiles) => settled.push([...tiles]));
+    for (let i = 0; i < 3; i++) {
+      s.markChanged([0, 1]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.tilesInMotion().sort()).toEqual([0, 1]);
+    // Tile 1 keeps moving at 30 fps, tile 0 stops.
+    for (let i = 0; i < 12; i++) {
+      s.markChanged([1]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(settled).toEqual([[0]]);
+    expect(m.isMoving(0)).toBe(false);
+    expect(m.isMoving(1)).toBe(true);
+    vi.advanceTimersByTime(300);
+    expect(settled).toEqual([[0], [1]]);
+    expect(m.anyMoving).toBe(false);
+    // Idle: no timer keeps running.
+    expect(vi.getTimerCount()).toBe(0);
+    m.close();
+  });
+
+  it('makes a settled tile earn its way back with three new changes', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    for (let i = 0; i < 3; i++) s.markChanged([2]);
+    expect(m.isMoving(2)).toBe(true);
+    vi.advanceTimersByTime(300);
+    expect(m.isMoving(2)).toBe(false);
+    s.markChanged([2]);
+    expect(m.isMoving(2)).toBe(false);
+    s.markChanged([2]);
+    s.markChanged([2]);
+    expect(m.isMoving(2)).toBe(true);
+    m.close();
+  });
+});
