@@ -143,8 +143,7 @@ export class H264SurfaceEncoder {
       const receivers = [...this.receivers].filter((r) => r.receiving);
       const now = Date.now();
       const keyFrame =
-        this.mustKeyFrame ||
-        (receivers.some((r) => !r.inSync) && now - this.lastKeyFrame >= this.keyFrameIntervalMs);
+        this.mustKeyFrame || (receivers.some((r) => !r.inSync) && now - this.lastKeyFrame >= this.keyFrameIntervalMs);
       // A P-frame nobody can decode would be wasted work (the encoder simply predicts from its last picture).
       if (!this.motion.anyMoving || !(keyFrame || receivers.some((r) => r.inSync))) continue;
       const versions = this.store.versions.slice();

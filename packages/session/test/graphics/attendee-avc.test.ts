@@ -84,7 +84,10 @@ function setup(options: { stillMs?: number; keyFrameIntervalMs?: number } = {}) 
   const join = () => {
     const sink = new FakeSink();
     let avc: AttendeeAvc | undefined;
-    const graphics = new AttendeeGraphics(s, cache, sink, { highWaterMark: 100, claimed: (t) => avc?.claims(t) ?? false });
+    const graphics = new AttendeeGraphics(s, cache, sink, {
+      highWaterMark: 100,
+      claimed: (t) => avc?.claims(t) ?? false,
+    });
     avc = new AttendeeAvc(encoder, graphics, sink, s.grid, { highWaterMark: 100 });
     graphics.setEnabled(true);
     return { sink, graphics, avc };

@@ -127,7 +127,10 @@ describe('GfxStream', () => {
     t.stream.sendAvc420([{ x: 64, y: 0, width: 64, height: 64 }], bitstream);
     expect(t.gfx.map((p) => p.type)).toEqual(['startFrame', 'wireToSurface1', 'endFrame']);
     const command = t.gfx[1] as Extract<GfxPdu, { type: 'wireToSurface1' }>;
-    expect(command).toMatchObject({ codecId: GfxCodecId.AVC420, destRect: { left: 0, top: 0, right: 128, bottom: 64 } });
+    expect(command).toMatchObject({
+      codecId: GfxCodecId.AVC420,
+      destRect: { left: 0, top: 0, right: 128, bottom: 64 },
+    });
     expect(decodeAvc420BitmapStream(command.bitmapData)).toEqual({
       regionRects: [{ left: 64, top: 0, right: 128, bottom: 64 }],
       quantQualityVals: [{ qp: 22, progressive: false, qualityVal: 100 }],
