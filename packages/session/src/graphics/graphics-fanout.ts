@@ -41,6 +41,14 @@ export interface GraphicsViewer {
   close(): void;
 }
 
+/** H.264 for attendees whose clients decode AVC420. */
+export interface H264Support {
+  /** Makes the encoder of a surface (called for the first AVC attendee of each capture). */
+  create: H264EncoderFactory;
+  /** A shared encoder closed (its last attendee left, or the shared area changed): what it did. */
+  closed?(stats: { width: number; height: number; encodes: number; keyFrames: number }): void;
+}
+
 interface ViewerState {
   /** Starts or stops the stream as wishes, pause and closing say. */
   apply(): void;
@@ -80,8 +88,8 @@ export class GraphicsFanout {
     area: Rect,
     /** What attendees may see (the application filter), in screen pixels; undefined for everything. */
     private readonly visibleRegion: () => Region | undefined = () => undefined,
-    /** Makes H.264 encoders; without it every attendee gets lossless tiles only. */
-    private h264?: H264EncoderFactory,
+    /** Without it every attendee gets lossless tiles only. */
+    private h264?: H264Support,
   ) {
     this.capture = this.startCapture(area);
   }
@@ -99,8 +107,7 @@ export class GraphicsFanout {
     this.capture.close();
     this.capture = this.startCapture(area);
     this.caches.clear();
-    this.avc?.encoder.close();
-    this.avc = undefined;
+    this.closeAvcEncoder();
     for (const v of this.viewers) v.rebind();
     if (this.watchers > 0) this.capture.setActive(true).catch((error) => this.onError(error, 'capture failed'));
   }
@@ -213,13 +220,7 @@ export class GraphicsFanout {
 
   close(): void {
     this.capture.close();
-    this.avc?.encoder.close();
-    this.avc = undefined;
-  }
-
-  /** H.264 encodes so far on the current capture (for tests and benchmarks of the encode-once promise). */
-  get h264Encodes(): number {
-    return this.avc?.encoder.encodes ?? 0;
+    this.closeAvcEncoder();
   }
 
   /**
@@ -230,7 +231,7 @@ export class GraphicsFanout {
     if (this.avc?.capture === capture) return this.avc.encoder;
     if (!this.h264) return undefined;
     try {
-      const encoder = new H264SurfaceEncoder(capture.store, this.h264, {
+      const encoder = new H264SurfaceEncoder(capture.store, this.h264.create, {
         onError: (error) => this.onError(error, 'H.264 encoding failed'),
       });
       this.avc = { capture, encoder };
@@ -244,10 +245,16 @@ export class GraphicsFanout {
 
   /** Closes the shared encoder once its last attendee left. */
   private releaseAvcEncoder(): void {
-    if (this.avc && this.avc.encoder.receiverCount === 0) {
-      this.avc.encoder.close();
-      this.avc = undefined;
-    }
+    if (this.avc?.encoder.receiverCount === 0) this.closeAvcEncoder();
+  }
+
+  private closeAvcEncoder(): void {
+    if (!this.avc) return;
+    const { encoder } = this.avc;
+    this.avc = undefined;
+    encoder.close();
+    const { width, height, encodes, keyFrames } = encoder;
+    this.h264?.closed?.({ width, height, encodes, keyFrames });
   }
 
   private startCapture(area: Rect): DesktopCapture {

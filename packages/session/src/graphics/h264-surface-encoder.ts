@@ -45,8 +45,8 @@ export interface H264SurfaceEncoderOptions {
 
 /** H.264 frames are whole macroblocks: the surface is encoded padded to a multiple of this. */
 const MACROBLOCK_SIZE = 16;
-/** Output room for the first encode: a raw 4:2:0 picture, which an H.264 access unit practically never exceeds. */
-const YUV420_BYTES_PER_PIXEL = 1.5;
+/** Output room per pixel: as large as the BGRX frame, which the native encoder guarantees always suffices. */
+const OUTPUT_BYTES_PER_PIXEL = 4;
 
 const padded = (n: number) => Math.ceil(n / MACROBLOCK_SIZE) * MACROBLOCK_SIZE;
 
@@ -73,7 +73,7 @@ export class H264SurfaceEncoder {
   keyFrames = 0;
   private readonly encoder: H264FrameEncoder;
   private readonly input: Uint8Array;
-  private output: Uint8Array;
+  private readonly output: Uint8Array;
   private readonly receivers = new Set<AccessUnitReceiver>();
   private readonly keyFrameIntervalMs: number;
   private lastKeyFrame = Number.NEGATIVE_INFINITY;
@@ -96,7 +96,7 @@ export class H264SurfaceEncoder {
     this.height = padded(store.frame.height);
     this.encoder = createEncoder({ width: this.width, height: this.height });
     this.input = new Uint8Array(this.width * this.height * 4);
-    this.output = new Uint8Array(Math.ceil(this.width * this.height * YUV420_BYTES_PER_PIXEL));
+    this.output = new Uint8Array(this.width * this.height * OUTPUT_BYTES_PER_PIXEL);
     this.unsubscribe = store.onChange((tiles) => {
       if (tiles.some((t) => this.motion.isMoving(t))) this.schedule();
     });
@@ -149,7 +149,9 @@ export class H264SurfaceEncoder {
       const versions = this.store.versions.slice();
       const moving = this.motion.tilesInMotion();
       this.copyInput();
-      const result = await this.encodeWithRoom(keyFrame);
+      const result = await this.encoder.encode({ data: this.input, stride: this.width * 4 }, this.output, {
+        keyFrame,
+      });
       if (this.closed) return;
       this.encodes++;
       if (result.keyFrame) {
@@ -167,17 +169,6 @@ export class H264SurfaceEncoder {
     }
   }
 
-  /** Encodes the input, growing the output buffer (and starting over with a key frame) if it was too small. */
-  private async encodeWithRoom(keyFrame: boolean): Promise<{ byteLength: number; keyFrame: boolean }> {
-    try {
-      return await this.encoder.encode({ data: this.input, stride: this.width * 4 }, this.output, { keyFrame });
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'OUTPUT_TOO_SMALL') throw error;
-      this.output = new Uint8Array(this.output.byteLength * 2);
-      return this.encoder.encode({ data: this.input, stride: this.width * 4 }, this.output, { keyFrame: true });
-    }
-  }
-
   /** The store's frame into the padded input (a copy: the next capture may write the store during the encode). */
   private copyInput(): void {
     const { data, stride, width, height } = this.store.frame;
@@ -187,4 +178,24 @@ export class H264SurfaceEncoder {
       this.input.set(data.subarray(y * stride, y * stride + rowBytes), y * inputStride);
     }
   }
+}
+
+/** The native encoder's frame-rate ceiling. */
+const MAX_FRAME_RATE = 240;
+/**
+ * Target bits per pixel per frame: about 2 Mbit/s for 1280x800 at 30 fps, the order of what FreeRDP's shadow
+ * server's AVC420 stream used for the same animation here (260 kB/s), so the motion stays sharp at that budget.
+ */
+const BITS_PER_PIXEL_FRAME = 0.07;
+/** Below this a small surface's motion turns to mush. */
+const MIN_BITRATE = 500_000;
+
+/** Rate-control settings for an encoder of `size` when captures are at least `captureIntervalMs` apart. */
+export function h264RateFor(
+  size: { width: number; height: number },
+  captureIntervalMs: number,
+): { frameRate: number; bitrate: number } {
+  const frameRate = Math.min(MAX_FRAME_RATE, 1000 / Math.max(1, captureIntervalMs));
+  const bitrate = Math.max(MIN_BITRATE, Math.round(size.width * size.height * frameRate * BITS_PER_PIXEL_FRAME));
+  return { frameRate, bitrate };
 }
