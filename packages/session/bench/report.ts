@@ -169,14 +169,17 @@ function cell(ours: number, shadow: number, digits: number, target?: Target): st
 /** The results as a markdown table (each cell: rdshare / shadow = ratio) and the list of targets. */
 export function markdown(summaries: ScenarioSummary[], scaling: Scaling | undefined): string {
   const lines = [
-    '| scenario | viewer | fps seen (drawn) | p50 ms | p95 ms | kB/s | sharer CPU % | AVC420 PDU/s per viewer | identical % |',
+    '| scenario | viewer | fps seen (drawn; ours delivered) | p50 ms | p95 ms | kB/s | sharer CPU % | AVC420 PDU/s per viewer | identical % |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { scenario, rdshare: r, shadow: s, targets } of summaries) {
     const target = (what: string) => targets.find((t) => t.what.startsWith(what));
     const mode = scenario.mode === 'avc420' ? '/gfx:AVC420' : '-gfx';
     const viewers = scenario.viewers > 1 ? ` x${scenario.viewers}` : '';
-    const fps = scenario.idle ? 'idle' : `${cell(r.fps, s.fps, 1, target('frames'))} (${r.fpsDrawn.toFixed(1)})`;
+    const delivered = target('frames');
+    const fps = scenario.idle
+      ? 'idle'
+      : `${cell(r.fps, s.fps, 1)} (drawn ${r.fpsDrawn.toFixed(1)}${delivered ? `; ${delivered.shown}${mark(delivered)}` : ''})`;
     const identical =
       r.identicalPercent === undefined || s.identicalPercent === undefined
         ? '–'
