@@ -1,7 +1,7 @@
-// pnpm bench: full-screen capture and tile compare throughput, each next to a plain memcpy of the
+// pnpm bench: full-screen capture, tile compare and H.264 encode throughput, each next to a plain memcpy of the
 // same bytes measured in the same run.
 import { startXvfb } from '@rdshare/testkit';
-import { allocateFrame, compareTiles, createDesktopSource, syncTiles } from '../src/index.js';
+import { allocateFrame, compareTiles, createDesktopSource, H264Encoder, syncTiles } from '../src/index.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -18,6 +18,96 @@ async function measure(seconds: number, run: () => Promise<void> | void): Promis
     count++;
   }
   return count / ((performance.now() - start) / 1000);
+}
+
+/** Bytes per second of a plain copy of `bytes` bytes, measured now. */
+async function memcpyRate(bytes: number): Promise<number> {
+  const src = new Uint8Array(bytes).fill(1);
+  const dst = new Uint8Array(bytes);
+  return measure(2, () => dst.set(src));
+}
+
+/**
+ * A desktop-like picture larger than the screen, so that windows into it at growing offsets make a scrolling,
+ * full-motion sequence: a smooth wallpaper gradient under white "windows" of dark glyph-like strokes.
+ */
+function desktopCanvas(width: number, height: number): { data: Uint8Array; stride: number } {
+  const stride = width * 4;
+  const data = new Uint8Array(stride * height);
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * stride + x * 4;
+      data[p] = (120 + (x * 80) / width) | 0;
+      data[p + 1] = (60 + (y * 100) / height) | 0;
+      data[p + 2] = (40 + ((x + y) * 60) / (width + height)) | 0;
+    }
+  }
+  for (let w = 0; w < 12; w++) {
+    const wx = (random() * (width - 500)) | 0;
+    const wy = (random() * (height - 400)) | 0;
+    for (let y = wy; y < wy + 360; y++) {
+      const textRow = (y - wy) % 18 < 12;
+      for (let x = wx; x < wx + 480; x++) {
+        const ink = textRow && random() < 0.35;
+        data.fill(ink ? 30 : 245, y * stride + x * 4, y * stride + x * 4 + 3);
+      }
+    }
+  }
+  return { data, stride };
+}
+
+/** Encode frames per second at one size: every frame moved (scrolling), and one 128x128 square moving. */
+async function encodeBench(width: number, height: number, frameRate: number, bitrate: number): Promise<void> {
+  const bytes = width * height * 4;
+  const memcpy = await memcpyRate(bytes);
+  const margin = 256;
+  const canvas = desktopCanvas(width + margin, height + margin);
+  const output = new Uint8Array(bytes);
+  const label = `${width}x${height}`;
+  const encoder = H264Encoder.create({ width, height, frameRate, bitrate });
+  let n = 0;
+  let produced = 0;
+  const motion = await measure(3, async () => {
+    n++;
+    const offset = ((n * 2) % margin) * canvas.stride + ((n * 3) % margin) * 4;
+    produced += (await encoder.encode({ data: canvas.data.subarray(offset), stride: canvas.stride }, output))
+      .byteLength;
+  });
+  line(`H.264 ${label} full motion`, motion, bytes, memcpy);
+  console.log(`${''.padEnd(26)} ${((produced * 8) / n / 1000).toFixed(0)} kbit per frame`);
+  encoder.close();
+
+  const still = H264Encoder.create({ width, height, frameRate, bitrate });
+  const frame = allocateFrame(width, height);
+  for (let y = 0; y < height; y++)
+    frame.data.set(canvas.data.subarray(y * canvas.stride, y * canvas.stride + width * 4), y * frame.stride);
+  const background = new Uint8Array(frame.data);
+  n = 0;
+  produced = 0;
+  const square = 128;
+  const paint = (x: number, y: number, source: Uint8Array, colour?: number) => {
+    for (let row = y; row < y + square; row++) {
+      const start = row * frame.stride + x * 4;
+      if (colour === undefined) frame.data.set(source.subarray(start, start + square * 4), start);
+      else frame.data.fill(colour, start, start + square * 4);
+    }
+  };
+  let at = { x: 0, y: 0 };
+  const mostlyStatic = await measure(3, async () => {
+    n++;
+    paint(at.x, at.y, background);
+    at = { x: (n * 7) % (width - square), y: (n * 5) % (height - square) };
+    paint(at.x, at.y, background, (n * 37) & 255);
+    produced += (await still.encode(frame, output)).byteLength;
+  });
+  line(`H.264 ${label} mostly static`, mostlyStatic, bytes, memcpy);
+  console.log(`${''.padEnd(26)} ${((produced * 8) / n / 1000).toFixed(1)} kbit per frame`);
+  still.close();
 }
 
 function line(name: string, perSecond: number, bytes: number, memcpyPerSecond: number) {
@@ -53,6 +143,9 @@ try {
     await syncTiles(stored, b);
   });
   line('syncTiles (1 tile changed)', sync, BYTES, memcpy);
+  // Frames per second of OpenH264 (one thread, screen-content mode), including the BGRX to I420 conversion.
+  await encodeBench(1920, 1080, 60, 10_000_000);
+  await encodeBench(1280, 800, 30, 6_000_000);
 } finally {
   source.close();
   await x.stop();

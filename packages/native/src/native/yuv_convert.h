@@ -26,7 +26,10 @@ struct I420View {
 /** BGRX (byte 3 ignored) to I420, chroma of each 2x2 block from the block's mean colour. Even sizes only. */
 void BgrxToI420(const uint8_t* bgrx, size_t stride, int width, int height, const I420View& out);
 
-/** I420 to BGRA with alpha 255, nearest chroma (each chroma sample covers its 2x2 block), as FreeRDP does. */
+/**
+ * I420 to BGRA with alpha 255, nearest chroma (each chroma sample covers its 2x2 block), as FreeRDP does. Even
+ * widths only, as every 4:2:0 H.264 picture has.
+ */
 void I420ToBgra(const uint8_t* y, const uint8_t* u, const uint8_t* v, size_t y_stride, size_t uv_stride, int width,
                 int height, uint8_t* bgra, size_t stride);
 
