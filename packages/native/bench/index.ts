@@ -61,28 +61,42 @@ function desktopCanvas(width: number, height: number): { data: Uint8Array; strid
   return { data, stride };
 }
 
+/** Output size and process CPU time per frame since `since`: CPU time holds still on a busy machine, frames/s do not. */
+function details(frames: number, bytes: number, since: NodeJS.CpuUsage): void {
+  const { user, system } = process.cpuUsage(since);
+  const kbit = ((bytes * 8) / frames / 1000).toFixed(1);
+  console.log(`${''.padEnd(34)} ${kbit} kbit and ${((user + system) / 1000 / frames).toFixed(1)} ms CPU per frame`);
+}
+
 /** Encode frames per second at one size: every frame moved (scrolling), and one 128x128 square moving. */
-async function encodeBench(width: number, height: number, frameRate: number, bitrate: number): Promise<void> {
+async function encodeBench(
+  width: number,
+  height: number,
+  frameRate: number,
+  bitrate: number,
+  content: 'motion' | 'screen',
+): Promise<void> {
   const bytes = width * height * 4;
   const memcpy = await memcpyRate(bytes);
   const margin = 256;
   const canvas = desktopCanvas(width + margin, height + margin);
   const output = new Uint8Array(bytes);
-  const label = `${width}x${height}`;
-  const encoder = H264Encoder.create({ width, height, frameRate, bitrate });
+  const label = `${width}x${height} ${content}`;
+  const encoder = H264Encoder.create({ width, height, frameRate, bitrate, content });
   let n = 0;
   let produced = 0;
+  let cpu = process.cpuUsage();
   const motion = await measure(3, async () => {
     n++;
     const offset = ((n * 2) % margin) * canvas.stride + ((n * 3) % margin) * 4;
     produced += (await encoder.encode({ data: canvas.data.subarray(offset), stride: canvas.stride }, output))
       .byteLength;
   });
-  line(`H.264 ${label} full motion`, motion, bytes, memcpy);
-  console.log(`${''.padEnd(26)} ${((produced * 8) / n / 1000).toFixed(0)} kbit per frame`);
+  line(`H.264 ${label}, full-screen pan`, motion, bytes, memcpy);
+  details(n, produced, cpu);
   encoder.close();
 
-  const still = H264Encoder.create({ width, height, frameRate, bitrate });
+  const still = H264Encoder.create({ width, height, frameRate, bitrate, content });
   const frame = allocateFrame(width, height);
   for (let y = 0; y < height; y++)
     frame.data.set(canvas.data.subarray(y * canvas.stride, y * canvas.stride + width * 4), y * frame.stride);
@@ -98,6 +112,7 @@ async function encodeBench(width: number, height: number, frameRate: number, bit
     }
   };
   let at = { x: 0, y: 0 };
+  cpu = process.cpuUsage();
   const mostlyStatic = await measure(3, async () => {
     n++;
     paint(at.x, at.y, background);
@@ -105,8 +120,8 @@ async function encodeBench(width: number, height: number, frameRate: number, bit
     paint(at.x, at.y, background, (n * 37) & 255);
     produced += (await still.encode(frame, output)).byteLength;
   });
-  line(`H.264 ${label} mostly static`, mostlyStatic, bytes, memcpy);
-  console.log(`${''.padEnd(26)} ${((produced * 8) / n / 1000).toFixed(1)} kbit per frame`);
+  line(`H.264 ${label}, 128px square`, mostlyStatic, bytes, memcpy);
+  details(n, produced, cpu);
   still.close();
 }
 
@@ -114,7 +129,7 @@ function line(name: string, perSecond: number, bytes: number, memcpyPerSecond: n
   const mbps = (perSecond * bytes) / MB;
   const memcpy = (memcpyPerSecond * bytes) / MB;
   console.log(
-    `${name.padEnd(26)} ${perSecond.toFixed(1).padStart(8)} /s ${mbps.toFixed(0).padStart(7)} MB/s   memcpy ${memcpy.toFixed(0).padStart(7)} MB/s   ratio ${(mbps / memcpy).toFixed(2)}`,
+    `${name.padEnd(34)} ${perSecond.toFixed(1).padStart(8)} /s ${mbps.toFixed(0).padStart(7)} MB/s   memcpy ${memcpy.toFixed(0).padStart(7)} MB/s   ratio ${(mbps / memcpy).toFixed(2)}`,
   );
 }
 
@@ -144,8 +159,10 @@ try {
   });
   line('syncTiles (1 tile changed)', sync, BYTES, memcpy);
   // Frames per second of OpenH264 (one thread, screen-content mode), including the BGRX to I420 conversion.
-  await encodeBench(1920, 1080, 60, 10_000_000);
-  await encodeBench(1280, 800, 30, 6_000_000);
+  for (const content of ['motion', 'screen'] as const) {
+    await encodeBench(1920, 1080, 60, 10_000_000, content);
+    await encodeBench(1280, 800, 30, 6_000_000, content);
+  }
 } finally {
   source.close();
   await x.stop();

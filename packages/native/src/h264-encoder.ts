@@ -16,8 +16,19 @@ export interface H264EncoderOptions {
   height: number;
   /** The highest frame rate the caller will encode at (frames per second, up to 240); rate control plans with it. */
   frameRate: number;
-  /** Target bitrate in bits per second. */
+  /**
+   * Target bitrate in bits per second; each frame's budget is `bitrate / frameRate`, so encoding fewer frames
+   * than `frameRate` spends less.
+   */
   bitrate: number;
+  /**
+   * What the frames show. `'motion'` (default): OpenH264's real-time camera mode, for the regions in motion a
+   * sharer encodes (video, animation, dragging) while it sends still content losslessly: key frames only first and
+   * on request. `'screen'`: OpenH264's screen-content mode, which codes still and scrolled text in about a quarter
+   * of the bits at equal quality but costs 2-3 times the CPU and turns any frame its scene-change detection picks
+   * (with diagonal motion, every frame) into a key frame.
+   */
+  content?: 'motion' | 'screen';
 }
 
 /** What one {@link H264Encoder.encode} produced. */
@@ -29,9 +40,9 @@ export interface H264EncodedFrame {
 }
 
 /**
- * An H.264 encoder (OpenH264) for one picture size, tuned for sharing a desktop in real time: screen-content mode,
- * constrained baseline profile (no B-frames, CAVLC), one access unit out for each frame in, never a skipped frame,
- * a key frame only first and when asked for. Colours are BT.709 full range, as RDP clients read AVC420.
+ * An H.264 encoder (OpenH264) for one picture size, tuned for sharing a desktop in real time: constrained baseline
+ * profile (no B-frames, CAVLC), one access unit out for each frame in, never a skipped frame, no periodic key
+ * frames, one thread. Colours are BT.709 full range, as RDP clients read AVC420.
  * It knows nothing of RDP: the caller wraps the Annex-B bytes into its transport.
  *
  * @example
@@ -62,7 +73,7 @@ export class H264Encoder {
    * large size, a frame rate outside (0, 240] or a bitrate that is not positive.
    */
   static create(options: H264EncoderOptions): H264Encoder {
-    const { width, height, frameRate, bitrate } = options ?? ({} as H264EncoderOptions);
+    const { width, height, frameRate, bitrate, content = 'motion' } = options ?? ({} as H264EncoderOptions);
     for (const [name, edge] of [
       ['width', width],
       ['height', height],
@@ -80,9 +91,12 @@ export class H264Encoder {
     if (typeof bitrate !== 'number' || !(bitrate >= 1 && bitrate <= 1e9)) {
       throw new NativeError('INVALID_ARGUMENT', `H264Encoder bitrate must be 1 to 1e9 bits per second, got ${bitrate}`);
     }
+    if (content !== 'motion' && content !== 'screen') {
+      throw new NativeError('INVALID_ARGUMENT', `H264Encoder content must be 'motion' or 'screen', got ${content}`);
+    }
     loadOpenH264();
     try {
-      const raw = new (loadAddon().H264Encoder)(width, height, frameRate, Math.round(bitrate));
+      const raw = new (loadAddon().H264Encoder)(width, height, frameRate, Math.round(bitrate), content === 'screen');
       return new H264Encoder(raw, width, height);
     } catch (error) {
       throw toNativeError(error);

@@ -147,6 +147,7 @@ export interface NativeAddon {
     height: number,
     frameRate: number,
     bitrate: number,
+    screen: boolean,
   ) => RawH264Encoder;
   H264Decoder: new () => RawH264Decoder;
 }

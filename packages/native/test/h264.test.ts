@@ -127,6 +127,7 @@ describe('H264Encoder and H264Decoder (OpenH264)', () => {
       console.log(`unchanged frames: ${still.join(', ')} bytes`);
       // Skipped macroblocks cost bits; the encoder may spend its budget refining, but never near a new picture.
       expect(Math.max(...still)).toBeLessThan(first.byteLength / 10);
+      expect(Math.max(...still.slice(1))).toBeLessThan(64); // once refined: all macroblocks skipped
       expect(psnr(frame.data, frame.stride, picture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThanOrEqual(
         keyQuality - 0.5,
       );
@@ -190,6 +191,31 @@ function freerdpBgra(yuv: Uint8Array, width: number, height: number): Uint8Array
   }
   return out;
 }
+
+describe('screen-content mode', () => {
+  it('encodes a capture that decodes as well, with still frames nearly free', async () => {
+    await paintDesktop(10, 'screen');
+    const frame = await capture();
+    const encoder = H264Encoder.create({ ...OPTIONS, content: 'screen' });
+    const decoder = H264Decoder.create();
+    const output = new Uint8Array(WIDTH * HEIGHT * 4);
+    const picture = new Uint8Array(WIDTH * HEIGHT * 4);
+    try {
+      const sizes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const { byteLength, keyFrame } = await encoder.encode(frame, output);
+        expect(keyFrame).toBe(i === 0);
+        sizes.push(byteLength);
+        await decoder.decode(output.subarray(0, byteLength), picture);
+      }
+      expect(psnr(frame.data, frame.stride, picture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThan(30);
+      expect(Math.max(...sizes.slice(1))).toBeLessThan(sizes[0] / 10);
+    } finally {
+      encoder.close();
+      decoder.close();
+    }
+  });
+});
 
 describe('the H.264 stream, read by an independent decoder (ffmpeg)', () => {
   it('is constrained baseline with BT.709 full-range colour, and ffmpeg decodes it to exactly our pictures', async () => {
@@ -302,6 +328,7 @@ describe('H.264 errors', () => {
       { width: 640, height: 480, frameRate: 0 },
       { width: 640, height: 480, bitrate: -1 },
       { width: 640, height: 480, bitrate: Number.NaN },
+      { width: 640, height: 480, content: 'film' as 'screen' },
     ]) {
       expect(() => H264Encoder.create({ ...OPTIONS, ...bad }), JSON.stringify(bad)).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENT' }),

@@ -9,7 +9,7 @@ namespace rdshare {
 struct H264EncoderState;
 
 /**
- * An OpenH264 encoder for one picture size: `new H264Encoder(width, height, frameRate, bitrate)`, then
+ * An OpenH264 encoder for one picture size: `new H264Encoder(width, height, frameRate, bitrate, screen)`, then
  * `encode(data, stride, output, keyFrame)` resolves `{ byteLength, keyFrame }` after encoding on a libuv worker.
  * One encode at a time (ENCODER_BUSY otherwise). OpenH264 must have been loaded with loadOpenH264() first.
  */
