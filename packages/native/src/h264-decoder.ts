@@ -34,7 +34,14 @@ export class H264Decoder {
     this.#raw = raw;
   }
 
-  /** Creates a decoder. Throws `H264_UNAVAILABLE` (naming each library file tried and the fix) without OpenH264. */
+  /**
+   * Creates a decoder. Throws `H264_UNAVAILABLE` (naming each library file tried and the fix) without OpenH264.
+   *
+   * @example
+   * ```ts
+   * const decoder = H264Decoder.create();
+   * ```
+   */
   static create(): H264Decoder {
     loadOpenH264();
     try {
@@ -52,6 +59,13 @@ export class H264Decoder {
    *
    * Rejects with `OUTPUT_TOO_SMALL` (message gives the size needed; that picture is lost), `DECODE_FAILED` for a
    * damaged access unit, `DECODER_BUSY` when 16 decodes are already waiting, `CLOSED` after {@link close}.
+   * A key frame of another size switches the decoder to that size.
+   *
+   * @example
+   * ```ts
+   * const size = await decoder.decode(accessUnit, picture);
+   * if (size) paint(picture, size.width, size.height);
+   * ```
    */
   decode(accessUnit: Uint8Array, output: Uint8Array): Promise<H264DecodedPicture | undefined> {
     if (!(accessUnit instanceof Uint8Array) || accessUnit.byteLength === 0) {

@@ -71,6 +71,11 @@ export class H264Encoder {
    * Creates an encoder. Throws `H264_UNAVAILABLE` (naming each library file tried and the fix, e.g.
    * `apt-get install libopenh264-7`) when OpenH264 cannot be loaded, `INVALID_ARGUMENT` for an odd, zero or too
    * large size, a frame rate outside (0, 240] or a bitrate that is not positive.
+   *
+   * @example
+   * ```ts
+   * const encoder = H264Encoder.create({ width: 1280, height: 800, frameRate: 30, bitrate: 6_000_000 });
+   * ```
    */
   static create(options: H264EncoderOptions): H264Encoder {
     const { width, height, frameRate, bitrate, content = 'motion' } = options ?? ({} as H264EncoderOptions);
@@ -113,6 +118,12 @@ export class H264Encoder {
    * encode is a key frame, so the stream stays decodable), `ENCODER_BUSY` while the previous encode runs (keep
    * the newest frame and encode it when that one settles), `ENCODER_CLOSED` after {@link close},
    * `INVALID_ARGUMENT` / `OUT_OF_BOUNDS` for a frame that does not match the encoder.
+   *
+   * @example
+   * ```ts
+   * await source.capture({ x: 0, y: 0, width: 1280, height: 800 }, frame);
+   * const { byteLength, keyFrame } = await encoder.encode(frame, output, { keyFrame: viewerJustJoined });
+   * ```
    */
   async encode(
     frame: { data: Uint8Array; stride: number },

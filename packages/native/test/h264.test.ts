@@ -408,6 +408,18 @@ describe('H.264 errors', () => {
     decoder.close();
     await expect(decoder.decode(units[0], pictures[0])).rejects.toMatchObject({ code: 'CLOSED' });
 
+    // A key frame of another size (a resized surface) switches the decoder to it.
+    const larger = H264Encoder.create(OPTIONS);
+    const big = new Uint8Array(WIDTH * HEIGHT * 4);
+    const { byteLength } = await larger.encode(frame, big);
+    larger.close();
+    const resized = H264Decoder.create();
+    const bigPicture = new Uint8Array(WIDTH * HEIGHT * 4);
+    expect(await resized.decode(units[0], bigPicture)).toEqual({ width: 322, height: 242 });
+    expect(await resized.decode(big.subarray(0, byteLength), bigPicture)).toEqual({ width: WIDTH, height: HEIGHT });
+    expect(psnr(frame.data, frame.stride, bigPicture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThan(30);
+    resized.close();
+
     // A decoder that never saw a key frame has no picture for a P-frame, and says so without failing.
     const fresh = H264Decoder.create();
     await expect(fresh.decode(units[1], pictures[0])).resolves.toBeUndefined();

@@ -2,8 +2,9 @@
 //
 // Matrix and range: BT.709, full range (Y 0-255, chroma centred on 128, no 16-235 head room). MS-RDPEGFX names
 // BT.709 for AVC420 without a range; FreeRDP 2.11, the reference client (its primitives' YUV420 to RGB, used behind
-// both its OpenH264 and its ffmpeg decoder), reads the planes as full-range BT.709 with 8-bit integer weights
-// (R = Y + 403/256 V', G = Y - 48/256 U' - 120/256 V', B = Y + 475/256 U'), and so do Windows clients. The
+// both its OpenH264 and its ffmpeg decoder; the generic and the SSSE3 code compute the same), reads the planes as
+// full-range BT.709 with 8-bit integer weights (R = Y + 403/256 V', G = Y - 48/256 U' - 120/256 V',
+// B = Y + 475/256 U', each shifted down with floor and clamped). The
 // encoder therefore writes full-range BT.709, and the decoder uses exactly those integer weights so that our viewer
 // shows the same pixels as xfreerdp for the same stream. The encoder also states BT.709 full range in the stream's
 // VUI so that decoders that honour it (ffmpeg, browsers) convert the same way.
