@@ -21,6 +21,7 @@ import type { EncodedTile } from './graphics/encoded-tile-cache.js';
 import type { Logger } from './logger.js';
 import type { PeerAddress } from './peer-address.js';
 import type { SessionIdentity } from './session-identity.js';
+import { TrafficCounter } from './traffic-statistics.js';
 
 /** Why a connection ended, in the terms of ATTENDEE_DISCONNECT_REASON plus the log line. */
 export interface ConnectionEnd {
@@ -44,6 +45,8 @@ export interface ConnectionSettings {
   /** The session's ColorDepth: the most this client gets. */
   readonly maxColorDepth: number;
   readonly logger: Logger;
+  /** The session's totals, which this connection's traffic adds to. */
+  readonly sessionTraffic?: TrafficCounter;
 }
 
 /** Decides on the Client Info PDU (WDS: WorkingDir = auth string, AlternateShell = password). */
@@ -87,6 +90,8 @@ export class AttendeeConnection {
   onChannelData?: (channel: string, data: Uint8Array) => void;
   onEnd?: (end: ConnectionEnd) => void;
   clientInfo?: ClientInfo;
+  /** What this connection sent and received, counted as it writes and reads. */
+  readonly traffic: TrafficCounter;
 
   constructor(
     private readonly transport: Duplex,
@@ -95,6 +100,7 @@ export class AttendeeConnection {
     authenticate: Authenticator,
   ) {
     this.stream = transport;
+    this.traffic = new TrafficCounter(settings.sessionTraffic);
     this.size = { width: settings.width, height: settings.height };
     if (transport instanceof Socket) transport.setNoDelay(true);
     this.acceptor = new RdpAcceptor(
@@ -159,6 +165,7 @@ export class AttendeeConnection {
   private listen(stream: Duplex): void {
     stream.on('data', (chunk: Buffer) => {
       if (this.ended) return;
+      this.traffic.received(chunk.byteLength);
       this.acceptor.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     });
     stream.on('drain', () => {
@@ -168,6 +175,7 @@ export class AttendeeConnection {
 
   private write(bytes: Uint8Array): void {
     if (this.ended || this.stream.destroyed) return;
+    this.traffic.sent(bytes.byteLength);
     this.stream.write(bytes);
   }
 
@@ -213,6 +221,7 @@ export class AttendeeConnection {
     if (this.ended) return;
     const rects = tiles.map((t) => bitmapDataOf(t, this.compressionHeader));
     const groups = packBitmapUpdates(rects, this.maxRequestSize);
+    this.traffic.frame();
     this.guard('sending graphics', () =>
       this.acceptor.sendFastPath(groups.map((g) => ({ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(g) }))),
     );

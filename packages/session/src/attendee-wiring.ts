@@ -6,7 +6,7 @@ import type { AttendeeServiceHooks, AttendeeServiceLink } from './attendee-servi
 import { ATTENDEE_FLAGS, CTRL_LEVEL } from './constants.js';
 import { disconnectCauseOf } from './disconnect-code.js';
 import { attachAttendeeGfx } from './graphics/attendee-gfx.js';
-import type { GraphicsFanout } from './graphics/graphics-fanout.js';
+import type { GraphicsFanout, GraphicsViewer } from './graphics/graphics-fanout.js';
 import type { PointerFanout } from './graphics/pointer-fanout.js';
 import { type InputArea, InputRouter } from './input-router.js';
 import type { Invitation } from './invitation.js';
@@ -75,6 +75,7 @@ export function wireAttendee(
         hub.publish('attendeeUpdate', { attendee });
       },
       terminate: () => connection.disconnect(ErrorInfo.RPC_INITIATED_DISCONNECT, 'terminated by the sharer'),
+      statistics: () => connection.traffic.snapshot(),
     },
     isLoopback(peer.address) ? ATTENDEE_FLAGS.LOCAL : 0,
   );
@@ -101,7 +102,7 @@ export function wireAttendee(
   addPointer(client.capabilities);
   applyLevel(attendee.controlLevel);
   services = attachServices(ctx, attendee, connection, client);
-  const gfx = attachAttendeeGfx(logger, id, connection, viewer, client);
+  const gfx = attachAttendeeGfx(logger, id, connection, countingPipelineFrames(viewer, connection), client);
   if (gfx) {
     const routeToServices = connection.onChannelData;
     connection.onChannelData = (channel, data) =>
@@ -170,4 +171,25 @@ function attachServices(
     }
   };
   return attached.map(({ hooks }) => hooks);
+}
+
+/**
+ * The viewer as the graphics pipeline sees it: a pipeline that takes over the attendee's tiles has each batch
+ * counted as a frame sent, as the connection counts its bitmap updates.
+ */
+function countingPipelineFrames(viewer: GraphicsViewer, connection: AttendeeConnection): GraphicsViewer {
+  const useSink: GraphicsViewer['useSink'] = (target, codec) =>
+    viewer.useSink(
+      {
+        backlog: () => target.backlog(),
+        onDrain: (listener) => target.onDrain(listener),
+        sendTiles: (tiles) => {
+          connection.traffic.frame();
+          target.sendTiles(tiles);
+        },
+      },
+      codec,
+    );
+  // Everything else is the viewer's own (its `watching` getter included).
+  return Object.create(viewer, { useSink: { value: useSink } });
 }

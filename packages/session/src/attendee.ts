@@ -1,6 +1,7 @@
 import { type ADDRESS_FAMILY, ATTENDEE_DISCONNECT_REASON, CTRL_LEVEL } from './constants.js';
 import { invalidArgument } from './errors.js';
 import type { Invitation } from './invitation.js';
+import type { TrafficStatistics } from './traffic-statistics.js';
 
 /** IRDPSRAPITcpConnectionInfo. */
 export interface ConnectivityInfo {
@@ -16,6 +17,7 @@ export interface ConnectivityInfo {
 export interface AttendeeLink {
   applyControlLevel(level: CTRL_LEVEL): void;
   terminate(reason: ATTENDEE_DISCONNECT_REASON): void;
+  statistics(): TrafficStatistics;
 }
 
 const SETTABLE: readonly number[] = [CTRL_LEVEL.NONE, CTRL_LEVEL.VIEW, CTRL_LEVEL.INTERACTIVE];
@@ -67,6 +69,21 @@ export class Attendee {
     if (level === this.level) return;
     this.level = level;
     this.link.applyControlLevel(level);
+  }
+
+  /**
+   * What this attendee's connection sent and received so far, handshake included; it stays readable after the
+   * attendee left. No COM counterpart (see {@link TrafficStatistics}).
+   *
+   * @example
+   * ```ts
+   * session.events.attendeeDisconnected$.subscribe(({ info }) =>
+   *   console.log(`${info.attendee.remoteName} was sent ${info.attendee.statistics.bytesSent} bytes`),
+   * );
+   * ```
+   */
+  get statistics(): TrafficStatistics {
+    return this.link.statistics();
   }
 
   /** TerminateConnection: disconnects this attendee (reason ATTENDEE_DISCONNECT_REASON.APP). */

@@ -21,6 +21,7 @@ export {
   type SessionPropertyValues,
 } from './session-properties.js';
 export type { TlsIdentity } from './tls-certificate.js';
+export type { TrafficStatistics } from './traffic-statistics.js';
 export type { TransportStream, WebTransportStream } from './transport-stream.js';
 export { VirtualChannel } from './virtual-channel.js';
 export { RESERVED_CHANNEL_NAMES, VirtualChannelManager } from './virtual-channel-manager.js';

@@ -294,6 +294,7 @@ export class OpenSession {
       height,
       maxColorDepth: this.ctx.colorDepth(),
       logger: this.ctx.logger,
+      sessionTraffic: this.ctx.traffic,
     };
   }
 

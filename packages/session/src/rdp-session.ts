@@ -26,6 +26,7 @@ import type { SessionContext } from './session-context.js';
 import type { RdpSessionEventTypes } from './session-event-types.js';
 import { lockProperties, SessionProperties, type SessionPropertyValues } from './session-properties.js';
 import type { TlsIdentity } from './tls-certificate.js';
+import { TrafficCounter, type TrafficStatistics } from './traffic-statistics.js';
 import { type TransportStream, toDuplex } from './transport-stream.js';
 import { VirtualChannelManager } from './virtual-channel-manager.js';
 import { WebSocketListener, type WebSocketListenerOptions } from './websocket-listener.js';
@@ -126,6 +127,7 @@ export class RdpSession {
   /** MS-RDPEMC: participants, control requests, pause notices. */
   private readonly encomsp: EncomspService;
   private nextAttendeeId = 1;
+  private readonly traffic = new TrafficCounter();
   private depth: ColorDepth = 32;
 
   constructor(private readonly options: RdpSessionOptions = {}) {
@@ -194,6 +196,7 @@ export class RdpSession {
       isOpen: () => this.state.kind === 'open',
       report: (error, what) => this.report(error, what),
       nextAttendeeId: () => this.nextAttendeeId++,
+      traffic: this.traffic,
     };
     this.virtualChannelManager = new VirtualChannelManager(
       {
@@ -302,6 +305,21 @@ export class RdpSession {
     if (!open.setSharedRect({ left, top, right, bottom })) return;
     this.logger.info('shared rectangle changed', { left, top, right, bottom });
     this.hub.publish('sharedRectChanged', { ...open.sharedRect });
+  }
+
+  /**
+   * What every connection sent and received since `open()`, attendees that left and refused viewers included;
+   * still readable after `close()`. No COM counterpart (see {@link TrafficStatistics}); per attendee, read
+   * `attendee.statistics`.
+   *
+   * @example
+   * ```ts
+   * await session.close();
+   * console.log(`sent ${session.statistics().bytesSent} bytes in ${session.statistics().framesSent} frames`);
+   * ```
+   */
+  statistics(): TrafficStatistics {
+    return this.traffic.snapshot();
   }
 
   /** The port the session listens on (useful with an ephemeral `PortId` of 0). */

@@ -7,6 +7,7 @@ import type { SharedRect } from './graphics/shared-rect.js';
 import type { Logger } from './logger.js';
 import type { RdpSessionEventTypes } from './session-event-types.js';
 import type { SessionProperties } from './session-properties.js';
+import type { TrafficCounter } from './traffic-statistics.js';
 
 /** What the open session and its attendees share with the `RdpSession` that made them. */
 export interface SessionContext {
@@ -28,6 +29,8 @@ export interface SessionContext {
   isOpen(): boolean;
   /** Logs a failure and raises `error$`. */
   report(error: unknown, what: string): void;
+  /** Every connection's traffic since the session opened. */
+  readonly traffic: TrafficCounter;
   /** The next attendee id (unique in the session). */
   nextAttendeeId(): number;
 }
