@@ -54,5 +54,13 @@ if ! pnpm --version 2>/dev/null | grep -qx "$PNPM_VERSION"; then
   corepack prepare "pnpm@$PNPM_VERSION" --activate >/dev/null 2>&1 || npm install -g "pnpm@$PNPM_VERSION"
 fi
 
-pnpm install --frozen-lockfile
+# An install runs the native addon's install script, a full node-gyp rebuild (minutes): skip the install when the
+# lockfile and the manifests are what the last one installed. `pnpm build` then rebuilds only what changed (turbo's
+# cache; make recompiles only the addon sources that changed).
+stamp=node_modules/.rdshare-install-stamp
+wanted=$(cat pnpm-lock.yaml package.json packages/*/package.json apps/*/package.json tooling/*/package.json | sha256sum)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ] || [ ! -f packages/native/build/Release/rdshare_native.node ]; then
+  pnpm install --frozen-lockfile
+  echo "$wanted" >"$stamp"
+fi
 pnpm build

@@ -17,12 +17,12 @@ program
     ),
   )
   .option('--rect <x,y,w,h>', 'share only this part of the display')
-  .option('--app <name...>', 'share only these applications')
+  .option('--app <name...>', 'share only these applications (by WM_CLASS, e.g. xterm), also once they start')
   .option('--password <P>', 'the invitation password (default: generated)')
   .option('--limit <N>', 'attendees one invitation admits', '5')
   .option('--port <N>', 'TCP port to listen on (default: any free one)')
   .option('--listen <ADDR>', 'address to listen on (0.0.0.0 or :: for every interface)', '127.0.0.1')
-  .option('--web <PORT>', 'serve the web viewer on this port')
+  .option('--web <PORT>', 'serve the web viewer (join from a browser) on this port; 0 for any free one')
   .addOption(
     new Option(
       '--control <level>',
@@ -48,10 +48,15 @@ program
 
 program
   .command('demo')
-  .description('share an embedded desktop with a clock and a terminal running top (rdshare share --virtual)')
-  .option('--view', 'also join with xfreerdp and rdshare view and save screenshots side by side')
+  .description(
+    'share an embedded desktop with a clock and a terminal running top (rdshare share --virtual --web), ready to join',
+  )
+  .option(
+    '--view',
+    'also join with xfreerdp and with the web viewer in headless Chromium; save screenshots side by side',
+  )
   .option('--seconds <N>', 'stop after N seconds and print who attended')
-  .option('--web <PORT>', 'serve the web viewer on this port')
+  .option('--web <PORT>', 'serve the web viewer on this port (default: any free one)')
   .option('--dir <DIR>', 'where the ticket and screenshots go', '.rdshare')
   .action(async (flags) => (await import('./demo-command.js')).demoCommand(flags));
 

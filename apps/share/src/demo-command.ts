@@ -1,12 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { startEmbeddedDisplay } from './embedded-display.js';
+import { CliError } from './cli-error.js';
+import { type EmbeddedDisplay, startEmbeddedDisplay } from './embedded-display.js';
+import { captureDisplay, montage } from './screenshots.js';
 import { shareCommand } from './share-command.js';
-import type { Sharing } from './sharing.js';
-
-const execFileAsync = promisify(execFile);
+import type { IssuedInvitation, Sharing } from './sharing.js';
 
 export interface DemoFlags {
   view?: boolean;
@@ -15,90 +14,132 @@ export interface DemoFlags {
   dir: string;
 }
 
+const DEMO_SIZE = { width: 1280, height: 800 };
 /** How long the viewers get to draw the desktop before the screenshots. */
 const SETTLE_MS = 8000;
+/** Debian's Chromium (apt-get install chromium), headless, with a throwaway profile. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+];
+/** A browser window wide enough for the page's attendee list beside the unscaled 1280x800 desktop. */
+const BROWSER_VIEWPORT = { width: 1520, height: 900 };
 
 /**
- * `rdshare demo`: `rdshare share --virtual 1280x800 --control view` with its files in `dir`; `--view` also joins
- * with xfreerdp and with `rdshare view`, and saves their screenshots beside the shared screen's, labelled.
+ * `rdshare demo`: `rdshare share --virtual 1280x800 --control view --web` with its files in `dir`; `--view` also
+ * joins with the printed xfreerdp line and with the web viewer in headless Chromium, and saves their screenshots
+ * beside the shared screen's, labelled.
  */
 export async function demoCommand(flags: DemoFlags): Promise<void> {
   const dir = resolve(flags.dir);
   mkdirSync(dir, { recursive: true });
   await shareCommand(
     {
-      virtual: '1280x800',
+      virtual: `${DEMO_SIZE.width}x${DEMO_SIZE.height}`,
       control: 'view',
       ticket: join(dir, 'demo.msrcIncident'),
       seconds: flags.seconds,
-      web: flags.web,
+      web: flags.web ?? '0',
     },
     flags.view ? (sharing) => joinAndCompare(sharing, dir) : undefined,
   );
 }
 
-async function joinAndCompare(sharing: Sharing, dir: string): Promise<() => Promise<void>> {
+/** What a demo viewer leaves behind to stop. */
+type Stop = () => Promise<void>;
+
+async function joinAndCompare(sharing: Sharing, dir: string): Promise<Stop> {
   const issued = sharing.invitations[0];
   if (!issued) return async () => {};
-  const screen = await startEmbeddedDisplay({ width: 1280, height: 800 }, { demoWindows: false });
-  const xfreerdp = spawn('bash', ['-c', issued.xfreerdp], {
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const screen = await startEmbeddedDisplay(DEMO_SIZE, { demoWindows: false });
+    stops.push(() => screen.stop());
+    stops.push(startXfreerdp(issued, screen));
+    const web = await startWebViewer(issued);
+    stops.push(web.stop);
+    console.log(
+      `demo: joined with xfreerdp (on ${screen.display}) and the web viewer (headless Chromium); screenshots in ${SETTLE_MS / 1000} s`,
+    );
+    const timer = setTimeout(() => void screenshots(sharing.display, screen, web.screenshot, dir), SETTLE_MS);
+    stops.push(async () => clearTimeout(timer));
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  return stopAll;
+}
+
+/** The printed xfreerdp line, run as printed, showing on `screen`. */
+function startXfreerdp(issued: IssuedInvitation, screen: EmbeddedDisplay): Stop {
+  const xfreerdp = spawn('bash', ['-c', `exec ${issued.xfreerdp}`], {
     env: { ...process.env, DISPLAY: screen.display, USER: 'demo-xfreerdp' },
     stdio: 'ignore',
   });
-  const terminalViewer: ChildProcess = spawn(
-    process.execPath,
-    [
-      process.argv[1] ?? '',
-      'view',
-      issued.ticketFile,
-      '--password',
-      issued.password,
-      '--name',
-      'demo-rdshare-view',
-      '--screenshot',
-      join(dir, 'rdshare-view.png'),
-      '--json',
-    ],
-    { stdio: 'ignore' },
-  );
-  console.log(`joining with xfreerdp (on ${screen.display}) and rdshare view; screenshots in ${SETTLE_MS / 1000} s`);
-  const timer = setTimeout(() => void screenshots(sharing.display, screen.display, dir), SETTLE_MS);
+  xfreerdp.on('error', () => {});
   return async () => {
-    clearTimeout(timer);
-    xfreerdp.kill('SIGTERM');
-    terminalViewer.kill('SIGTERM');
-    await screen.stop();
+    if (xfreerdp.exitCode !== null || xfreerdp.signalCode !== null) return;
+    await new Promise<void>((done) => {
+      xfreerdp.once('exit', () => done());
+      xfreerdp.kill('SIGTERM');
+    });
   };
 }
 
-/** The shared screen, what xfreerdp shows and what `rdshare view` saved, side by side with their names. */
-async function screenshots(shared: string, viewer: string, dir: string): Promise<void> {
+/** Headless Chromium opens the printed web URL and joins as a person would: name, password, Join. */
+async function startWebViewer(
+  issued: IssuedInvitation,
+): Promise<{ screenshot: (file: string) => Promise<void>; stop: Stop }> {
+  if (!issued.webUrl) throw new CliError('the demo serves no web viewer', 'report this as a bug');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).catch((e: Error) => {
+    throw new CliError(
+      `cannot start Chromium for the web viewer: ${e.message.split('\n')[0]}`,
+      'install it (apt-get install chromium; setup.sh does), or run the demo without --view',
+    );
+  });
+  const page = await browser.newPage({ viewport: BROWSER_VIEWPORT });
+  await page.goto(issued.webUrl);
+  await page.fill('#name', 'demo-web');
+  await page.fill('#password', issued.password);
+  await page.click('#connect');
+  return {
+    screenshot: async (file) => {
+      await page.screenshot({ path: file });
+    },
+    stop: () => browser.close(),
+  };
+}
+
+/** The shared screen, what xfreerdp shows and what the web page shows, side by side with their names. */
+async function screenshots(
+  shared: string,
+  viewer: EmbeddedDisplay,
+  webScreenshot: (file: string) => Promise<void>,
+  dir: string,
+): Promise<void> {
   const file = (name: string) => join(dir, name);
   try {
-    await execFileAsync('import', ['-display', shared, '-window', 'root', file('shared.png')]);
-    await execFileAsync('import', ['-display', viewer, '-window', 'root', file('xfreerdp.png')]);
-    await execFileAsync('montage', [
-      '-label',
-      'shared screen',
-      file('shared.png'),
-      '-label',
-      'xfreerdp',
-      file('xfreerdp.png'),
-      '-label',
-      'rdshare view',
-      file('rdshare-view.png'),
-      '-tile',
-      '3x1',
-      '-geometry',
-      '640x400+8+8',
-      '-font',
-      'DejaVu-Sans',
-      '-pointsize',
-      '20',
+    await captureDisplay(shared, file('shared.png'));
+    await captureDisplay(viewer.display, file('xfreerdp.png'));
+    await webScreenshot(file('web-viewer.png'));
+    await montage(
+      [
+        { label: `shared screen (${shared})`, file: file('shared.png') },
+        { label: 'xfreerdp (the printed line)', file: file('xfreerdp.png') },
+        { label: 'web viewer (headless Chromium)', file: file('web-viewer.png') },
+      ],
       file('side-by-side.png'),
-    ]);
-    console.log(`screenshots: ${file('side-by-side.png')} (shared screen | xfreerdp | rdshare view)`);
+    );
+    console.log(`demo: screenshots saved: ${file('side-by-side.png')} (shared screen | xfreerdp | web viewer)`);
   } catch (e) {
-    console.log(`screenshots failed: ${(e as Error).message}`);
+    console.log(`demo: screenshots failed: ${(e as Error).message}`);
   }
 }

@@ -4,6 +4,7 @@ import { type Attendee, CTRL_LEVEL } from '@rdshare/session';
 import { CliError } from './cli-error.js';
 import { decideUnattended, invitationEvent, type ShareEvent, watchSharing } from './share-events.js';
 import { levelName, type Sharing } from './sharing.js';
+import { StatusLine } from './status-line.js';
 
 const HELP = `commands:
   list                       who is connected, with their levels
@@ -12,7 +13,9 @@ const HELP = `commands:
   pause | resume             stop / restart the picture for everyone
   revoke [N]                 invitation N (default: all) admits nobody new
   invite                     create another invitation
-  share NAME | unshare NAME  share or hide an application
+  apps                       the applications on the shared display
+  share NAME | unshare NAME  show only the applications shared this way (e.g. share xterm) / hide one again
+  share desktop              the whole display again (application filter off)
   quit                       stop sharing`;
 
 const LEVELS: Record<string, CTRL_LEVEL> = {
@@ -27,15 +30,12 @@ const LEVELS: Record<string, CTRL_LEVEL> = {
  */
 export function runConsole(sharing: Sharing, stop: () => Promise<void>): void {
   const { session } = sharing;
-  let paused = false;
+  const statusLine = new StatusLine(sharing);
   let rl: Interface | undefined;
   const requests: { attendee: Attendee; requestedLevel: number }[] = [];
   let asking = false;
 
-  const status = () => {
-    const n = session.attendees.count;
-    return `[${n} attendee${n === 1 ? '' : 's'}${paused ? ' | PAUSED' : ''}] rdshare> `;
-  };
+  const status = () => `${statusLine.text()} rdshare> `;
   const say = (text: string) => {
     if (rl) {
       process.stdout.write('\r\x1b[K');
@@ -132,12 +132,30 @@ export function runConsole(sharing: Sharing, stop: () => Promise<void>): void {
       }
       case 'invite':
         return say(invitationEvent(sharing, sharing.invite()).text);
+      case 'apps': {
+        const filter = session.applicationFilter;
+        if (filter.applications.count === 0) return say('no application has a window on the shared display');
+        for (const app of filter.applications) {
+          say(
+            `  ${app.name} (${app.windows.count} window${app.windows.count === 1 ? '' : 's'})${app.shared ? ': shared' : ''}`,
+          );
+        }
+        return say(filter.enabled ? 'attendees see the shared applications only' : 'attendees see the whole display');
+      }
       case 'share':
-      case 'unshare':
-        throw new CliError(
-          `${cmd} is not available in this build`,
-          'RdpSession has no application filter yet; the whole display is shared',
-        );
+      case 'unshare': {
+        if (!arg) throw new CliError(`${cmd} needs an application name`, '`apps` lists them, e.g. share xterm');
+        if (cmd === 'share' && arg === 'desktop') {
+          sharing.shareWholeDisplay();
+          return say('sharing the whole display');
+        }
+        const matching = cmd === 'share' ? sharing.shareApplication(arg) : sharing.unshareApplication(arg);
+        const running =
+          matching.length > 0
+            ? `${matching.length} running`
+            : `none running now${cmd === 'share' ? '; it is shared when it starts' : ''}`;
+        return say(`${cmd === 'share' ? 'shared' : 'hidden'}: ${arg} (${running})`);
+      }
       case 'quit':
       case 'exit':
         void stop();
@@ -149,12 +167,6 @@ export function runConsole(sharing: Sharing, stop: () => Promise<void>): void {
 
   const print = (e: ShareEvent) => say(e.text);
   watchSharing(sharing, print);
-  session.events.graphicsStreamPaused$.subscribe(() => {
-    paused = true;
-  });
-  session.events.graphicsStreamResumed$.subscribe(() => {
-    paused = false;
-  });
   if (sharing.options.control === 'ask') {
     session.events.controlLevelChangeRequest$.subscribe((r) => {
       requests.push(r);
@@ -167,6 +179,7 @@ export function runConsole(sharing: Sharing, stop: () => Promise<void>): void {
   console.log('type `help` for commands, Ctrl+C to stop');
   openPrompt();
   const refresh = setInterval(() => {
+    statusLine.tick();
     if (!rl) return;
     rl.setPrompt(status());
     rl.prompt(true);

@@ -19,7 +19,7 @@ function selfCommand(): string {
 const LEFT_BECAUSE = ['the sharer ended it', 'an error', 'it quit'];
 
 export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): ShareEvent {
-  const { invitation, password, ticketFile, xfreerdp } = issued;
+  const { invitation, password, ticketFile, xfreerdp, webUrl } = issued;
   return {
     event: 'invitation',
     fields: {
@@ -31,12 +31,13 @@ export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): Sha
       ticketFile,
       attendeeLimit: invitation.attendeeLimit,
       xfreerdp,
+      ...(webUrl ? { webUrl } : {}),
     },
     text: `invitation ${invitation.groupName} (up to ${invitation.attendeeLimit} attendees)
   connection string: ${invitation.connectionString}
   password:          ${password}
   ticket file:       ${ticketFile}
-join it with FreeRDP:
+${webUrl ? `join it from a browser (the password as above):\n  ${webUrl}\n` : ''}join it with FreeRDP:
   ${xfreerdp}
 or from a terminal:
   ${selfCommand()} view ${shellQuote(ticketFile)} --password ${shellQuote(password)}`,
@@ -106,6 +107,26 @@ export function decideUnattended(sharing: Sharing, emit: (e: ShareEvent) => void
 
 export function stoppedEvent(sharing: Sharing): ShareEvent {
   const s = sharing.summary();
-  const who = s.attendees.length === 0 ? 'nobody' : s.attendees.map((a) => `${a.name} (${a.seconds} s)`).join(', ');
-  return { event: 'stopped', fields: s, text: `stopped after ${s.seconds} s; attended: ${who}` };
+  const who =
+    s.attendees.length === 0
+      ? 'nobody'
+      : s.attendees.map((a) => `${a.name} (${a.seconds} s, ${formatBytes(a.bytesSent)})`).join(', ');
+  return {
+    event: 'stopped',
+    fields: s,
+    text: `stopped after ${s.seconds} s; attended: ${who}; sent ${formatBytes(s.bytesSent)} in ${s.framesSent} frames`,
+  };
+}
+
+/** Bytes for people: 512 B, 3.4 kB, 12.0 MB (powers of 1000, as network rates are quoted). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -148,7 +148,7 @@ export function parseShareFlags(flags: ShareFlags, env: NodeJS.ProcessEnv = proc
     web:
       flags.web === undefined
         ? undefined
-        : integer(flags.web, '--web', 1, 65535, 'a TCP port for the web viewer, e.g. --web 8080'),
+        : integer(flags.web, '--web', 0, 65535, 'a TCP port for the web viewer, e.g. --web 8080 (0: any free one)'),
     control,
     json: flags.json ?? false,
     seconds:

@@ -26,7 +26,7 @@ export interface TrafficStatistics {
   readonly framesSent: number;
 }
 
-/** @internal Counts one connection's traffic, and adds it to the session's totals as it goes. */
+/** Counts one connection's traffic, and adds it to the session's totals as it goes. */
 export class TrafficCounter {
   private bytesSent = 0;
   private bytesReceived = 0;

@@ -9,7 +9,7 @@ import { CLI, runCli } from '../run-cli.js';
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 
 describe('rdshare share in a terminal (tmux)', () => {
-  it('asks when an attendee requests control, grants it, lists it, and prints a closing line on quit', async () => {
+  it('asks about a control request, shows live traffic, runs every command, and prints a closing line on quit', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'rdshare-tty-'));
     const name = `rdshare-e2e-${process.pid}`;
     const ticket = join(cwd, 't.msrcIncident');
@@ -40,8 +40,43 @@ describe('rdshare share in a terminal (tmux)', () => {
         expect(granted).toMatchObject({ name: 'asker', level: 3 });
         tmux('send-keys', '-t', name, 'list', 'Enter');
         await waitFor(() => /"asker" from 127\.0\.0\.1: interactive/.test(pane()), 10_000, 'the list');
+        const id = /(\d+) {2}"asker" from/.exec(pane())?.[1];
+        // The clock ticks and top redraws: the status line shows frames and bytes going out.
+        await waitFor(
+          () => /\[1 attendee \| [1-9]\d* frames\/s \| [\d.]+ (B|kB|MB)\/s\] rdshare>/.test(pane()),
+          15_000,
+          'a live status line',
+        );
+        const command = async (line: string, expected: RegExp) => {
+          tmux('send-keys', '-t', name, line, 'Enter');
+          await waitFor(() => expected.test(pane()), 10_000, `\`${line}\` to print ${expected}`).catch((e) => {
+            throw new Error(`${e.message}\n${pane()}`);
+          });
+        };
+        await command('apps', /XClock \(1 window\)/);
+        await command('share xclock', /shared: xclock \(1 running\)/);
+        await command('apps', /XClock \(1 window\): shared[\s\S]*attendees see the shared applications only/);
+        await command('unshare xclock', /hidden: xclock \(1 running\)/);
+        await command('share desktop', /sharing the whole display/);
+        await command('pause', /\|\| paused[\s\S]*PAUSED\] rdshare>/);
+        await command('resume', /> resumed/);
+        await command('invite', /invitation rdshare-2 \(up to/);
+        await command('revoke 2', /revoked 1 invitation: nobody new can join with them/);
+        await command(`level ${id} view`, /= attendee \d+ "asker" is now view/);
+        await command('level 99 view', /no attendee 99 is connected \(`list` shows who is connected/);
+        await command('frobnicate', /unknown command "frobnicate" \(`help` lists the commands\)/);
+        await command(`kick ${id}`, /- attendee \d+ "asker" left/);
         tmux('send-keys', '-t', name, 'quit', 'Enter');
-        await waitFor(() => /stopped after \d+ s; attended: asker/.test(pane()), 15_000, 'the closing line');
+        await waitFor(
+          () =>
+            /stopped after \d+ s; attended: asker \(\d+ s, [\d.]+ (kB|MB)\); sent [\d.]+ (kB|MB) in \d+ frames/.test(
+              pane(),
+            ),
+          15_000,
+          'the closing line',
+        ).catch((e) => {
+          throw new Error(`${e.message}\n${pane()}`);
+        });
       } finally {
         await view.stop();
       }

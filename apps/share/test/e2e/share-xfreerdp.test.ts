@@ -45,6 +45,37 @@ describe('rdshare share, as a user runs it', () => {
     }
   });
 
+  it('the xfreerdp line printed for people runs as printed, with no terminal, and joins', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'rdshare-cli-'));
+    const share = runCli(['share', '--virtual', '640x480', '--control', 'view', '--seconds', '60'], {
+      cwd,
+      env: noDisplay,
+    });
+    const viewerDisplay = await startXvfb({ width: 800, height: 600 });
+    try {
+      const printed = await waitFor(
+        () => /join it with FreeRDP:\n {2}(.+)\n/.exec(share.stdout())?.[1],
+        45_000,
+        'the printed xfreerdp line',
+      );
+      expect(printed).toMatch(/^xfreerdp .*\/cert:ignore.*<\/dev\/null$/);
+      const xfreerdp = spawn('bash', ['-c', String(printed)], {
+        cwd,
+        env: { ...process.env, DISPLAY: viewerDisplay.display, USER: 'printed-for-people' },
+        stdio: 'ignore',
+      });
+      try {
+        await waitFor(() => share.stdout().includes('"printed-for-people" from 127.0.0.1 (view)'), 30_000, 'the join');
+      } finally {
+        await killAndWait(xfreerdp);
+      }
+    } finally {
+      await share.stop();
+      await viewerDisplay.stop();
+    }
+    expect(share.stdout()).toMatch(/stopped after \d+ s; attended: printed-for-people \(\d+ s, [\d.]+ (kB|MB)\)/);
+  });
+
   it('says which port is taken and what to do', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'rdshare-cli-'));
     const blocker = createServer();
