@@ -18,6 +18,7 @@ describe('rdshare share flags', () => {
     expect(parseRect('10,20,300,200')).toEqual({ x: 10, y: 20, width: 300, height: 200 });
     const o = parseShareFlags({ port: '3389', limit: '2', web: '8080', seconds: '9', control: 'view' }, noDisplay);
     expect([o.port, o.limit, o.web, o.seconds, o.control]).toEqual([3389, 2, 8080, 9, 'view']);
+    expect(parseShareFlags({ web: '0' }, noDisplay).web).toBe(0);
   });
 
   it.each([
@@ -30,7 +31,7 @@ describe('rdshare share flags', () => {
     [{ port: '70000' }, /--port must be from 0 to 65535/],
     [{ port: 'abc' }, /--port must be a whole number/],
     [{ limit: '0' }, /--limit must be from 1/],
-    [{ web: '0' }, /--web must be from 1/],
+    [{ web: '65536' }, /--web must be from 0 to 65535/],
     [{ control: 'full' }, /--control must be ask, view or interactive/],
     [{ password: '' }, /--password is empty/],
     [{ seconds: '-1' }, /--seconds must be a whole number/],
