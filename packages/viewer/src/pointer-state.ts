@@ -1,6 +1,8 @@
 import {
   andMaskStride,
   type BitmapBpp,
+  FIXED_PALETTE,
+  type Palette,
   type PointerShape,
   type PointerUpdate,
   ProtocolError,
@@ -33,6 +35,8 @@ const BYTES_PER_PIXEL = 4;
 const OPAQUE = 0xff;
 /** With 32 bpp XOR masks, an all-zero alpha channel means the AND mask carries the transparency. */
 const XOR_BPP_WITH_ALPHA = 32;
+/** XOR masks of at most this depth hold palette indexes (MS-RDPBCGR 2.2.9.1.1.4.5: xorBpp 1, 4 or 8). */
+const XOR_BPP_MAX_INDEXED = 8;
 
 /**
  * The viewer's model of the sharer's pointer (MS-RDPBCGR 2.2.9.1.1.4): position, visibility, the current shape
@@ -41,9 +45,18 @@ const XOR_BPP_WITH_ALPHA = 32;
 export class PointerState {
   private readonly cache: (PointerImage | undefined)[] = new Array(POINTER_CACHE_SIZE).fill(undefined);
   private current: PointerView = { visible: true, x: 0, y: 0 };
+  private palette: Palette = FIXED_PALETTE;
 
   get view(): PointerView {
     return this.current;
+  }
+
+  /**
+   * Installs the session palette of a palette update: 4 and 8 bpp pointer shapes that follow index it, as 8 bpp
+   * bitmaps do (shapes already cached keep their colours).
+   */
+  setPalette(palette: Palette): void {
+    this.palette = palette;
   }
 
   /** Applies one pointer update; ProtocolError for a cache index out of range or an unknown shape. */
@@ -70,7 +83,7 @@ export class PointerState {
         break;
       }
       default: {
-        const image = pointerImage(update);
+        const image = pointerImage(update, this.palette);
         this.cache[this.slot(update.cacheIndex)] = image;
         this.current = { visible: true, image, x: this.current.x, y: this.current.y };
       }
@@ -92,9 +105,10 @@ export class PointerState {
 /**
  * Converts the XOR and AND masks (bottom-up rows, MS-RDPBCGR 2.2.9.1.1.4.4) to RGBA. An AND bit of 1 makes the
  * pixel transparent, except where the XOR pixel is set too: that "inverts the screen", drawn here as opaque black
- * since a frame-buffer renderer cannot invert. 32 bpp XOR masks carry their own alpha.
+ * since a frame-buffer renderer cannot invert. 32 bpp XOR masks carry their own alpha; 4 and 8 bpp ones index
+ * `palette` (the session's, from the last palette update).
  */
-export function pointerImage(shape: PointerShape): PointerImage {
+export function pointerImage(shape: PointerShape, palette: Palette = FIXED_PALETTE): PointerImage {
   const { width, height, xorBpp, xorMask, andMask } = shape;
   const xorStride = xorMaskStride(width, xorBpp);
   const andStride = andMaskStride(width);
@@ -127,6 +141,8 @@ export function pointerImage(shape: PointerShape): PointerImage {
           rgb = 0;
           alpha = OPAQUE;
         }
+      } else if (xorBpp <= XOR_BPP_MAX_INDEXED) {
+        rgb = palette[readPixel(xorMask, xorRow, x, xorBpp)] & 0xffffff;
       } else {
         rgb = unpackPixel(xorBpp as BitmapBpp, readPixel(xorMask, xorRow, x, xorBpp));
       }

@@ -392,6 +392,7 @@ export class RdpViewer {
         return;
       case 'palette':
         this.buffer?.setPalette(update.palette);
+        this.pointerState.setPalette(update.palette);
         return;
       case 'pointer':
         this.pointers.next(this.pointerState.apply(update.pointer));
