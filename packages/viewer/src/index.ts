@@ -1,3 +1,4 @@
+export { decodeChannelText, encodeChannelText } from './channel-text.js';
 export { DisconnectReason, KeyboardCodeType, KeyboardSyncFlag, MouseButton } from './constants.js';
 export { ViewerError, ViewerErrorCode } from './errors.js';
 export { FrameBuffer, type FrameRect } from './frame-buffer.js';

@@ -1,4 +1,5 @@
 import type { VirtualChannelLike } from '@rdshare/rx';
+import { encodeChannelText } from './channel-text.js';
 import { ViewerError } from './errors.js';
 
 /** CHANNEL_PRIORITY. */
@@ -20,7 +21,10 @@ const RESERVED = new Set(['encomsp']);
 
 /** IRDPSRAPIVirtualChannel on the viewer: an app channel bound by name to the sharer's channel of that name. */
 export interface ViewerVirtualChannel extends VirtualChannelLike {
-  /** SendData: one message to the sharer (CONST_ATTENDEE_ID_HOST). */
+  /**
+   * SendData: one message to the sharer (CONST_ATTENDEE_ID_HOST). A string goes as UTF-16LE, a BSTR's bytes, as
+   * Windows sends it (read replies with `decodeChannelText`); a Uint8Array goes as it is.
+   */
   sendData(data: Uint8Array | string): void;
 }
 
@@ -32,7 +36,7 @@ export interface ViewerVirtualChannel extends VirtualChannelLike {
  * const chat = viewer.virtualChannelManager.createVirtualChannel('chat', ChannelPriority.MED, 0);
  * viewer.events.channelDataReceived$.subscribe(({ channel, data }) => console.log(channel.name, data));
  * await viewer.connect(ticket, 'Ann', 'pw');
- * chat.sendData('hello');
+ * chat.sendData('hello'); // UTF-16LE, as a Windows viewer sends a BSTR
  */
 export class VirtualChannelManager {
   private readonly channels = new Map<string, ViewerVirtualChannel>();
@@ -83,7 +87,7 @@ export class VirtualChannelManager {
       priority,
       flags,
       sendData: (data) => {
-        const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+        const bytes = typeof data === 'string' ? encodeChannelText(data) : data;
         if (!(bytes instanceof Uint8Array) || bytes.byteLength > limit)
           throw new ViewerError('INVALID_ARGUMENT', `channel message of ${bytes?.byteLength} bytes (limit ${limit})`);
         this.send(name, bytes);

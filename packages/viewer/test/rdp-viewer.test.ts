@@ -300,7 +300,7 @@ describe('RdpViewer against our acceptor (in memory)', () => {
     expect(message.attendeeId).toBe(0);
     expect(message.data).toEqual(Uint8Array.of(1, 2, 3));
     await settle();
-    expect(transport.channelData).toEqual([['chat', new TextEncoder().encode('hello')]]);
+    expect(transport.channelData).toEqual([['chat', new Uint8Array(Buffer.from('hello', 'utf16le'))]]);
     expect(() => viewer.virtualChannelManager.createVirtualChannel('late', ChannelPriority.LO, 0)).toThrow(
       /before connect/,
     );

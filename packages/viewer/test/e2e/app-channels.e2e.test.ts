@@ -9,7 +9,7 @@ import {
 import { startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelFlags, ChannelPriority, RdpViewer } from '../../src/index.js';
+import { ChannelFlags, ChannelPriority, decodeChannelText, RdpViewer } from '../../src/index.js';
 import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -66,6 +66,19 @@ describe("application channels between RdpSession's virtualChannelManager and Rd
       chat.sendData(Uint8Array.of(4, 5, 6), RDPENCOMAPI_CONSTANTS.CONST_ATTENDEE_ID_EVERYONE, 0);
       await waitFor(() => atViewer.length === 1, 5000, 'the sharer message at the viewer');
       expect(atViewer[0]).toEqual({ channel: 'chat', data: Uint8Array.of(4, 5, 6) });
+
+      // Text both ways is UTF-16LE, a BSTR's bytes, as Windows' SendData(bstrData) sends it; surrogate pairs too.
+      const toSharer = 'viewer says héllo ✓ 😀';
+      viewerChat.sendData(toSharer);
+      await waitFor(() => atSharer.length === 2, 5000, 'the viewer text at the sharer');
+      expect(Buffer.from(atSharer[1].data).equals(Buffer.from(toSharer, 'utf16le'))).toBe(true);
+      const toViewer = 'sharer says ñ → 😀';
+      chat.sendData(toViewer, attendee.id, 0);
+      await waitFor(() => atViewer.length === 2, 5000, 'the sharer text at the viewer');
+      expect(Buffer.from(atViewer[1].data).equals(Buffer.from(toViewer, 'utf16le'))).toBe(true);
+      expect(decodeChannelText(atViewer[1].data)).toBe(toViewer);
+      atSharer.length = 1;
+      atViewer.length = 1;
 
       const big = Uint8Array.from({ length: 409600 }, (_, i) => (i * 13) & 0xff);
       bulk.sendData(big, attendee.id, 0);
