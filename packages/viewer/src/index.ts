@@ -1,6 +1,7 @@
 export { decodeChannelText, encodeChannelText } from './channel-text.js';
 export { DisconnectReason, KeyboardCodeType, KeyboardSyncFlag, MouseButton } from './constants.js';
 export { ViewerError, ViewerErrorCode } from './errors.js';
+export { FocusDirection } from './focus-release.js';
 export { FrameBuffer, type FrameRect } from './frame-buffer.js';
 export { type PointerImage, PointerState, type PointerView, pointerImage } from './pointer-state.js';
 export { RdpViewer, type RdpViewerOptions, ViewerState } from './rdp-viewer.js';

@@ -21,6 +21,7 @@ import { type ControlLevel, EventHub, type SessionEvents } from '@rdshare/rx';
 import { type Observable, Subject } from 'rxjs';
 import { DisconnectReason, KeyboardCodeType, MouseButton } from './constants.js';
 import { ViewerError, type ViewerErrorCode } from './errors.js';
+import { FocusReleaseKeys } from './focus-release.js';
 import { FrameBuffer, type FrameRect } from './frame-buffer.js';
 import { PointerState, type PointerView } from './pointer-state.js';
 import { type ViewerApplicationFilter, type ViewerAttendee, ViewerCollaboration } from './viewer-collaboration.js';
@@ -38,7 +39,7 @@ export interface RdpViewerOptions {
   /** The desktop asked for; the sharer decides (default 1024x768). */
   desktopWidth?: number;
   desktopHeight?: number;
-  /** 8, 15, 16, 24 or 32 (default 32); the sharer may choose less. */
+  /** 8, 15, 16, 24 or 32 (default 32); the sharer may choose less. `requestColorDepthChange` changes it. */
   colorDepth?: number;
   /** CS_CORE clientName (default `rdshare`). */
   clientName?: string;
@@ -60,6 +61,15 @@ const DEFAULT_HEIGHT = 768;
 const MIN_WHEEL = -256;
 const MAX_WHEEL = 255;
 const MAX_COORDINATE = 0xffff;
+/** The depths a Client Core Data PDU can ask for (highColorDepth, MS-RDPBCGR 2.2.1.3.2). */
+const COLOR_DEPTHS: readonly number[] = [8, 15, 16, 24, 32];
+
+/** What `connect` was called with: a colour depth change joins again with it. */
+interface Invitation {
+  ticket: ConnectionString;
+  name: string;
+  password: string;
+}
 
 interface Attempt {
   resolve(): void;
@@ -105,11 +115,17 @@ export class RdpViewer {
   private negotiationFailed = false;
   private lastX = 0;
   private lastY = 0;
+  private depth: number;
+  private invitation?: Invitation;
+  /** The viewing rectangle's size last announced (viewingSizeChanged$). */
+  private viewing?: { width: number; height: number };
+  private focusKeys = new FocusReleaseKeys();
 
   constructor(private readonly options: RdpViewerOptions) {
     if (!options || typeof options.crypto !== 'object' || typeof options.transport?.connect !== 'function')
       throw new ViewerError('INVALID_ARGUMENT', 'RdpViewer needs { crypto, transport }');
     this.events = this.hub.events;
+    this.depth = options.colorDepth ?? 32;
     this.collaboration = new ViewerCollaboration(this.hub);
     this.virtualChannelManager = new VirtualChannelManager(
       (name, data) => this.connectedConnector('send channel data').sendChannelData(name, data),
@@ -175,6 +191,7 @@ export class RdpViewer {
     this.stateValue = ViewerState.CONNECTING;
     try {
       const ticket = parseTicket(connectionString);
+      this.invitation = { ticket, name, password };
       await this.connectToAny(ticket, name, password);
       this.stateValue = ViewerState.CONNECTED;
     } catch (err) {
@@ -198,6 +215,48 @@ export class RdpViewer {
     if (!connector.hasChannel(ENCOMSP_CHANNEL_NAME))
       throw new ViewerError('INVALID_STATE', 'the sharer did not join the encomsp channel');
     connector.sendChannelData(ENCOMSP_CHANNEL_NAME, encodeEncomspPdu(this.collaboration.requestFor(level)));
+  }
+
+  /**
+   * IRDPSRAPIViewer::RequestColorDepthChange: asks the sharer for `bpp` bits per pixel (8, 15, 16, 24 or 32)
+   * and resolves once the desktop is shown at the depth the sharer chose (at most its session's ColorDepth:
+   * read `desktop.colorDepth`, or `sharedDesktopSettingsChanged$`).
+   *
+   * MS-RDPEMC has no PDU for it and RDP lets a client state its depth only in the Client Core Data
+   * (highColorDepth) of a connection, so the viewer joins again with the same invitation at the new depth; the
+   * sharer sees this attendee leave and return. No `connectionTerminated$` fires in between. Windows documents
+   * 16 and 24 (8 is raised to 16 there); every depth RDP carries is accepted here.
+   * @throws {ViewerError} INVALID_ARGUMENT for another depth, INVALID_STATE unless connected; rejects like
+   *   `connect` (after `connectionTerminated$`) when the sharer cannot be joined again.
+   * @example
+   * await viewer.requestColorDepthChange(16);
+   * console.log(viewer.desktop?.colorDepth); // 16, or less if the sharer's session is shallower
+   */
+  async requestColorDepthChange(bpp: number): Promise<void> {
+    if (!COLOR_DEPTHS.includes(bpp))
+      throw new ViewerError('INVALID_ARGUMENT', `colour depth ${bpp}: use 8, 15, 16, 24 or 32 bits per pixel`);
+    const connector = this.connectedConnector('change the colour depth');
+    const invitation = this.invitation as Invitation;
+    this.depth = bpp;
+    // The old connection ends without events: closes of a connector the viewer moved past are ignored.
+    const connection = this.connection;
+    this.connector = undefined;
+    this.connection = undefined;
+    this.stateValue = ViewerState.CONNECTING;
+    connector.disconnect('colour depth change');
+    connection?.close();
+    try {
+      await this.connectToAny(invitation.ticket, invitation.name, invitation.password);
+      this.stateValue = ViewerState.CONNECTED;
+    } catch (err) {
+      const error = err instanceof ViewerError ? err : new ViewerError('PROTOCOL', String(err), { cause: err });
+      this.reset();
+      this.hub.publish('connectionTerminated', {
+        reason: error.code === 'REFUSED' ? DisconnectReason.BY_SERVER : DisconnectReason.SOCKET_CLOSED,
+        extendedInfo: 0,
+      });
+      throw error;
+    }
   }
 
   /** IRDPViewerInputSink::SendMouseMoveEvent. */
@@ -240,15 +299,21 @@ export class RdpViewer {
   /**
    * IRDPViewerInputSink::SendKeyboardEvent: a set-1 scancode (with `extended` for the E0 keys) or a UTF-16 code
    * unit. `repeat` is accepted for the COM signature; RDP has no repeat flag, a repeated key is another key-down.
+   * Ctrl+Alt+Left / Ctrl+Alt+Right is the viewer's own: the arrow is not sent, `focusReleased$` fires (-1 / 1)
+   * for the app to move its keyboard focus on, as the Windows control's OnFocusReleased does.
    */
   sendKeyboard(codeType: KeyboardCodeType, keycode: number, keyUp: boolean, repeat = false, extended = false): void {
     void repeat;
     const max = codeType === KeyboardCodeType.SCANCODE ? 0xff : 0xffff;
     if (!Number.isInteger(keycode) || keycode < 0 || keycode > max)
       throw new ViewerError('INVALID_ARGUMENT', `keycode ${keycode} outside 0..${max}`);
-    if (codeType === KeyboardCodeType.SCANCODE)
-      this.sendInput([{ type: 'scancode', code: keycode, release: keyUp, extended, extended1: false }]);
-    else if (codeType === KeyboardCodeType.UNICODE)
+    if (codeType === KeyboardCodeType.SCANCODE) {
+      const connector = this.connectedConnector('send input');
+      const { forward, direction } = this.focusKeys.key(keycode, keyUp, extended);
+      if (forward)
+        connector.sendInput([{ type: 'scancode', code: keycode, release: keyUp, extended, extended1: false }]);
+      if (direction !== undefined) this.hub.publish('focusReleased', { direction });
+    } else if (codeType === KeyboardCodeType.UNICODE)
       this.sendInput([{ type: 'unicode', code: keycode, release: keyUp }]);
     else throw new ViewerError('INVALID_ARGUMENT', `keyboard code type ${codeType}: use KeyboardCodeType`);
   }
@@ -333,7 +398,9 @@ export class RdpViewer {
         onUpdate: (update) => this.update(update),
         onChannelData: (channel, data) => this.channelData(channel, data),
         onReactivated: (desktop) => this.desktopChanged(desktop),
-        onClose: (close) => this.closed(close),
+        onClose: (close) => {
+          if (this.connector === connector) this.closed(close);
+        },
       },
       {
         crypto: this.options.crypto,
@@ -343,7 +410,7 @@ export class RdpViewer {
         ...(this.options.clientName !== undefined ? { clientName: this.options.clientName } : {}),
         desktopWidth: this.options.desktopWidth ?? DEFAULT_WIDTH,
         desktopHeight: this.options.desktopHeight ?? DEFAULT_HEIGHT,
-        colorDepth: this.options.colorDepth ?? 32,
+        colorDepth: this.depth,
         channels: [ENCOMSP_CHANNEL_NAME, ...this.virtualChannelManager.names],
         security,
         ...(ticket.kh !== undefined || ticket.kh2 !== undefined
@@ -369,6 +436,7 @@ export class RdpViewer {
     this.desktopValue = desktop;
     this.stateValue = ViewerState.CONNECTED;
     this.hub.publish('sharedDesktopSettingsChanged', { ...desktop });
+    this.viewingSizeChanged(desktop);
     const attempt = this.attempt;
     this.attempt = undefined;
     attempt?.resolve();
@@ -380,6 +448,18 @@ export class RdpViewer {
     if (previous?.width !== desktop.width || previous?.height !== desktop.height)
       this.buffer?.resize(desktop.width, desktop.height);
     this.hub.publish('sharedDesktopSettingsChanged', { ...desktop });
+    this.viewingSizeChanged(desktop);
+  }
+
+  /**
+   * OnViewingSizeChanged: the rectangle of the desktop this viewer shows (all of it, `right`/`bottom` exclusive)
+   * when it first appears or changes size, so renderers size their surface. Smart sizing only scales the picture,
+   * the viewed rectangle stays.
+   */
+  private viewingSizeChanged({ width, height }: SharedDesktop): void {
+    if (this.viewing?.width === width && this.viewing?.height === height) return;
+    this.viewing = { width, height };
+    this.hub.publish('viewingSizeChanged', { left: 0, top: 0, right: width, bottom: height });
   }
 
   private update(update: ServerUpdate): void {
@@ -432,8 +512,11 @@ export class RdpViewer {
     this.connector = undefined;
     this.connection = undefined;
     this.established = false;
+    this.invitation = undefined;
+    this.viewing = undefined;
     this.stateValue = ViewerState.IDLE;
     this.pointerState = new PointerState();
+    this.focusKeys = new FocusReleaseKeys();
   }
 }
 
