@@ -17,7 +17,7 @@ export class StreamConnection implements ViewerConnection {
     tcp.on('error', (error) => {
       this.failure = error;
     });
-    tcp.on('close', () => this.finish());
+    tcp.on('close', this.tcpClosed);
   }
 
   write(bytes: Uint8Array): void {
@@ -35,6 +35,9 @@ export class StreamConnection implements ViewerConnection {
           this.failure = error;
         });
         tls.on('data', this.forward);
+        // The TLS socket decrypts behind the TCP one: the TCP close can come before the last records (a sharer's
+        // Set Error Info and Disconnect Provider Ultimatum) are read out, so only the TLS close ends the stream.
+        this.tcp.off('close', this.tcpClosed);
         tls.on('close', () => this.finish());
         this.stream = tls;
         resolve({ ...(rsaKeyOf(tls) ? { publicKey: rsaKeyOf(tls) } : {}) });
@@ -57,6 +60,8 @@ export class StreamConnection implements ViewerConnection {
   private readonly forward = (chunk: Buffer): void => {
     this.dataListener?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   };
+
+  private readonly tcpClosed = (): void => this.finish();
 
   private finish(): void {
     if (this.ended) return;

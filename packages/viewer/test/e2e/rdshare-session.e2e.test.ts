@@ -157,7 +157,8 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
       mine.sendData('ping');
       const received = await atSharer;
       expect(received.channel).toBe(chat);
-      expect(new TextDecoder().decode(received.data)).toBe('ping');
+      // A string goes as UTF-16LE, a BSTR's bytes, as Windows' SendData(bstrData) sends it.
+      expect(Buffer.from(received.data).toString('utf16le')).toBe('ping');
       chat.sendData(new TextEncoder().encode('pong'), received.attendeeId, 0);
       const back = await atViewer;
       expect(back.channel).toBe(mine);
