@@ -427,6 +427,46 @@ describe('H.264 errors', () => {
   });
 });
 
+describe('damaged streams', () => {
+  it('decode or reject with DECODE_FAILED, never crash the process (randomly mutated access units)', async () => {
+    const width = 160;
+    const height = 96;
+    const encoder = H264Encoder.create({ width, height, frameRate: 30, bitrate: 1_000_000 });
+    const units: Uint8Array[] = [];
+    const frame = new Uint8Array(width * height * 4);
+    for (let i = 0; i < 6; i++) {
+      for (let p = 0; p < frame.length; p++) frame[p] = (p * 7 + i * 13 + ((p >> 6) ^ i)) & 255; // a moving texture
+      const output = new Uint8Array(width * height * 4);
+      const { byteLength } = await encoder.encode({ data: frame, stride: width * 4 }, output);
+      units.push(output.slice(0, byteLength));
+    }
+    encoder.close();
+    let seed = 20261201;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const outcomes = new Map<string, number>();
+    const picture = new Uint8Array(width * height * 4);
+    for (let run = 0; run < 150; run++) {
+      const decoder = H264Decoder.create();
+      for (const unit of units) {
+        const damaged = new Uint8Array(unit);
+        for (let k = 0, n = 1 + Math.floor(random() * 8); k < n; k++) {
+          damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+        }
+        const outcome = await decoder.decode(damaged, picture).then(
+          (size) => (size ? 'picture' : 'none'),
+          (error: NativeError) => error.code,
+        );
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      }
+      decoder.close();
+    }
+    expect([...outcomes.keys()].sort()).toEqual(['DECODE_FAILED', 'none', 'picture']);
+  });
+});
+
 describe('without OpenH264', () => {
   it('loads the addon and everything else, and reports H264_UNAVAILABLE with each file tried and the fix', () => {
     const needed = execFileSync('readelf', ['-d', join(packageDir, 'build/Release/rdshare_native.node')], {
