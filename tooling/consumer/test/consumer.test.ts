@@ -41,7 +41,7 @@ function tarball(name: string): string {
 }
 
 const esmCheck = `
-import { allocateFrame, compareTiles, matchingPrebuilt } from '@rdshare/native';
+import { allocateFrame, compareTiles, H264Decoder, H264Encoder, matchingPrebuilt } from '@rdshare/native';
 import { RdpConnector } from '@rdshare/protocol';
 import { EventHub } from '@rdshare/rx';
 import { RdpSession } from '@rdshare/session';
@@ -51,15 +51,23 @@ const a = allocateFrame(128, 128);
 const b = allocateFrame(128, 128);
 b.data[4 * (64 * 128 + 70)] = 1;
 const changed = await compareTiles(a, b);
+const encoder = H264Encoder.create({ width: 128, height: 128, frameRate: 30, bitrate: 1e6 });
+const unit = new Uint8Array(128 * 128 * 4);
+const { byteLength, keyFrame } = await encoder.encode(b, unit);
+encoder.close();
+const decoder = H264Decoder.create();
+const picture = await decoder.decode(unit.subarray(0, byteLength), new Uint8Array(128 * 128 * 4));
+decoder.close();
 console.log(JSON.stringify({
   prebuilt: matchingPrebuilt() ?? null,
   changed,
+  h264: { keyFrame, picture },
   exports: [typeof RdpConnector, typeof EventHub, typeof RdpSession, Object.keys(viewer).length > 0, Object.keys(viewerNode).length > 0],
 }));
 `;
 
 const cjsCheck = `
-const { allocateFrame, compareTiles, matchingPrebuilt } = require('@rdshare/native');
+const { allocateFrame, compareTiles, H264Decoder, H264Encoder, matchingPrebuilt } = require('@rdshare/native');
 const { RdpConnector } = require('@rdshare/protocol');
 const { EventHub } = require('@rdshare/rx');
 const { RdpSession } = require('@rdshare/session');
@@ -68,11 +76,22 @@ const viewerNode = require('@rdshare/viewer/node');
 const a = allocateFrame(128, 128);
 const b = allocateFrame(128, 128);
 b.data[4 * (64 * 128 + 70)] = 1;
-compareTiles(a, b).then((changed) => console.log(JSON.stringify({
-  prebuilt: matchingPrebuilt() ?? null,
-  changed,
-  exports: [typeof RdpConnector, typeof EventHub, typeof RdpSession, Object.keys(viewer).length > 0, Object.keys(viewerNode).length > 0],
-})));
+(async () => {
+  const changed = await compareTiles(a, b);
+  const encoder = H264Encoder.create({ width: 128, height: 128, frameRate: 30, bitrate: 1e6 });
+  const unit = new Uint8Array(128 * 128 * 4);
+  const { byteLength, keyFrame } = await encoder.encode(b, unit);
+  encoder.close();
+  const decoder = H264Decoder.create();
+  const picture = await decoder.decode(unit.subarray(0, byteLength), new Uint8Array(128 * 128 * 4));
+  decoder.close();
+  console.log(JSON.stringify({
+    prebuilt: matchingPrebuilt() ?? null,
+    changed,
+    h264: { keyFrame, picture },
+    exports: [typeof RdpConnector, typeof EventHub, typeof RdpSession, Object.keys(viewer).length > 0, Object.keys(viewerNode).length > 0],
+  }));
+})();
 `;
 
 function project(name: string, manifest: object): string {
@@ -92,6 +111,8 @@ function expectWorkingInstall(dir: string): void {
     expect(result.prebuilt, check).toMatch(/prebuilds\/linux-x64\/rdshare_native\.napi\.glibc\.node$/);
     // One pixel changed at (70, 64): the second tile of the second row of 64x64 tiles.
     expect(result.changed, check).toEqual([{ x: 64, y: 64, width: 64, height: 64 }]);
+    // The prebuilt dlopens the system's OpenH264: a key frame encoded and decoded back.
+    expect(result.h264, check).toEqual({ keyFrame: true, picture: { width: 128, height: 128 } });
     expect(result.exports, check).toEqual(['function', 'function', 'function', true, true]);
   }
 }
