@@ -8,6 +8,9 @@ import { loadOpenH264 } from './openh264.js';
 /** The largest picture edge the encoder takes (H.264 level 5.2 pictures are at most 4096 wide). */
 const MAX_EDGE = 4096;
 
+/** H.264 level 5.2's MaxBR for the baseline profile, 240 000 kbit/s: OpenH264 refuses more. */
+const MAX_BITRATE = 240_000_000;
+
 /** How an {@link H264Encoder} is set up; fixed for its lifetime. */
 export interface H264EncoderOptions {
   /** Picture width in pixels: even, 2-4096. Pad to what the transport needs (RDPGFX: 16) before creating. */
@@ -17,7 +20,7 @@ export interface H264EncoderOptions {
   /** The highest frame rate the caller will encode at (frames per second, up to 240); rate control plans with it. */
   frameRate: number;
   /**
-   * Target bitrate in bits per second; each frame's budget is `bitrate / frameRate`, so encoding fewer frames
+   * Target bitrate in bits per second, at most 240 000 000 (H.264 level 5.2); each frame's budget is `bitrate / frameRate`, so encoding fewer frames
    * than `frameRate` spends less.
    */
   bitrate: number;
@@ -93,8 +96,11 @@ export class H264Encoder {
     if (typeof frameRate !== 'number' || !(frameRate > 0 && frameRate <= 240)) {
       throw new NativeError('INVALID_ARGUMENT', `H264Encoder frameRate must be in (0, 240], got ${frameRate}`);
     }
-    if (typeof bitrate !== 'number' || !(bitrate >= 1 && bitrate <= 1e9)) {
-      throw new NativeError('INVALID_ARGUMENT', `H264Encoder bitrate must be 1 to 1e9 bits per second, got ${bitrate}`);
+    if (typeof bitrate !== 'number' || !(bitrate >= 1 && bitrate <= MAX_BITRATE)) {
+      throw new NativeError(
+        'INVALID_ARGUMENT',
+        `H264Encoder bitrate must be 1 to ${MAX_BITRATE} bits per second (H.264 level 5.2's limit), got ${bitrate}`,
+      );
     }
     if (content !== 'motion' && content !== 'screen') {
       throw new NativeError('INVALID_ARGUMENT', `H264Encoder content must be 'motion' or 'screen', got ${content}`);

@@ -202,14 +202,17 @@ describe('screen-content mode', () => {
     const picture = new Uint8Array(WIDTH * HEIGHT * 4);
     try {
       const sizes: number[] = [];
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 8; i++) {
         const { byteLength, keyFrame } = await encoder.encode(frame, output);
         expect(keyFrame).toBe(i === 0);
         sizes.push(byteLength);
         await decoder.decode(output.subarray(0, byteLength), picture);
       }
       expect(psnr(frame.data, frame.stride, picture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThan(30);
-      expect(Math.max(...sizes.slice(1))).toBeLessThan(sizes[0] / 10);
+      console.log(`screen mode, still frames: ${sizes.join(', ')} bytes`);
+      // The first P-frames refine the key frame, then nothing is left to send.
+      expect(Math.max(...sizes.slice(1))).toBeLessThan(sizes[0] / 5);
+      expect(sizes[7]).toBeLessThan(64);
     } finally {
       encoder.close();
       decoder.close();
@@ -328,6 +331,7 @@ describe('H.264 errors', () => {
       { width: 640, height: 480, frameRate: 0 },
       { width: 640, height: 480, bitrate: -1 },
       { width: 640, height: 480, bitrate: Number.NaN },
+      { width: 640, height: 480, bitrate: 300_000_000 },
       { width: 640, height: 480, content: 'film' as 'screen' },
     ]) {
       expect(() => H264Encoder.create({ ...OPTIONS, ...bad }), JSON.stringify(bad)).toThrow(
@@ -360,6 +364,29 @@ describe('H.264 errors', () => {
       expect(nalTypes(output.subarray(0, after.byteLength))).toEqual([7, 8, 5]);
     } finally {
       encoder.close();
+    }
+  });
+
+  it('encodes noise with a budget above a byte per pixel, frame after frame (OpenH264 overflows below QP 22)', async () => {
+    const [width, height] = [320, 240];
+    const encoder = H264Encoder.create({ width, height, frameRate: 30, bitrate: 20_000_000 });
+    const decoder = H264Decoder.create();
+    const frame = new Uint8Array(width * height * 4);
+    const output = new Uint8Array(width * height * 4);
+    const picture = new Uint8Array(width * height * 4);
+    let seed = 7;
+    try {
+      for (let i = 0; i < 5; i++) {
+        for (let p = 0; p < frame.length; p++) {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          frame[p] = seed >> 16;
+        }
+        const { byteLength } = await encoder.encode({ data: frame, stride: width * 4 }, output);
+        expect(await decoder.decode(output.subarray(0, byteLength), picture)).toEqual({ width, height });
+      }
+    } finally {
+      encoder.close();
+      decoder.close();
     }
   });
 

@@ -22,9 +22,14 @@ struct H264EncoderState {
   // picture must not depend on it.
   bool force_key_frame = false;
   float frame_rate = 0;
+  int bitrate = 0;
+  bool screen = false;
   long long frames = 0;
 
   ~H264EncoderState() { Destroy(); }
+
+  /** A new encoder with the same settings, whose first frame is an IDR. Returns why not, or "". */
+  std::string Open();
 
   void Destroy() {
     if (encoder == nullptr) return;
@@ -35,6 +40,11 @@ struct H264EncoderState {
 };
 
 namespace {
+// The finest quantiser the rate control may pick. Finer buys nothing a sharer needs (still content goes lossless),
+// and with a budget above a byte per pixel, P-frames of noise-like content overflow OpenH264 2.3's bitstream buffer
+// (ENC_RETURN_MEMOVERFLOW, measured: fails at 18, fits at 22) and break the encoder for good.
+constexpr int kMinQp = 22;
+
 // Real-time sharing: constrained baseline (no B-frames, CAVLC: every RDP client decodes it), one picture in, one
 // access unit out (no frame skipping, no lookahead), no periodic IDR, parameter sets with constant ids so any key
 // frame restarts any decoder.
@@ -71,6 +81,7 @@ std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_r
   p.bSimulcastAVC = false;
   p.iEntropyCodingModeFlag = 0;
   p.bEnableFrameSkip = false;
+  p.iMinQp = kMinQp;
   p.bEnableLongTermReference = false;
   // One thread per encoder: encodes already run on libuv's pool, and the sharer encodes each surface once.
   p.iMultipleThreadIdc = 1;
@@ -103,6 +114,24 @@ std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_r
   return "";
 }
 
+}  // namespace
+
+std::string H264EncoderState::Open() {
+  Destroy();
+  frames = 0;
+  if (library->create_encoder(&encoder) != 0 || encoder == nullptr) {
+    encoder = nullptr;
+    return "OpenH264 could not create an encoder";
+  }
+  std::string error = Configure(encoder, width, height, frame_rate, bitrate, screen);
+  if (!error.empty()) {
+    Destroy();
+    return "OpenH264 refused the encoder settings: " + error;
+  }
+  return "";
+}
+
+namespace {
 class EncodeWorker : public Napi::AsyncWorker {
  public:
   EncodeWorker(Napi::Env env, std::shared_ptr<H264EncoderState> state, Napi::Uint8Array frame, size_t stride,
@@ -122,6 +151,13 @@ class EncodeWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     H264EncoderState& s = *state_;
+    if (s.encoder == nullptr) {  // a reopen after a failure failed too
+      std::string error = s.Open();
+      if (!error.empty()) {
+        Fail("ENCODE_FAILED", error);
+        return;
+      }
+    }
     const int w = s.width, h = s.height;
     I420View yuv{s.planes.data(), s.planes.data() + w * h, s.planes.data() + w * h + (w / 2) * (h / 2),
                  static_cast<size_t>(w), static_cast<size_t>(w / 2)};
@@ -142,7 +178,19 @@ class EncodeWorker : public Napi::AsyncWorker {
     SFrameBSInfo info{};
     int rc = s.encoder->EncodeFrame(&picture, &info);
     if (rc != cmResultSuccess) {
-      Fail("ENCODE_FAILED", "OpenH264 EncodeFrame failed with " + std::to_string(rc));
+      // After a failed frame (see kMinQp) OpenH264 fails every later one; a fresh encoder starts over with an IDR.
+      std::string error = s.Open();
+      if (!error.empty()) {
+        Fail("ENCODE_FAILED", "OpenH264 EncodeFrame failed with " + std::to_string(rc) + ", then " + error);
+        return;
+      }
+      picture.uiTimeStamp = 0;
+      s.frames = 1;
+      info = SFrameBSInfo{};
+      rc = s.encoder->EncodeFrame(&picture, &info);
+    }
+    if (rc != cmResultSuccess) {
+      Fail("ENCODE_FAILED", "OpenH264 EncodeFrame failed with " + std::to_string(rc) + ", also with a new encoder");
       return;
     }
     size_t total = 0;
@@ -231,7 +279,7 @@ H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264
   bool screen = info[4].ToBoolean();
   // The TypeScript layer validates with friendlier messages; this keeps a bad call from reaching the library.
   if (width < 2 || height < 2 || width > 4096 || height > 4096 || width % 2 != 0 || height % 2 != 0 ||
-      !(frame_rate > 0 && frame_rate <= 240) || bitrate <= 0 || bitrate > 1'000'000'000) {
+      !(frame_rate > 0 && frame_rate <= 240) || bitrate <= 0 || bitrate > 240'000'000) {
     ThrowCoded(env, "INVALID_ARGUMENT", "H264Encoder: invalid size, frame rate or bitrate");
     return;
   }
@@ -240,17 +288,12 @@ H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264
   state->width = static_cast<int>(width);
   state->height = static_cast<int>(height);
   state->frame_rate = static_cast<float>(frame_rate);
+  state->bitrate = static_cast<int>(bitrate);
+  state->screen = screen;
   state->planes.resize(width * height * 3 / 2);
-  if (library->create_encoder(&state->encoder) != 0 || state->encoder == nullptr) {
-    state->encoder = nullptr;
-    ThrowCoded(env, "ENCODE_FAILED", "OpenH264 could not create an encoder");
-    return;
-  }
-  std::string error =
-      Configure(state->encoder, state->width, state->height, static_cast<float>(frame_rate), static_cast<int>(bitrate),
-                screen);
+  std::string error = state->Open();
   if (!error.empty()) {
-    ThrowCoded(env, "ENCODE_FAILED", "OpenH264 refused the encoder settings: " + error);
+    ThrowCoded(env, "ENCODE_FAILED", error);
     return;
   }
   state_ = std::move(state);
