@@ -50,11 +50,19 @@ export interface RunResult {
   cpuSeconds: number;
   /** AVC420 PDUs the viewers decoded in the window, summed. */
   avcPdus: number;
-  /** Connect to first frame, slowest viewer. */
+  /** Connect to first frame, slowest viewer (viewers join one after another). */
   firstFrameMs: number;
+  /** What the sharer logged about its H.264 encoder (shadow: FFmpeg's libx264 profile line), deduplicated. */
+  encoderLog: string[];
   /** Share of the first viewer's pixels equal to the shared display's once the picture is frozen. */
   identicalPercent?: number;
 }
+
+/** FFmpeg's libx264 prints its profile when shadow opens an encoder for a viewer. */
+const ENCODER_LOG_LINE = /\[libx264[^\n]*profile[^\n]*/g;
+
+/** Times a viewer is started before a run gives up on it. */
+const CONNECT_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,7 +127,8 @@ function countMarks(output: string): number {
 export async function runOnce(kind: SharerKind, stage: Stage, timing: RunTiming): Promise<RunResult> {
   const { scenario, animation } = stage;
   const sharer = await startSharer(kind, stage.shared, {
-    viewers: scenario.viewers,
+    // A viewer started again may still hold its place for a moment.
+    viewers: scenario.viewers + CONNECT_ATTEMPTS,
     captureIntervalMs: Math.floor(1000 / scenario.animation.fps),
   });
   const readers: FrameCounterReader[] = [];
@@ -128,19 +137,30 @@ export async function runOnce(kind: SharerKind, stage: Stage, timing: RunTiming)
     // Many readers polling at 1 kHz would cost the machine more than the sharers do.
     const pollsPerSecond = scenario.viewers === 1 ? 1000 : 500;
     for (const viewer of stage.viewers) readers.push(await startFrameCounterReader(viewer, { pollsPerSecond }));
-    const connectedAt = monotonicUs();
-    for (const viewer of stage.viewers) clients.push(sharer.connectViewer(viewer, VIEWER_ARGS[scenario.mode]));
-    const firsts = await Promise.all(
-      readers.map((reader, i) =>
-        reader.next(30_000 + 5000 * scenario.viewers, connectedAt).catch((error: Error) => {
+    // One viewer at a time, so that on a loaded machine no xfreerdp gives up waiting for activation
+    // because seven others are connecting too; one that gives up all the same is started again.
+    let firstFrameMs = 0;
+    for (const [i, viewer] of stage.viewers.entries()) {
+      for (let attempt = 1; ; attempt++) {
+        const connectedAt = monotonicUs();
+        const client = sharer.connectViewer(viewer, VIEWER_ARGS[scenario.mode]);
+        const first = await Promise.race([
+          readers[i].next(30_000, connectedAt),
+          client.exited.then(() => undefined),
+        ]).catch(() => undefined);
+        if (first && client.process.exitCode === null) {
+          clients.push(client);
+          firstFrameMs = Math.max(firstFrameMs, (first.atUs - connectedAt) / 1000);
+          break;
+        }
+        await client.stop();
+        if (attempt === CONNECT_ATTEMPTS)
           throw new Error(
-            `${kind}, viewer ${i + 1}: ${error.message}\nxfreerdp: ${clients[i].output().slice(-2000)}\n` +
+            `${kind}, viewer ${i + 1}: no frame after ${attempt} attempts\nxfreerdp: ${client.output().slice(-2000)}\n` +
               `sharer: ${sharer.output().slice(-2000)}`,
           );
-        }),
-      ),
-    );
-    const firstFrameMs = Math.max(...firsts.map((f) => (f.atUs - connectedAt) / 1000));
+      }
+    }
     if (scenario.idle) {
       animation.pause();
       const last = animation.latest();
@@ -174,6 +194,9 @@ export async function runOnce(kind: SharerKind, stage: Stage, timing: RunTiming)
         cpuSeconds: cpuAfter - cpuBefore,
         avcPdus: clients.reduce((n, c, i) => n + countMarks(c.output().slice(logBefore[i])), 0),
         firstFrameMs,
+        encoderLog: [...new Set(sharer.output().match(ENCODER_LOG_LINE) ?? [])].map((l) =>
+          l.replace(/ @ 0x[0-9a-f]+/, ''),
+        ),
         identicalPercent: timing.fidelity && !scenario.idle ? await fidelity(stage, readers[0]) : undefined,
       };
     } finally {

@@ -42,6 +42,8 @@ console.log(
 );
 
 const summaries: ScenarioSummary[] = [];
+/** Scenarios that could not be measured (a viewer that never showed a frame, say): reported, not fatal. */
+const failures: { id: string; error: string }[] = [];
 for (const scenario of scenarios) {
   const stage = await startStage(scenario);
   const runs: RunResult[] = [];
@@ -58,6 +60,11 @@ for (const scenario of scenarios) {
         );
       }
     }
+  } catch (error) {
+    const message = (error as Error).message;
+    failures.push({ id: scenario.id, error: message });
+    console.error(`  (${scenario.id}) FAILED: ${message}`);
+    continue;
   } finally {
     await stage.stop();
   }
@@ -69,6 +76,9 @@ for (const scenario of scenarios) {
 const scaling = scalingOf(summaries);
 const loadAfter = load();
 
+const shadowEncoder = [
+  ...new Set(summaries.flatMap((s) => s.runs.filter((r) => r.sharer === 'shadow').flatMap((r) => r.encoderLog))),
+];
 const xfreerdpVersion = `FreeRDP ${execFileSync('dpkg-query', ['-W', `-f=\${Version}`, 'freerdp2-x11'], { encoding: 'utf8' })}`;
 const header = [
   `## rdshare vs freerdp-shadow-cli, ${startedAt.toISOString()}`,
@@ -76,11 +86,15 @@ const header = [
   `${xfreerdpVersion}; viewer flags: AVC420 rows \`${VIEWER_ARGS.avc420.join(' ')}\`, lossless row \`${VIEWER_ARGS.lossless.join(' ')}\`. ` +
     `${rounds} round(s) x ${timing.windowMs / 1000} s per sharer and scenario, runs alternating, ${timing.settleMs / 1000} s settling ` +
     `after the first frame. Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after (${cpus().length} cores). ` +
-    `Shadow's codec checked per row: AVC420 PDU/s counts the H264_METABLOCKs xfreerdp's rdpgfx channel logged.`,
+    `Shadow's codec checked per row: AVC420 PDU/s counts the H264_METABLOCKs xfreerdp's rdpgfx channel logged; ` +
+    `shadow's own log: ${shadowEncoder.length ? shadowEncoder.map((l) => `\`${l}\``).join(', ') : 'no H.264 encoder line'}.`,
   '',
   '',
 ].join('\n');
-const table = header + markdown(summaries, scaling);
+const table =
+  header +
+  markdown(summaries, scaling) +
+  failures.map((f) => `\n\n(${f.id}) could not be measured: ${f.error.split('\n')[0]}`).join('');
 console.log(`\n${table}\n`);
 
 const dir = new URL('./results/', import.meta.url);
@@ -98,6 +112,7 @@ writeFileSync(
       rounds,
       timing,
       scenarios: summaries,
+      failures,
       scaling,
       markdown: table,
     },
