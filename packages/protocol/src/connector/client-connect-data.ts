@@ -67,7 +67,9 @@ export function clientConnectData(config: ConnectorConfig, selectedProtocol: num
     supportedColorDepths:
       SupportedColorDepth.BPP15 | SupportedColorDepth.BPP16 | SupportedColorDepth.BPP24 | SupportedColorDepth.BPP32,
     earlyCapabilityFlags:
-      ClientEarlyCapability.SUPPORT_ERRINFO_PDU | (depth === 32 ? ClientEarlyCapability.WANT_32BPP_SESSION : 0),
+      ClientEarlyCapability.SUPPORT_ERRINFO_PDU |
+      (depth === 32 ? ClientEarlyCapability.WANT_32BPP_SESSION : 0) |
+      (config.graphicsPipeline ? ClientEarlyCapability.SUPPORT_DYNVC_GFX_PROTOCOL : 0),
     clientDigProductId: CLIENT_DIG_PRODUCT_ID,
     connectionType: 0,
     serverSelectedProtocol: selectedProtocol,

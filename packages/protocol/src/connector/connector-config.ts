@@ -40,6 +40,11 @@ export interface ConnectorConfig {
   keyHashes?: Partial<InvitationKeyHashes>;
   /** The ticket's `T@SID` when non-zero: sent as RDP_PRECONNECTION_PDU_V2 before the Connection Request. */
   preconnectionId?: number;
+  /**
+   * Announce the graphics pipeline (RNS_UD_CS_SUPPORT_DYNVC_GFX_PROTOCOL in CS_CORE): the server may then send
+   * graphics as MS-RDPEGFX over the `drdynvc` channel, which must be in {@link channels}. Default false.
+   */
+  graphicsPipeline?: boolean;
   /** Largest reassembled static channel message (default 1 MiB). */
   maxChannelMessage?: number;
 }
