@@ -4,6 +4,7 @@ import {
   ConnectorFailure,
   type ConnectorSecurity,
   type CryptoProvider,
+  DRDYNVC_CHANNEL_NAME,
   decodeConnectionString,
   decodeEncomspPdus,
   ENCOMSP_CHANNEL_NAME,
@@ -23,6 +24,9 @@ import { DisconnectReason, KeyboardCodeType, MouseButton } from './constants.js'
 import { ViewerError, type ViewerErrorCode } from './errors.js';
 import { FocusReleaseKeys } from './focus-release.js';
 import { FrameBuffer, type FrameRect } from './frame-buffer.js';
+import type { GfxClientStats } from './graphics-pipeline/gfx-client.js';
+import type { H264DecoderFactory } from './graphics-pipeline/h264-decoder.js';
+import { ViewerGraphicsPipeline } from './graphics-pipeline/viewer-graphics-pipeline.js';
 import { PointerState, type PointerView } from './pointer-state.js';
 import { type ViewerApplicationFilter, type ViewerAttendee, ViewerCollaboration } from './viewer-collaboration.js';
 import type { ViewerEventTypes } from './viewer-events.js';
@@ -43,6 +47,19 @@ export interface RdpViewerOptions {
   colorDepth?: number;
   /** CS_CORE clientName (default `rdshare`). */
   clientName?: string;
+  /**
+   * Ask for the graphics pipeline (MS-RDPEGFX over `drdynvc`; default false). The sharer decides: rdshare's
+   * sharer uses it at 32 bpp and paces each viewer by its frame acknowledgements; a sharer that does not offer it
+   * keeps sending bitmap updates, which the viewer still decodes. Off by default because the viewer decodes
+   * uncompressed, planar and (with {@link h264Decoder}) AVC420 frames but not ClearCodec, RemoteFX or
+   * progressive, which other servers may send.
+   */
+  graphicsPipeline?: boolean;
+  /**
+   * Makes an H.264 decoder per graphics surface; with it the viewer advertises AVC420 (RDPGFX 8.1). Browser:
+   * `webCodecsH264Decoder`; Node: `nativeH264Decoder()` from `@rdshare/viewer/node`.
+   */
+  h264Decoder?: H264DecoderFactory;
 }
 
 /** Where a viewer is. */
@@ -120,6 +137,7 @@ export class RdpViewer {
   /** The viewing rectangle's size last announced (viewingSizeChanged$). */
   private viewing?: { width: number; height: number };
   private focusKeys = new FocusReleaseKeys();
+  private graphicsPipeline?: ViewerGraphicsPipeline;
 
   constructor(private readonly options: RdpViewerOptions) {
     if (!options || typeof options.crypto !== 'object' || typeof options.transport?.connect !== 'function')
@@ -147,7 +165,7 @@ export class RdpViewer {
     return this.desktopValue;
   }
 
-  /** Each rectangle of {@link frameBuffer} that a bitmap update changed, for renderers. */
+  /** Each rectangle of {@link frameBuffer} that a bitmap update or a graphics pipeline frame changed, for renderers. */
   get frame$(): Observable<FrameRect> {
     return this.frames.asObservable();
   }
@@ -159,6 +177,19 @@ export class RdpViewer {
 
   get pointer(): PointerView {
     return this.pointerState.view;
+  }
+
+  /**
+   * The graphics pipeline's counters (frames acknowledged, capability set confirmed, codecs seen), while the
+   * sharer drives this viewer through it; undefined on bitmap updates.
+   */
+  get graphicsPipelineStats(): GfxClientStats | undefined {
+    return this.graphicsPipeline?.gfx?.stats;
+  }
+
+  /** Resolves once the graphics pipeline has composed everything received so far (recorded-session replays). */
+  graphicsIdle(): Promise<void> {
+    return this.graphicsPipeline?.gfx?.idle() ?? Promise.resolve();
   }
 
   /** IRDPSRAPIViewer::Attendees: the participants the sharer announced (MS-RDPEMC), this viewer included. */
@@ -411,7 +442,12 @@ export class RdpViewer {
         desktopWidth: this.options.desktopWidth ?? DEFAULT_WIDTH,
         desktopHeight: this.options.desktopHeight ?? DEFAULT_HEIGHT,
         colorDepth: this.depth,
-        channels: [ENCOMSP_CHANNEL_NAME, ...this.virtualChannelManager.names],
+        channels: [
+          ENCOMSP_CHANNEL_NAME,
+          ...(this.options.graphicsPipeline ? [DRDYNVC_CHANNEL_NAME] : []),
+          ...this.virtualChannelManager.names,
+        ],
+        graphicsPipeline: this.options.graphicsPipeline === true,
         security,
         ...(ticket.kh !== undefined || ticket.kh2 !== undefined
           ? { keyHashes: { ...(ticket.kh ? { kh: ticket.kh } : {}), ...(ticket.kh2 ? { kh2: ticket.kh2 } : {}) } }
@@ -421,6 +457,8 @@ export class RdpViewer {
     );
     this.connector = connector;
     this.connection = connection;
+    this.graphicsPipeline?.close();
+    this.graphicsPipeline = this.options.graphicsPipeline ? this.newGraphicsPipeline(connector) : undefined;
     return new Promise<void>((resolve, reject) => {
       this.attempt = { resolve, reject };
       connection.onData((bytes) => connector.receive(bytes));
@@ -480,7 +518,28 @@ export class RdpViewer {
     }
   }
 
+  private newGraphicsPipeline(connector: RdpConnector): ViewerGraphicsPipeline {
+    return new ViewerGraphicsPipeline(
+      {
+        sendChannelData: (name, data) => connector.sendChannelData(name, data),
+        frameBuffer: () => this.buffer,
+        resize: (width, height) => {
+          if (this.buffer?.width !== width || this.buffer?.height !== height) this.buffer?.resize(width, height);
+        },
+        frame: (rects) => {
+          for (const rect of rects) this.frames.next(rect);
+        },
+        fail: (error) => connector.fail(error),
+      },
+      this.options.h264Decoder ? { h264: this.options.h264Decoder } : {},
+    );
+  }
+
   private channelData(name: string, data: Uint8Array): void {
+    if (name === DRDYNVC_CHANNEL_NAME && this.graphicsPipeline) {
+      this.graphicsPipeline.receive(data);
+      return;
+    }
     if (name === ENCOMSP_CHANNEL_NAME) {
       for (const pdu of decodeEncomspPdus(data)) this.collaboration.receive(pdu);
       return;
@@ -508,6 +567,8 @@ export class RdpViewer {
   }
 
   private reset(): void {
+    this.graphicsPipeline?.close();
+    this.graphicsPipeline = undefined;
     this.attempt = undefined;
     this.connector = undefined;
     this.connection = undefined;

@@ -162,6 +162,16 @@ export class RdpConnector {
     this.close({ kind: ConnectorFailure.LOCAL, reason });
   }
 
+  /**
+   * Ends the session for a protocol violation found outside the connector (a decoder that runs asynchronously,
+   * such as the graphics pipeline's): a Disconnect Provider Ultimatum, then a PROTOCOL close carrying `error`.
+   */
+  fail(error: ProtocolError): void {
+    if (this.closed) return;
+    if (this.active) this.host.write(encodeDisconnectFrame(McsDisconnectReason.USER_REQUESTED));
+    this.close({ kind: ConnectorFailure.PROTOCOL, reason: error.message, error });
+  }
+
   private drain(): void {
     if (this.processing) return;
     this.processing = true;

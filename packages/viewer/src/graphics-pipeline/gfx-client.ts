@@ -1,0 +1,349 @@
+import {
+  decodeAvc420BitmapStream,
+  decodeGfxPdus,
+  decodePlanar,
+  decodeSegmentedData,
+  encodeGfxPdu,
+  type GfxCapabilitySet,
+  GfxCapsFlags,
+  GfxCapsVersion,
+  GfxCodecId,
+  type GfxPdu,
+  GfxPixelFormat,
+  ProtocolError,
+  type Rect,
+} from '@rdshare/protocol';
+import type { FrameBuffer, FrameRect } from '../frame-buffer.js';
+import { GfxCache } from './gfx-cache.js';
+import { type GfxSurface, GfxSurfaces } from './gfx-surfaces.js';
+import type { H264Decoder, H264DecoderFactory } from './h264-decoder.js';
+
+const PDU = 'MS-RDPEGFX';
+const BYTES_PER_PIXEL = 4;
+/** Largest RDPGFX message after segment reassembly: a full 8192x8192 uncompressed frame and its headers. */
+const MAX_MESSAGE_LENGTH = 8192 * 8192 * BYTES_PER_PIXEL + 4096;
+/** Bytes received and not yet processed (waiting behind an H.264 decode) before the server counts as flooding. */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/** What the graphics pipeline needs from the viewer around it. */
+export interface GfxClientHost {
+  /** Sends one RDPGFX message (already encoded) on the graphics channel. */
+  send(message: Uint8Array): void;
+  /** The frame buffer surfaces are composed onto. */
+  frameBuffer(): FrameBuffer | undefined;
+  /** ResetGraphics announced a new output size: the frame buffer must be that size before composition. */
+  resize(width: number, height: number): void;
+  /** Rectangles of the frame buffer a frame changed, once composed. */
+  frame(rects: FrameRect[]): void;
+  /** An error found while processing asynchronously (after `receive` returned): the connection must end. */
+  fail(error: ProtocolError): void;
+}
+
+export interface GfxClientOptions {
+  /** Makes one H.264 decoder per surface; without it the client does not advertise AVC420. */
+  h264?: H264DecoderFactory;
+}
+
+/** RDPGFX_FRAME_ACKNOWLEDGE_PDU counters, for tests and statistics. */
+export interface GfxClientStats {
+  framesDecoded: number;
+  /** The confirmed capability set, once the server chose. */
+  capsConfirmed: GfxCapabilitySet | undefined;
+  /** Codec ids of the WireToSurface1 PDUs seen, with counts. */
+  codecs: Map<number, number>;
+}
+
+/** Capability sets advertised: the small cache everywhere (bounded memory), AVC only with a decoder. */
+export function gfxClientCapabilities(avc420: boolean): GfxCapabilitySet[] {
+  const small = GfxCapsFlags.SMALL_CACHE;
+  if (avc420) {
+    // Every 10.x set without AVC_DISABLED also promises AVC444, which this client does not decode: with a decoder
+    // it stops at 8.1, where AVC420_ENABLED promises AVC420 alone.
+    return [
+      { version: GfxCapsVersion.VERSION8, flags: small },
+      { version: GfxCapsVersion.VERSION81, flags: small | GfxCapsFlags.AVC420_ENABLED },
+    ];
+  }
+  const noAvc = small | GfxCapsFlags.AVC_DISABLED;
+  return [
+    { version: GfxCapsVersion.VERSION8, flags: small },
+    { version: GfxCapsVersion.VERSION81, flags: small },
+    { version: GfxCapsVersion.VERSION10, flags: noAvc },
+    { version: GfxCapsVersion.VERSION102, flags: noAvc },
+    { version: GfxCapsVersion.VERSION103, flags: GfxCapsFlags.AVC_DISABLED },
+    { version: GfxCapsVersion.VERSION104, flags: noAvc },
+    { version: GfxCapsVersion.VERSION105, flags: noAvc },
+    { version: GfxCapsVersion.VERSION106, flags: noAvc },
+    { version: GfxCapsVersion.VERSION107, flags: noAvc | GfxCapsFlags.SCALEDMAP_DISABLE },
+  ];
+}
+
+/**
+ * The client side of the graphics pipeline (MS-RDPEGFX) over its dynamic channel: advertises capabilities,
+ * keeps the server's surfaces and bitmap cache, decodes WireToSurface1 (uncompressed, planar, and AVC420 through
+ * an injected H.264 decoder), SolidFill, SurfaceToSurface and the cache PDUs, composes mapped surfaces onto the
+ * viewer's frame buffer at each EndFrame and only then acknowledges the frame, so a slow renderer slows what the
+ * sharer sends to this viewer alone. Messages are processed strictly in order; `queueDepth` in each
+ * acknowledgement counts the frames received and not yet composed.
+ *
+ * @internal
+ */
+export class GfxClient {
+  readonly stats: GfxClientStats = { framesDecoded: 0, capsConfirmed: undefined, codecs: new Map() };
+  private readonly surfaces = new GfxSurfaces();
+  private readonly cache = new GfxCache();
+  private readonly decoders = new Map<number, Promise<H264Decoder>>();
+  private tail: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  /** EndFrames received whose frames are not composed yet. */
+  private framesQueued = 0;
+  private inFrame = false;
+  private closed = false;
+
+  constructor(
+    private readonly host: GfxClientHost,
+    private readonly options: GfxClientOptions = {},
+  ) {}
+
+  /** The channel opened: advertise what this client decodes. */
+  start(): void {
+    this.host.send(
+      encodeGfxPdu({ type: 'capsAdvertise', capsSets: gfxClientCapabilities(this.options.h264 !== undefined) }),
+    );
+  }
+
+  /** One message of the graphics channel (RDP_SEGMENTED_DATA). Throws ProtocolError for what it can tell now. */
+  receive(message: Uint8Array): void {
+    if (this.closed) return;
+    const pdus = decodeGfxPdus(decodeSegmentedData(message, MAX_MESSAGE_LENGTH));
+    const bytes = message.byteLength;
+    if (this.queuedBytes + bytes > MAX_QUEUED_BYTES) {
+      throw new ProtocolError('OVERSIZE', `over ${MAX_QUEUED_BYTES} bytes of graphics waiting to be decoded`, PDU);
+    }
+    this.queuedBytes += bytes;
+    this.framesQueued += pdus.filter((p) => p.type === 'endFrame').length;
+    this.tail = this.tail.then(async () => {
+      if (this.closed) return;
+      try {
+        for (const pdu of pdus) await this.apply(pdu);
+        if (!this.inFrame) this.compose();
+      } catch (err) {
+        this.closed = true;
+        this.host.fail(
+          err instanceof ProtocolError
+            ? err
+            : new ProtocolError('INVALID', err instanceof Error ? err.message : String(err), PDU),
+        );
+      } finally {
+        this.queuedBytes -= bytes;
+      }
+    });
+  }
+
+  /** Resolves once everything received so far is processed (tests, recorded-session replays). */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+
+  /** The channel or connection closed: free decoders, drop what is queued. */
+  close(): void {
+    this.closed = true;
+    for (const decoder of this.decoders.values())
+      decoder.then(
+        (d) => d.close(),
+        () => undefined,
+      );
+    this.decoders.clear();
+    this.surfaces.clear();
+    this.cache.clear();
+  }
+
+  private async apply(pdu: GfxPdu): Promise<void> {
+    switch (pdu.type) {
+      case 'capsConfirm':
+        this.stats.capsConfirmed = pdu.capsSet;
+        return;
+      case 'resetGraphics':
+        for (const id of this.surfaces.ids()) this.deleteSurface(id);
+        this.host.resize(pdu.width, pdu.height);
+        return;
+      case 'createSurface':
+        this.surfaces.create(pdu.surfaceId, pdu.width, pdu.height, pdu.pixelFormat);
+        return;
+      case 'deleteSurface':
+        this.deleteSurface(pdu.surfaceId);
+        return;
+      case 'mapSurfaceToOutput': {
+        const surface = this.surfaces.get(pdu.surfaceId);
+        surface.output = { x: pdu.outputOriginX, y: pdu.outputOriginY };
+        surface.invalidate(surface.bounds);
+        return;
+      }
+      case 'startFrame':
+        this.inFrame = true;
+        return;
+      case 'endFrame':
+        this.inFrame = false;
+        this.compose();
+        this.framesQueued--;
+        this.stats.framesDecoded++;
+        this.host.send(
+          encodeGfxPdu({
+            type: 'frameAcknowledge',
+            queueDepth: this.framesQueued,
+            frameId: pdu.frameId,
+            totalFramesDecoded: this.stats.framesDecoded >>> 0,
+          }),
+        );
+        return;
+      case 'wireToSurface1':
+        this.stats.codecs.set(pdu.codecId, (this.stats.codecs.get(pdu.codecId) ?? 0) + 1);
+        await this.wireToSurface(this.surfaces.get(pdu.surfaceId), pdu);
+        return;
+      case 'solidFill': {
+        const surface = this.surfaces.get(pdu.surfaceId);
+        // RDPGFX_COLOR32 is B, G, R, XA on the wire: the little-endian u32 0xXXRRGGBB.
+        const b = pdu.fillPixel & 0xff;
+        const g = (pdu.fillPixel >>> 8) & 0xff;
+        const r = (pdu.fillPixel >>> 16) & 0xff;
+        const a = surface.pixelFormat === GfxPixelFormat.ARGB_8888 ? pdu.fillPixel >>> 24 : 0xff;
+        for (const rect of pdu.fillRects) surface.fill(rect, b, g, r, a);
+        return;
+      }
+      case 'surfaceToSurface': {
+        const pixels = this.surfaces.get(pdu.surfaceIdSrc).read(pdu.rectSrc);
+        const dest = this.surfaces.get(pdu.surfaceIdDest);
+        const width = pdu.rectSrc.right - pdu.rectSrc.left;
+        const height = pdu.rectSrc.bottom - pdu.rectSrc.top;
+        for (const p of pdu.destPts) dest.write(pixels, 0, width * BYTES_PER_PIXEL, p.x, p.y, width, height, false);
+        return;
+      }
+      case 'surfaceToCache': {
+        const rect = pdu.rectSrc;
+        const pixels = this.surfaces.get(pdu.surfaceId).read(rect);
+        const entry = { width: rect.right - rect.left, height: rect.bottom - rect.top, pixels, cacheKey: pdu.cacheKey };
+        this.cache.put(pdu.cacheSlot, entry);
+        return;
+      }
+      case 'cacheToSurface': {
+        const entry = this.cache.get(pdu.cacheSlot);
+        const dest = this.surfaces.get(pdu.surfaceId);
+        for (const p of pdu.destPts) {
+          dest.write(entry.pixels, 0, entry.width * BYTES_PER_PIXEL, p.x, p.y, entry.width, entry.height, false);
+        }
+        return;
+      }
+      case 'evictCacheEntry':
+        this.cache.evict(pdu.cacheSlot);
+        return;
+      case 'cacheImportReply':
+        this.cache.imported(pdu.cacheSlots);
+        return;
+      case 'deleteEncodingContext':
+        // Only progressive codec contexts have encoding contexts; this client never advertises that codec.
+        return;
+      default:
+        throw new ProtocolError('UNEXPECTED', `${pdu.type} from a server`, PDU);
+    }
+  }
+
+  private async wireToSurface(surface: GfxSurface, pdu: Extract<GfxPdu, { type: 'wireToSurface1' }>): Promise<void> {
+    const { destRect } = pdu;
+    const width = destRect.right - destRect.left;
+    const height = destRect.bottom - destRect.top;
+    const opaque = pdu.pixelFormat !== GfxPixelFormat.ARGB_8888;
+    switch (pdu.codecId) {
+      case GfxCodecId.UNCOMPRESSED: {
+        if (pdu.bitmapData.byteLength !== width * height * BYTES_PER_PIXEL) {
+          throw new ProtocolError(
+            'INVALID',
+            `uncompressed ${width}x${height} needs ${width * height * BYTES_PER_PIXEL} bytes, got ${pdu.bitmapData.byteLength}`,
+            PDU,
+          );
+        }
+        surface.write(pdu.bitmapData, 0, width * BYTES_PER_PIXEL, destRect.left, destRect.top, width, height, opaque);
+        return;
+      }
+      case GfxCodecId.PLANAR: {
+        if (width > surface.width || height > surface.height) {
+          throw new ProtocolError(
+            'OVERSIZE',
+            `planar ${width}x${height} on a ${surface.width}x${surface.height} surface`,
+            PDU,
+          );
+        }
+        const pixels = new Uint8Array(width * height * BYTES_PER_PIXEL);
+        decodePlanar(pdu.bitmapData, width, height, pixels, { bottomUp: false });
+        surface.write(pixels, 0, width * BYTES_PER_PIXEL, destRect.left, destRect.top, width, height, opaque);
+        return;
+      }
+      case GfxCodecId.AVC420: {
+        const decoder = this.decoders.get(surface.surfaceId) ?? this.newDecoder(surface);
+        const stream = decodeAvc420BitmapStream(pdu.bitmapData);
+        const picture = await (await decoder).decode(stream.bitstream);
+        if (!picture) return;
+        // The H.264 picture covers the surface from its origin (coded sizes are padded to 16: crop to the
+        // surface); only the metablock's regions are taken from it, within the destination rectangle.
+        const area = {
+          left: 0,
+          top: 0,
+          right: Math.min(picture.width, surface.width),
+          bottom: Math.min(picture.height, surface.height),
+        };
+        for (const region of stream.regionRects) {
+          const r = intersectRects(intersectRects(region, destRect), area);
+          if (r.right <= r.left || r.bottom <= r.top) continue;
+          const offset = (r.top * picture.width + r.left) * BYTES_PER_PIXEL;
+          surface.write(
+            picture.data,
+            offset,
+            picture.width * BYTES_PER_PIXEL,
+            r.left,
+            r.top,
+            r.right - r.left,
+            r.bottom - r.top,
+            true,
+          );
+        }
+        return;
+      }
+      default:
+        throw new ProtocolError('UNSUPPORTED', `codecId 0x${pdu.codecId.toString(16)} was not advertised`, PDU);
+    }
+  }
+
+  private newDecoder(surface: GfxSurface): Promise<H264Decoder> {
+    const factory = this.options.h264;
+    if (!factory) throw new ProtocolError('UNSUPPORTED', 'AVC420 without an H.264 decoder (not advertised)', PDU);
+    const decoder = Promise.resolve(factory(surface.width, surface.height));
+    this.decoders.set(surface.surfaceId, decoder);
+    return decoder;
+  }
+
+  private deleteSurface(surfaceId: number): void {
+    this.surfaces.delete(surfaceId);
+    const decoder = this.decoders.get(surfaceId);
+    this.decoders.delete(surfaceId);
+    decoder?.then(
+      (d) => d.close(),
+      () => undefined,
+    );
+  }
+
+  private compose(): void {
+    const frame = this.host.frameBuffer();
+    if (!frame) return;
+    const rects: FrameRect[] = [];
+    for (const surface of this.surfaces.values()) rects.push(...surface.composeInto(frame));
+    if (rects.length > 0) this.host.frame(rects);
+  }
+}
+
+function intersectRects(a: Rect, b: Rect): Rect {
+  return {
+    left: Math.max(a.left, b.left),
+    top: Math.max(a.top, b.top),
+    right: Math.min(a.right, b.right),
+    bottom: Math.min(a.bottom, b.bottom),
+  };
+}
