@@ -1,3 +1,4 @@
+export { nativeH264Decoder } from './native-h264-decoder.js';
 export { nodeCryptoProvider } from './node-crypto.js';
 export {
   type ReverseConnectListener,

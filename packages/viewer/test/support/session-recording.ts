@@ -1,5 +1,5 @@
 import type { RsaKey, TicketAddress, TlsPeer } from '@rdshare/protocol';
-import type { RdpViewer, ViewerConnection, ViewerTransport } from '../../src/index.js';
+import type { FrameBuffer, RdpViewer, ViewerConnection, ViewerTransport } from '../../src/index.js';
 import { scriptCryptoProvider } from '../../src/index.js';
 
 // Browser-safe on purpose (no node: imports): the same replay runs in Node and, bundled, in headless Chromium.
@@ -151,7 +151,11 @@ export async function replaySession(
 
 /** The frame buffer as `WxH:` and the SHA-256 of its RGBA bytes, in hex: equal digests mean equal pictures. */
 export function frameBufferDigest(viewer: RdpViewer): string {
-  const fb = viewer.frameBuffer;
+  return frameDigest(viewer.frameBuffer);
+}
+
+/** {@link frameBufferDigest} of a frame buffer itself. */
+export function frameDigest(fb: FrameBuffer | undefined): string {
   if (!fb) return 'none';
   const digest = scriptCryptoProvider().sha256(fb.data);
   return `${fb.width}x${fb.height}:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;

@@ -1,0 +1,63 @@
+import { ProtocolError } from '@rdshare/protocol';
+import type { H264Decoder, H264DecoderFactory } from '../graphics-pipeline/h264-decoder.js';
+
+/** The part of `@rdshare/native`'s OpenH264 decoder used here (an optional peer dependency of this entry). */
+interface NativeH264Decoder {
+  decode(accessUnit: Uint8Array, output: Uint8Array): Promise<{ width: number; height: number } | undefined>;
+  close(): void;
+}
+interface NativeModule {
+  H264Decoder?: { create(): NativeH264Decoder | Promise<NativeH264Decoder> };
+}
+
+/** H.264 codes pictures in 16x16 macroblocks: a decoded picture is at most the surface rounded up to them. */
+const MACROBLOCK = 16;
+
+function roundUp(n: number): number {
+  return Math.ceil(n / MACROBLOCK) * MACROBLOCK;
+}
+
+/**
+ * An {@link H264DecoderFactory} over the OpenH264 decoder of `@rdshare/native` (decoding runs off the JS
+ * thread, into a BGRA buffer the viewer owns). The addon is loaded on first use, so viewers that never receive
+ * AVC420 do not need it; a missing addon is an UNSUPPORTED ProtocolError that ends that connection.
+ *
+ * @example
+ * import { nativeH264Decoder, nodeCryptoProvider, tcpTransport } from '@rdshare/viewer/node';
+ * const viewer = new RdpViewer({
+ *   crypto: nodeCryptoProvider(),
+ *   transport: tcpTransport(),
+ *   graphicsPipeline: true,
+ *   h264Decoder: nativeH264Decoder(),
+ * });
+ */
+export function nativeH264Decoder(): H264DecoderFactory {
+  return async (width, height) => {
+    let native: NativeModule;
+    try {
+      native = (await import('@rdshare/native')) as NativeModule;
+    } catch (err) {
+      throw new ProtocolError(
+        'UNSUPPORTED',
+        `AVC420 needs @rdshare/native (${err instanceof Error ? err.message : String(err)})`,
+        'H.264',
+      );
+    }
+    if (!native.H264Decoder) {
+      throw new ProtocolError('UNSUPPORTED', 'this @rdshare/native has no H264Decoder', 'H.264');
+    }
+    const decoder = await native.H264Decoder.create();
+    const output = new Uint8Array(roundUp(width) * roundUp(height) * 4);
+    const h264: H264Decoder = {
+      async decode(accessUnit) {
+        const picture = await decoder.decode(accessUnit, output);
+        if (!picture) return undefined;
+        return { width: picture.width, height: picture.height, data: output };
+      },
+      close() {
+        decoder.close();
+      },
+    };
+    return h264;
+  };
+}

@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  encodeGfxPdus,
+  encodePlanar,
+  encodeSegmentedData,
+  GfxCodecId,
+  type GfxPdu,
+  GfxPixelFormat,
+} from '@rdshare/protocol';
+import { CTRL_LEVEL, RdpSession } from '@rdshare/session';
+import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { build } from 'esbuild';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RdpViewer } from '../../src/index.js';
+import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
+import { replayGraphicsMessages, replayGraphicsSession } from '../support/browser-gfx-replay.js';
+import { encodeRecording, frameBufferDigest, SessionRecorder } from '../support/session-recording.js';
+import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
+
+const crypto = nodeCryptoProvider();
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/** Debian's Chromium, headless, with nothing that reaches the network or writes outside a fresh profile. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The test's browser module (the viewer core from source) bundled as one script that sets `window.gfxReplay`. */
+async function bundle(): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: "import * as replay from './browser-gfx-replay.ts'; globalThis.gfxReplay = replay;",
+      resolveDir: join(import.meta.dirname, '..', 'support'),
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['@rdshare/source'],
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+/** Synthetic graphics messages using every codec and command the viewer decodes without H.264. */
+function syntheticMessages(): { messages: string[]; width: number; height: number } {
+  const width = 96;
+  const height = 64;
+  const tile = (w: number, h: number, seed: number) =>
+    new Uint8Array(w * h * 4).map((_, i) => (i * seed + (i >> 7)) & 0xff);
+  const planarSrc = tile(32, 32, 13);
+  const frames: GfxPdu[][] = [
+    [
+      { type: 'resetGraphics', width, height, monitors: [] },
+      { type: 'createSurface', surfaceId: 3, width, height, pixelFormat: GfxPixelFormat.XRGB_8888 },
+      { type: 'mapSurfaceToOutput', surfaceId: 3, outputOriginX: 0, outputOriginY: 0 },
+    ],
+    [
+      { type: 'startFrame', timestamp: 0, frameId: 1 },
+      {
+        type: 'solidFill',
+        surfaceId: 3,
+        fillPixel: 0x336699,
+        fillRects: [{ left: 0, top: 0, right: width, bottom: height }],
+      },
+      {
+        type: 'wireToSurface1',
+        surfaceId: 3,
+        codecId: GfxCodecId.UNCOMPRESSED,
+        pixelFormat: GfxPixelFormat.XRGB_8888,
+        destRect: { left: 5, top: 7, right: 29, bottom: 27 },
+        bitmapData: tile(24, 20, 7),
+      },
+      {
+        type: 'wireToSurface1',
+        surfaceId: 3,
+        codecId: GfxCodecId.PLANAR,
+        pixelFormat: GfxPixelFormat.XRGB_8888,
+        destRect: { left: 40, top: 10, right: 72, bottom: 42 },
+        bitmapData: encodePlanar({ data: planarSrc, stride: 128, width: 32, height: 32 }, { bottomUp: false }).data,
+      },
+      { type: 'endFrame', frameId: 1 },
+    ],
+    [
+      { type: 'startFrame', timestamp: 0, frameId: 2 },
+      {
+        type: 'surfaceToCache',
+        surfaceId: 3,
+        cacheKey: 0xfeedn,
+        cacheSlot: 17,
+        rectSrc: { left: 40, top: 10, right: 56, bottom: 26 },
+      },
+      {
+        type: 'cacheToSurface',
+        cacheSlot: 17,
+        surfaceId: 3,
+        destPts: [
+          { x: 0, y: 44 },
+          { x: 80, y: 48 },
+        ],
+      },
+      {
+        type: 'surfaceToSurface',
+        surfaceIdSrc: 3,
+        surfaceIdDest: 3,
+        rectSrc: { left: 0, top: 0, right: 48, bottom: 32 },
+        destPts: [{ x: 20, y: 20 }],
+      },
+      { type: 'evictCacheEntry', cacheSlot: 17 },
+      { type: 'endFrame', frameId: 2 },
+    ],
+  ];
+  const messages = frames.map((pdus) => Buffer.from(encodeSegmentedData(encodeGfxPdus(pdus))).toString('base64'));
+  return { messages, width, height };
+}
+
+describe('the viewer core decodes the same graphics pipeline session to the same pixels in Node and in headless Chromium', () => {
+  let shared: XvfbDisplay;
+  let session: RdpSession;
+  let server: Server;
+  let context: BrowserContext;
+  let page: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'rdshare-gfx-chromium-'));
+
+  beforeAll(async () => {
+    const script = await bundle();
+    server = createServer((req, res) => {
+      if (req.url === '/replay.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/replay.js"></script>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    shared = await plasmaDisplay();
+    session = new RdpSession({
+      display: shared.display,
+      listenAddress: '127.0.0.1',
+      logger: silent,
+      properties: { DefaultAttendeeControlLevel: CTRL_LEVEL.VIEW },
+    });
+    await session.open();
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // http://127.0.0.1 is a secure context: WebCodecs is exposed there.
+    await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    await page.waitForFunction(() => 'gfxReplay' in globalThis);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await session?.close();
+    await shared?.stop();
+    await new Promise((resolve) => server?.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a recorded RDPGFX (planar) session of our sharer: the live viewer, a Node replay and a Chromium replay agree', async () => {
+    const invitation = session.invitations.createInvitation({ groupName: 'rec-gfx', password: 'pw', attendeeLimit: 1 });
+    const recorder = new SessionRecorder(tcpTransport());
+    const viewer = new RdpViewer({
+      crypto,
+      transport: recorder,
+      security: { tls: true, rdp: false },
+      graphicsPipeline: true,
+    });
+    await viewer.connect(invitation.connectionString, 'rec-gfx', 'pw');
+    await expectFrameBufferEqualsScreen(viewer, shared, 32);
+    await viewer.graphicsIdle();
+    const recording = recorder.snapshot(invitation.connectionString, 'rec-gfx', 'pw');
+    const live = frameBufferDigest(viewer);
+    expect(viewer.graphicsPipelineStats?.framesDecoded).toBeGreaterThan(0);
+    viewer.disconnect();
+    await waitFor(() => session.attendees.count === 0, 5000, 'the recording viewer to leave');
+
+    const json = encodeRecording(recording);
+    const inNode = await replayGraphicsSession(json, false);
+    const inChromium = await page.evaluate(
+      (text) =>
+        (
+          globalThis as unknown as { gfxReplay: typeof import('../support/browser-gfx-replay.js') }
+        ).gfxReplay.replayGraphicsSession(text, false),
+      json,
+    );
+    expect(inNode).toBe(live);
+    expect(inChromium).toBe(live);
+  });
+
+  it('solid fill, uncompressed, planar, surface-to-surface and the cache: Node and Chromium agree', async () => {
+    const { messages, width, height } = syntheticMessages();
+    const inNode = await replayGraphicsMessages(messages, width, height);
+    const inChromium = await page.evaluate(
+      ([m, w, h]) =>
+        (
+          globalThis as unknown as { gfxReplay: typeof import('../support/browser-gfx-replay.js') }
+        ).gfxReplay.replayGraphicsMessages(m, w, h),
+      [messages, width, height] as const,
+    );
+    expect(inChromium).toBe(inNode);
+    // Not the digest of an untouched frame: the messages drew.
+    expect(inNode).not.toBe(await replayGraphicsMessages(messages.slice(0, 1), width, height));
+  });
+});
