@@ -46,7 +46,13 @@ export function nativeH264Decoder(): H264DecoderFactory {
     if (!native.H264Decoder) {
       throw new ProtocolError('UNSUPPORTED', 'this @rdshare/native has no H264Decoder', 'H.264');
     }
-    const decoder = await native.H264Decoder.create();
+    let decoder: NativeH264Decoder;
+    try {
+      decoder = await native.H264Decoder.create();
+    } catch (err) {
+      // H264_UNAVAILABLE: OpenH264 is not installed; the message names the fix.
+      throw new ProtocolError('UNSUPPORTED', err instanceof Error ? err.message : String(err), 'H.264');
+    }
     const output = new Uint8Array(roundUp(width) * roundUp(height) * 4);
     const h264: H264Decoder = {
       async decode(accessUnit) {

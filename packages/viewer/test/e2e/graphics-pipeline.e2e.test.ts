@@ -4,11 +4,20 @@ import { type FreerdpShadow, startFreerdpShadow, waitFor, type XvfbDisplay } fro
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RdpViewer } from '../../src/index.js';
-import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
+import { nativeH264Decoder, nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
 import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
 
 const crypto = nodeCryptoProvider();
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** PSNR in dB of the RGB channels of two RGBA pictures of the same size (alpha ignored); 0 when sizes differ. */
+function psnrRgb(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length || a.length === 0) return 0;
+  let squared = 0;
+  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) squared += (a[i + c] - b[i + c]) ** 2;
+  const mse = squared / ((a.length / 4) * 3);
+  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
+}
 
 describe('RdpViewer with the graphics pipeline against our sharer (RdpSession on Xvfb, real TCP and TLS)', () => {
   let shared: XvfbDisplay;
@@ -71,22 +80,24 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli', () =
     await shared?.stop();
   });
 
-  // freerdp-shadow-cli 2.11 draws on a graphics surface only with H.264 (its surface path starts with
-  // `GfxH264`); with AVC disabled it confirms the pipeline and goes on with bitmap updates.
-  it('negotiates RDPGFX without AVC (shadow confirms 10.7) and keeps showing the display pixel for pixel', async () => {
-    const ticket = encodeConnectionString({
+  const shadowTicket = () =>
+    encodeConnectionString({
       authString: '',
       transportId: 1,
       sessionId: 0,
       addresses: [{ address: '127.0.0.1', port: shadow.port }],
     });
+
+  // freerdp-shadow-cli 2.11 draws on a graphics surface only with H.264 (its surface path starts with
+  // `GfxH264`); with AVC disabled it confirms the pipeline and goes on with bitmap updates.
+  it('negotiates RDPGFX without AVC (shadow confirms 10.7) and keeps showing the display pixel for pixel', async () => {
     const viewer = new RdpViewer({
       crypto,
       transport: tcpTransport(),
       security: { tls: true, rdp: false },
       graphicsPipeline: true,
     });
-    await viewer.connect(ticket, 'viewer', '');
+    await viewer.connect(shadowTicket(), 'viewer', '');
     await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
     expect(viewer.graphicsPipelineStats?.capsConfirmed).toEqual({
       version: GfxCapsVersion.VERSION107,
@@ -94,6 +105,48 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli', () =
     });
     await shared.exec('xsetroot', ['-solid', '#7a1f5c']);
     await expectFrameBufferEqualsScreen(viewer, shared, 32);
+    expect(viewer.graphicsPipelineStats?.framesDecoded).toBe(0);
+    viewer.disconnect();
+  });
+
+  it('with the native H.264 decoder: shadow confirms 8.1 with AVC420, sends AVC420 frames, the picture matches (lossy)', async () => {
+    const viewer = new RdpViewer({
+      crypto,
+      transport: tcpTransport(),
+      security: { tls: true, rdp: false },
+      graphicsPipeline: true,
+      h264Decoder: nativeH264Decoder(),
+    });
+    await viewer.connect(shadowTicket(), 'viewer', '');
+    await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
+    expect(viewer.graphicsPipelineStats?.capsConfirmed).toEqual({
+      version: GfxCapsVersion.VERSION81,
+      flags: GfxCapsFlags.SMALL_CACHE | GfxCapsFlags.AVC420_ENABLED,
+    });
+    // Shadow encodes with x264 (High profile), whose pictures OpenH264 hands out one access unit late (reported to
+    // the native decoder's owner): after two changes the viewer shows at least the first, decoded correctly.
+    const avcFrames = () => viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.AVC420) ?? 0;
+    await shared.exec('xsetroot', ['-solid', '#1f5c7a']);
+    await waitFor(() => avcFrames() > 0, 10_000, 'an AVC420 frame');
+    const first = await shared.screenshot();
+    const seen = avcFrames();
+    await shared.exec('xsetroot', ['-solid', '#c0a040']);
+    await waitFor(() => avcFrames() > seen, 10_000, 'a second AVC420 frame');
+    const second = await shared.screenshot();
+    // Shadow's AVC420 is lossy and never refined: the whole picture within a PSNR a lossless path would dwarf.
+    let psnr = 0;
+    await waitFor(
+      async () => {
+        await viewer.graphicsIdle();
+        const actual = viewer.frameBuffer?.data ?? new Uint8Array(0);
+        psnr = Math.max(psnrRgb(first, actual), psnrRgb(second, actual));
+        return psnr > 30;
+      },
+      15_000,
+      'the AVC420 picture to match the shared display',
+    ).catch(() => {
+      throw new Error(`PSNR ${psnr.toFixed(1)} dB against the shared display`);
+    });
     viewer.disconnect();
   });
 });
