@@ -11,11 +11,10 @@ import {
   type GfxPdu,
   GfxPixelFormat,
   ProtocolError,
-  type Rect,
 } from '@rdshare/protocol';
 import type { FrameBuffer, FrameRect } from '../frame-buffer.js';
 import { GfxCache } from './gfx-cache.js';
-import { type GfxSurface, GfxSurfaces } from './gfx-surfaces.js';
+import { type GfxSurface, GfxSurfaces, intersectRect } from './gfx-surfaces.js';
 import type { H264Decoder, H264DecoderFactory } from './h264-decoder.js';
 
 const PDU = 'MS-RDPEGFX';
@@ -291,7 +290,7 @@ export class GfxClient {
           bottom: Math.min(picture.height, surface.height),
         };
         for (const region of stream.regionRects) {
-          const r = intersectRects(intersectRects(region, destRect), area);
+          const r = intersectRect(intersectRect(region, destRect), area);
           if (r.right <= r.left || r.bottom <= r.top) continue;
           const offset = (r.top * picture.width + r.left) * BYTES_PER_PIXEL;
           surface.write(
@@ -337,13 +336,4 @@ export class GfxClient {
     for (const surface of this.surfaces.values()) rects.push(...surface.composeInto(frame));
     if (rects.length > 0) this.host.frame(rects);
   }
-}
-
-function intersectRects(a: Rect, b: Rect): Rect {
-  return {
-    left: Math.max(a.left, b.left),
-    top: Math.max(a.top, b.top),
-    right: Math.min(a.right, b.right),
-    bottom: Math.min(a.bottom, b.bottom),
-  };
 }

@@ -13,7 +13,8 @@ function isEmpty(r: Rect): boolean {
   return r.right <= r.left || r.bottom <= r.top;
 }
 
-function intersect(a: Rect, b: Rect): Rect {
+/** The overlap of two rectangles (empty when they do not overlap). */
+export function intersectRect(a: Rect, b: Rect): Rect {
   return {
     left: Math.max(a.left, b.left),
     top: Math.max(a.top, b.top),
@@ -58,7 +59,7 @@ export class GfxSurface {
 
   /** `rect` clipped to the surface (possibly empty). */
   clip(rect: Rect): Rect {
-    return intersect(rect, this.bounds);
+    return intersectRect(rect, this.bounds);
   }
 
   /** Remembers that `rect` changed (clipped), for the next {@link composeInto}. */
@@ -154,7 +155,7 @@ export class GfxSurface {
     const frameStride = frame.width * BYTES_PER_PIXEL;
     const stride = this.width * BYTES_PER_PIXEL;
     for (const d of dirty) {
-      const r = intersect(
+      const r = intersectRect(
         { left: d.left + ox, top: d.top + oy, right: d.right + ox, bottom: d.bottom + oy },
         frameRect,
       );
