@@ -116,9 +116,13 @@ function renderAttendees(viewer: RdpViewer): void {
     const li = document.createElement('li');
     li.textContent = `${a.remoteName || '(sharer)'}${a.isSelf ? ' (you)' : ''}: ${LEVEL_NAMES[a.controlLevel] ?? a.controlLevel}`;
     if (a.isSelf) {
+      const controlling = a.controlLevel === ControlLevel.INTERACTIVE;
       status.textContent = `Connected, ${LEVEL_NAMES[a.controlLevel] ?? ''}`;
-      document.body.classList.toggle('controlling', a.controlLevel === ControlLevel.INTERACTIVE);
-      requestControl.hidden = a.controlLevel === ControlLevel.INTERACTIVE;
+      // The keyboard goes to the desktop as soon as control is granted: the focus was on the "Request control"
+      // button, which hides now, so without this the keys typed next would reach nothing.
+      if (controlling && !document.body.classList.contains('controlling')) desktop.canvas.focus();
+      document.body.classList.toggle('controlling', controlling);
+      requestControl.hidden = controlling;
     }
     return li;
   });

@@ -125,7 +125,8 @@ describe('the web viewer in headless Chromium joins an RdpSession over its WebSo
         'xterm',
       );
       const box = await page.locator('#desktop').boundingBox();
-      await page.mouse.click((box?.x ?? 0) + 150, (box?.y ?? 0) + 130);
+      // No click: the focus stays where the grant left it (the page must then send keys to the desktop).
+      await page.mouse.move((box?.x ?? 0) + 150, (box?.y ?? 0) + 130);
       await page.keyboard.type('hi');
       await page.keyboard.press('Enter');
       const typed = await waitFor(
@@ -179,6 +180,8 @@ describe('the web viewer in headless Chromium joins an RdpSession over its WebSo
         'the shared pointer at the scaled point',
       );
       expect(location).toBeDefined();
+      await page.mouse.down();
+      await page.mouse.up();
       await page.mouse.down({ button: 'right' });
       await page.mouse.up({ button: 'right' });
       await page.mouse.wheel(0, -100);
@@ -186,12 +189,13 @@ describe('the web viewer in headless Chromium joins an RdpSession over its WebSo
       await page.keyboard.press('KeyQ');
       await waitFor(
         () =>
+          /ButtonPress[\s\S]*button 1,/.test(seen) &&
           /ButtonPress[\s\S]*button 3,/.test(seen) &&
           /ButtonPress[\s\S]*button 4,/.test(seen) &&
           /ButtonPress[\s\S]*button 5,/.test(seen) &&
           /KeyPress[\s\S]*keysym 0x71, q\)/.test(seen),
         10_000,
-        'the right button, the wheel both ways and a key to reach xev',
+        'both buttons, the wheel both ways and a key to reach xev',
       ).catch(() => {
         throw new Error(`xev saw:\n${seen}`);
       });
