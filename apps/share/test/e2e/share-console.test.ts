@@ -59,13 +59,21 @@ describe('rdshare share in a terminal (tmux)', () => {
         await command('unshare xclock', /hidden: xclock \(1 running\)/);
         await command('share desktop', /sharing the whole display/);
         await command('pause', /\|\| paused[\s\S]*PAUSED\] rdshare>/);
+        await view.event('paused');
         await command('resume', /> resumed/);
+        await view.event('resumed');
         await command('invite', /invitation rdshare-2 \(up to/);
+        const second = /invitation rdshare-2[\s\S]*?password: +(\S+)\n +ticket file: +(\S+)/.exec(pane());
         await command('revoke 2', /revoked 1 invitation: nobody new can join with them/);
+        const refused = runCli(['view', String(second?.[2]), '--password', String(second?.[1])], { cwd });
+        expect(await refused.exited).toBe(2);
+        expect(refused.stderr()).toMatch(/cannot join/);
         await command(`level ${id} view`, /= attendee \d+ "asker" is now view/);
+        await view.event('attendeeUpdate', (e) => e.name === 'asker' && e.level === 2);
         await command('level 99 view', /no attendee 99 is connected \(`list` shows who is connected/);
         await command('frobnicate', /unknown command "frobnicate" \(`help` lists the commands\)/);
         await command(`kick ${id}`, /- attendee \d+ "asker" left/);
+        await view.event('disconnected');
         tmux('send-keys', '-t', name, 'quit', 'Enter');
         await waitFor(
           () =>
