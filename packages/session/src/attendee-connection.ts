@@ -307,7 +307,9 @@ export class AttendeeConnection {
     if (this.ended) return;
     this.ended = true;
     if (end.error && !(end.error instanceof ProtocolError)) this.transport.destroy();
-    else if (!this.transport.destroyed) this.transport.end();
+    // End the TLS stream, not the socket under it: TLS encrypts behind the socket, and ending the socket first
+    // drops the last records (a disconnect's Set Error Info and Disconnect Provider Ultimatum) on the floor.
+    else if (!this.transport.destroyed) this.stream.end();
     this.onEnd?.(end);
   }
 }
