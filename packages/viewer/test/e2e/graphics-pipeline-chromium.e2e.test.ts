@@ -12,47 +12,23 @@ import {
 } from '@rdshare/protocol';
 import { CTRL_LEVEL, RdpSession } from '@rdshare/session';
 import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RdpViewer } from '../../src/index.js';
 import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
 import { replayGraphicsMessages, replayGraphicsSession } from '../support/browser-gfx-replay.js';
+import { bundleForBrowser, CHROMIUM_ARGS } from '../support/headless-chromium.js';
 import { encodeRecording, frameBufferDigest, SessionRecorder } from '../support/session-recording.js';
 import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
 
 const crypto = nodeCryptoProvider();
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-/** Debian's Chromium, headless, with nothing that reaches the network or writes outside a fresh profile. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** The test's browser module (the viewer core from source) bundled as one script that sets `window.gfxReplay`. */
-async function bundle(): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: "import * as replay from './browser-gfx-replay.ts'; globalThis.gfxReplay = replay;",
-      resolveDir: join(import.meta.dirname, '..', 'support'),
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['@rdshare/source'],
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
-}
+const bundle = () =>
+  bundleForBrowser(
+    "import * as replay from './browser-gfx-replay.ts'; globalThis.gfxReplay = replay;",
+    join(import.meta.dirname, '..', 'support'),
+  );
 
 /** Synthetic graphics messages using every codec and command the viewer decodes without H.264. */
 function syntheticMessages(): { messages: string[]; width: number; height: number } {
