@@ -20,6 +20,8 @@ case "${1:-}" in
     bash tooling/scripts/setup.sh
     pnpm lint
     pnpm changeset status
+    # The API reference: a broken {@link} or a public signature naming an unexported type fails the run.
+    pnpm run docs
     log=$(mktemp)
     set +e
     pnpm test 2>&1 | tee "$log"

@@ -7,13 +7,14 @@ export * from './constants.js';
 export { DISCONNECT_CODE } from './disconnect-code.js';
 export { RdshareError, SessionErrorCode } from './errors.js';
 export { FrameBuffer } from './frame-buffer.js';
+export type { SharedRect } from './graphics/shared-rect.js';
 export type { GuessLimits } from './guess-throttle.js';
 export type { HandshakeLimits } from './handshake-limits.js';
 export { Invitation } from './invitation.js';
 export { type CreateInvitationOptions, InvitationManager } from './invitation-manager.js';
 export { ItemList } from './item-list.js';
 export { consoleLogger, type Logger } from './logger.js';
-export { RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
+export { type ColorDepth, RdpSession, type RdpSessionEventTypes, type RdpSessionOptions } from './rdp-session.js';
 export {
   type ClipboardUseCallback,
   SessionProperties,

@@ -74,24 +74,24 @@ const MAX_COLOR_DEPTH = 32;
 const SERVER_EARLY_CAPABILITY_FLAGS = 0;
 
 /** What the X.224 negotiation settled. */
-interface Negotiated {
+export interface AcceptorNegotiated {
   requestedProtocols: number;
   layer: SecurityLayer;
 }
 
 /** Negotiation plus the client's settings and the channels it may join (after MCS Connect). */
-interface Connected extends Negotiated {
+export interface AcceptorConnected extends AcceptorNegotiated {
   clientData: ClientData;
   channels: ChannelTable;
 }
 
 /** Connected plus the security layer in force (after the security exchange, or at once under TLS). */
-interface Secured extends Connected {
+export interface AcceptorSecured extends AcceptorConnected {
   security: SecurityLayerCodec;
 }
 
 /** Secured plus who the client is (after Client Info and a successful authentication). */
-interface Admitted extends Secured {
+export interface AcceptorAdmitted extends AcceptorSecured {
   clientInfo: ClientInfo;
 }
 
@@ -105,14 +105,18 @@ export interface Activation {
 /** The connection sequence (MS-RDPBCGR 1.3.1.1) as a union of states, each carrying only what it knows. */
 export type SequenceState =
   | { phase: typeof AcceptorState.INITIAL }
-  | ({ phase: typeof AcceptorState.TLS_HANDSHAKE } & Negotiated)
-  | ({ phase: typeof AcceptorState.MCS_CONNECT } & Negotiated)
-  | ({ phase: typeof AcceptorState.MCS_DOMAIN; rdp?: PendingRdpSecurity } & Connected)
-  | ({ phase: typeof AcceptorState.SECURITY_EXCHANGE; rdp: PendingRdpSecurity } & Connected)
-  | ({ phase: typeof AcceptorState.CLIENT_INFO } & Secured)
-  | ({ phase: typeof AcceptorState.AUTHENTICATION; clientInfo: ClientInfo } & Secured)
-  | ({ phase: typeof AcceptorState.CAPABILITIES } & Admitted)
-  | ({ phase: typeof AcceptorState.FINALIZATION; client: ActivatedClient; finalization: ServerFinalization } & Admitted)
+  | ({ phase: typeof AcceptorState.TLS_HANDSHAKE } & AcceptorNegotiated)
+  | ({ phase: typeof AcceptorState.MCS_CONNECT } & AcceptorNegotiated)
+  | ({ phase: typeof AcceptorState.MCS_DOMAIN; rdp?: PendingRdpSecurity } & AcceptorConnected)
+  | ({ phase: typeof AcceptorState.SECURITY_EXCHANGE; rdp: PendingRdpSecurity } & AcceptorConnected)
+  | ({ phase: typeof AcceptorState.CLIENT_INFO } & AcceptorSecured)
+  | ({ phase: typeof AcceptorState.AUTHENTICATION; clientInfo: ClientInfo } & AcceptorSecured)
+  | ({ phase: typeof AcceptorState.CAPABILITIES } & AcceptorAdmitted)
+  | ({
+      phase: typeof AcceptorState.FINALIZATION;
+      client: ActivatedClient;
+      finalization: ServerFinalization;
+    } & AcceptorAdmitted)
   | { phase: typeof AcceptorState.ACTIVE; activation: Activation };
 
 /** What drives the sequence: a frame from the client, or the outcome of something the host did for it. */
@@ -274,7 +278,7 @@ function connectionRequest(step: StepBuilder, tpdu: Uint8Array, config: Sequence
 
 function connectInitial(
   step: StepBuilder,
-  state: Negotiated,
+  state: AcceptorNegotiated,
   userData: Uint8Array,
   config: SequenceConfig,
 ): SequenceStep {
@@ -321,7 +325,7 @@ function connectInitial(
       ),
     ),
   );
-  const connected: Connected = {
+  const connected: AcceptorConnected = {
     requestedProtocols: state.requestedProtocols,
     layer: state.layer,
     clientData,

@@ -87,13 +87,13 @@ const ERECT_DOMAIN_SUB_INTERVAL = 0;
 const PRECONNECTION_PDU_V2 = 2;
 
 /** What the X.224 negotiation settled. */
-interface Negotiated {
+export interface ConnectorNegotiated {
   selectedProtocol: number;
   layer: SecurityLayer;
 }
 
 /** Negotiation plus the server's settings and the security layer (after the MCS Connect Response). */
-interface Connected extends Negotiated {
+export interface ConnectorConnected extends ConnectorNegotiated {
   serverData: ServerData;
   security: SecurityLayerCodec;
   /** The Security Exchange PDU still to send (Standard RDP Security with encryption). */
@@ -101,12 +101,12 @@ interface Connected extends Negotiated {
 }
 
 /** Connected plus the MCS user and its channels (after the Attach User Confirm). */
-interface Attached extends Connected {
+export interface ConnectorAttached extends ConnectorConnected {
   channels: ChannelTable;
 }
 
 /** Attached plus the last Set Error Info the server sent, which explains a refusal that follows. */
-interface Admitting extends Attached {
+export interface ConnectorAdmitting extends ConnectorAttached {
   errorInfo?: number;
 }
 
@@ -126,18 +126,18 @@ export interface ConnectorActivation {
 export type ConnectorSequenceState =
   | { phase: typeof ConnectorState.INITIAL }
   | { phase: typeof ConnectorState.NEGOTIATION }
-  | ({ phase: typeof ConnectorState.TLS_HANDSHAKE } & Negotiated)
-  | ({ phase: typeof ConnectorState.MCS_CONNECT } & Negotiated)
-  | ({ phase: typeof ConnectorState.ATTACH_USER } & Connected)
-  | ({ phase: typeof ConnectorState.CHANNEL_JOIN; pending: number[] } & Attached)
-  | ({ phase: typeof ConnectorState.LICENSING } & Admitting)
-  | ({ phase: typeof ConnectorState.CAPABILITIES } & Admitting)
+  | ({ phase: typeof ConnectorState.TLS_HANDSHAKE } & ConnectorNegotiated)
+  | ({ phase: typeof ConnectorState.MCS_CONNECT } & ConnectorNegotiated)
+  | ({ phase: typeof ConnectorState.ATTACH_USER } & ConnectorConnected)
+  | ({ phase: typeof ConnectorState.CHANNEL_JOIN; pending: number[] } & ConnectorAttached)
+  | ({ phase: typeof ConnectorState.LICENSING } & ConnectorAdmitting)
+  | ({ phase: typeof ConnectorState.CAPABILITIES } & ConnectorAdmitting)
   | ({
       phase: typeof ConnectorState.FINALIZATION;
       desktop: SharedDesktop;
       address: ClientAddress;
       serverChannelId: number;
-    } & Admitting)
+    } & ConnectorAdmitting)
   | { phase: typeof ConnectorState.ACTIVE; activation: ConnectorActivation };
 
 export const INITIAL_CONNECTOR_STATE: ConnectorSequenceState = { phase: ConnectorState.INITIAL };
@@ -411,7 +411,7 @@ function joinRequest(userId: number, channelId: number): Uint8Array {
 }
 
 /** The Security Exchange PDU (if any, never encrypted) and the Client Info PDU. */
-function admissionFrames(state: Attached, config: ConnectorConfig): Uint8Array[] {
+function admissionFrames(state: ConnectorAttached, config: ConnectorConfig): Uint8Array[] {
   const { userId, ioChannelId } = state.channels;
   const frames: Uint8Array[] = [];
   if (state.exchange) {
@@ -501,7 +501,7 @@ function onLicense(state: AdmittingState, payload: Uint8Array): ConnectorStep {
   return step({ ...state, phase: ConnectorState.CAPABILITIES }, [], [{ type: 'authenticated' }]);
 }
 
-function negotiated(state: Negotiated): Negotiated {
+function negotiated(state: ConnectorNegotiated): ConnectorNegotiated {
   return { selectedProtocol: state.selectedProtocol, layer: state.layer };
 }
 

@@ -1,6 +1,7 @@
 export * from './client-active-stage.js';
 export * from './client-capabilities.js';
 export * from './client-capability-exchange.js';
+export type { ClientAddress } from './client-frames.js';
 export * from './connection-sequence.js';
 export * from './connector.js';
 export * from './connector-config.js';

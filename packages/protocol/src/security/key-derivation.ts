@@ -3,7 +3,8 @@ import type { CryptoProvider } from './crypto-provider.js';
 import { EncryptionMethod } from './encryption-method.js';
 import { Rc4 } from './rc4.js';
 
-type Digests = Pick<CryptoProvider, 'md5' | 'sha1'>;
+/** The digests key derivation needs, a subset of {@link CryptoProvider}. */
+export type Digests = Pick<CryptoProvider, 'md5' | 'sha1'>;
 
 /** The RC4 keys of a Standard RDP Security session, seen from the server (MS-RDPBCGR 5.3.5.1). */
 export interface SessionKeys {
