@@ -3,6 +3,7 @@ export * from './ber.js';
 export * from './capabilities.js';
 export * from './client-data.js';
 export * from './client-info.js';
+export * from './common-capability-sets.js';
 export * from './error-info.js';
 export * from './finalization.js';
 export * from './framing.js';
