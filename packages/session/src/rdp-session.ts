@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { nodeCryptoProvider } from '@rdshare/protocol/node';
 import { EventHub, type SessionEvents } from '@rdshare/rx';
 import { Admission } from './admission.js';
 import { ApplicationFilter } from './application-filter.js';
@@ -17,7 +18,6 @@ import { type HandshakeLimits, handshakeLimits } from './handshake-limits.js';
 import type { Invitation } from './invitation.js';
 import { InvitationManager } from './invitation-manager.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { nodeCryptoProvider } from './node-crypto.js';
 import { OpenSession } from './open-session.js';
 import { peerOfSocket } from './peer-address.js';
 import { RateLimitedLog } from './rate-limited-log.js';

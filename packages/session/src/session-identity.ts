@@ -6,7 +6,7 @@ import {
   invitationKeyHashes,
   type RsaKey,
 } from '@rdshare/protocol';
-import { generateSessionKey } from './node-crypto.js';
+import { generateRsaKeyPair } from '@rdshare/protocol/node';
 import { createSelfSignedCertificate, type TlsIdentity } from './tls-certificate.js';
 import { tlsPolicy } from './tls-policy.js';
 
@@ -29,7 +29,7 @@ export interface SessionIdentity {
  * restricts TLS to FIPS-approved suites (EnforceStrongEncryption).
  */
 export function createSessionIdentity(crypto: CryptoProvider, fips: boolean, tls?: TlsIdentity): SessionIdentity {
-  const key = generateSessionKey(SESSION_KEY_BITS);
+  const key = generateRsaKeyPair(SESSION_KEY_BITS);
   const identity = tls ?? createSelfSignedCertificate(key.privateKey, key.publicKey);
   return {
     secureContext: createSecureContext({ cert: identity.cert, key: identity.key, ...tlsPolicy(fips) }),

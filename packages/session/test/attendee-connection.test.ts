@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
+import { nodeCryptoProvider } from '@rdshare/protocol/node';
 import { describe, expect, it } from 'vitest';
 import { AttendeeConnection, type ConnectionEnd } from '../src/attendee-connection.js';
 import { ADDRESS_FAMILY } from '../src/constants.js';
-import { nodeCryptoProvider } from '../src/node-crypto.js';
 import { createSessionIdentity } from '../src/session-identity.js';
 import { silentLogger } from './e2e/logger.js';
 

@@ -1,12 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:tls';
+import { generateRsaKeyPair } from '@rdshare/protocol/node';
 import { describe, expect, it } from 'vitest';
-import { generateSessionKey } from '../src/node-crypto.js';
 import { createSelfSignedCertificate } from '../src/tls-certificate.js';
 
 describe('createSelfSignedCertificate', () => {
-  const key = generateSessionKey(2048);
+  const key = generateRsaKeyPair(2048);
   const identity = createSelfSignedCertificate(key.privateKey, key.publicKey, 'rdshare-test');
 
   it('is a self-signed X.509 certificate for the session key', () => {

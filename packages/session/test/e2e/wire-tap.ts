@@ -19,7 +19,7 @@ import {
   McsPduType,
   peekFrame,
 } from '@rdshare/protocol';
-import { generateSessionKey } from '../../src/node-crypto.js';
+import { generateRsaKeyPair } from '@rdshare/protocol/node';
 import { createSelfSignedCertificate } from '../../src/tls-certificate.js';
 
 /**
@@ -37,7 +37,7 @@ export interface WireTap {
 const TPKT_LENGTH_OFFSET = 2;
 
 export async function startWireTap(target: { host: string; port: number }): Promise<WireTap> {
-  const key = generateSessionKey(2048);
+  const key = generateRsaKeyPair(2048);
   const identity = createSelfSignedCertificate(key.privateKey, key.publicKey);
   const secureContext = createSecureContext({ cert: identity.cert, key: identity.key });
   const chunks: Buffer[] = [];

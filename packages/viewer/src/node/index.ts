@@ -1,5 +1,6 @@
 export { nativeH264Decoder } from './native-h264-decoder.js';
-export { nodeCryptoProvider } from './node-crypto.js';
+// Node's CryptoProvider lives with the protocol that defines the interface; re-exported so a viewer needs one import.
+export { nodeCryptoProvider } from '@rdshare/protocol/node';
 export {
   type ReverseConnectListener,
   type ReverseConnectOptions,

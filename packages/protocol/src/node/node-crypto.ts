@@ -7,11 +7,22 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import type { CryptoProvider, RsaKey } from '@rdshare/protocol';
+import type { CryptoProvider, RsaKey } from '../security/crypto-provider.js';
 
 const digest = (alg: string) => (data: Uint8Array) => new Uint8Array(createHash(alg).update(data).digest());
 
-/** The protocol's injected primitives, backed by node:crypto. */
+/**
+ * The primitives the protocol has injected ({@link CryptoProvider}), backed by `node:crypto`: what a sharer or a
+ * viewer running in Node hands to the acceptor or the connector.
+ *
+ * @example
+ * ```ts
+ * import { nodeCryptoProvider } from '@rdshare/protocol/node';
+ *
+ * const crypto = nodeCryptoProvider();
+ * console.log(crypto.sha256(new TextEncoder().encode('rdshare')).byteLength); // 32
+ * ```
+ */
 export function nodeCryptoProvider(): CryptoProvider {
   return {
     md5: digest('md5'),
@@ -30,8 +41,8 @@ export function nodeCryptoProvider(): CryptoProvider {
 
 const b64urlToBigint = (s: string) => BigInt(`0x${Buffer.from(s, 'base64url').toString('hex') || '0'}`);
 
-/** A session key pair: the KeyObject for TLS and the bigint form the protocol's RSA code uses. */
-export interface SessionKeyPair {
+/** An RSA key pair in both forms: KeyObjects for TLS and the bigints the protocol's RSA code uses. */
+export interface RsaKeyPair {
   privateKey: KeyObject;
   publicKey: KeyObject;
   rsa: RsaKey;
@@ -40,8 +51,20 @@ export interface SessionKeyPair {
 /** The public exponent every RDP server key uses (F4). */
 const RSA_PUBLIC_EXPONENT = 0x10001;
 
-/** Generates the per-session RSA key that signs the TLS certificate and backs the proprietary certificate. */
-export function generateSessionKey(bits: number): SessionKeyPair {
+/**
+ * Generates an RSA key pair, e.g. the sharer's per-session key that signs its TLS certificate and backs its
+ * proprietary certificate.
+ *
+ * @example
+ * ```ts
+ * import { encodeRsaPublicKey } from '@rdshare/protocol';
+ * import { generateRsaKeyPair } from '@rdshare/protocol/node';
+ *
+ * const { rsa } = generateRsaKeyPair(2048);
+ * const blob = encodeRsaPublicKey(rsa); // RSA_PUBLIC_KEY, as the proprietary certificate carries it
+ * ```
+ */
+export function generateRsaKeyPair(bits: number): RsaKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: bits,
     publicExponent: RSA_PUBLIC_EXPONENT,
