@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -12,6 +12,8 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { killAndWait, startXfreerdp, startXvfb, waitFor, type XfreerdpViewer } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '../../..');
@@ -20,6 +22,8 @@ const packageNames = ['native', 'protocol', 'rx', 'session', 'viewer'];
 let scratch: string;
 let packs: string;
 let bin: string;
+/** The npm-installed scratch project, once its install test passed. */
+let npmApp: string | undefined;
 
 /** A user's shell: only sh, node, npm and pnpm on the PATH (no compiler, make or python), no npm_* from our runner. */
 function userEnv(): NodeJS.ProcessEnv {
@@ -117,18 +121,44 @@ function expectWorkingInstall(dir: string): void {
   }
 }
 
-/** The README blocks marked ```ts runnable: complete programs a user may paste, so they must type-check. */
-function runnableSnippets(readme: string): string[] {
-  return [...readme.matchAll(/^```ts runnable\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+/**
+ * Every ```ts block of a README: each is a complete module a user may paste, so each must type-check. Blocks marked
+ * ```ts runnable are whole programs besides.
+ */
+function typeScriptBlocks(readme: string, only: 'all' | 'runnable' = 'all'): string[] {
+  const fence = only === 'runnable' ? /^```ts runnable\n([\s\S]*?)^```$/gm : /^```ts(?: runnable)?\n([\s\S]*?)^```$/gm;
+  return [...readme.matchAll(fence)].map((m) => m[1] ?? '');
 }
 
-/** Type-checks every runnable README snippet of the installed packages under strict, with one module resolution. */
+/** The first runnable block of an installed package's README, as the JavaScript a user's build makes of it. */
+function runnableProgram(dir: string, name: string): string {
+  const [code] = typeScriptBlocks(
+    readFileSync(join(dir, 'node_modules/@rdshare', name, 'README.md'), 'utf8'),
+    'runnable',
+  );
+  if (!code) throw new Error(`@rdshare/${name}'s README has no ts runnable block`);
+  const ts = createRequire(join(repo, 'package.json'))('typescript') as typeof import('typescript');
+  const compilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
+  return ts.transpileModule(code, { compilerOptions }).outputText;
+}
+
+/** How many pixels of a tightly packed RGBA image have exactly this colour. */
+function pixelsOf(rgba: Buffer, [r, g, b]: [number, number, number]): number {
+  let count = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    if (rgba[i] === r && rgba[i + 1] === g && rgba[i + 2] === b) count++;
+  }
+  return count;
+}
+
+/** Type-checks every TypeScript block of the installed packages' READMEs under strict, with one module resolution. */
 function typeCheckSnippets(dir: string, resolution: 'NodeNext' | 'Bundler'): number {
   const snippets = join(dir, `snippets-${resolution}`);
   mkdirSync(snippets);
   let count = 0;
   for (const name of packageNames) {
-    const blocks = runnableSnippets(readFileSync(join(dir, 'node_modules/@rdshare', name, 'README.md'), 'utf8'));
+    const blocks = typeScriptBlocks(readFileSync(join(dir, 'node_modules/@rdshare', name, 'README.md'), 'utf8'));
+    if (blocks.length === 0) throw new Error(`@rdshare/${name}'s README has no TypeScript example`);
     blocks.forEach((code, i) => {
       writeFileSync(join(snippets, `${name}-${i}.mts`), code);
       count++;
@@ -201,10 +231,65 @@ describe('the packed tarballs, installed as a user would', () => {
     );
     expect(log).toContain('@rdshare/native: using the prebuilt addon');
     expectWorkingInstall(dir);
-    // session's and native's READMEs each have one at least.
-    expect(typeCheckSnippets(dir, 'NodeNext')).toBeGreaterThanOrEqual(2);
-    expect(typeCheckSnippets(dir, 'Bundler')).toBeGreaterThanOrEqual(2);
-  });
+    // Every package's README has one at least (typeCheckSnippets throws otherwise).
+    expect(typeCheckSnippets(dir, 'NodeNext')).toBeGreaterThanOrEqual(packageNames.length);
+    expect(typeCheckSnippets(dir, 'Bundler')).toBeGreaterThanOrEqual(packageNames.length);
+    npmApp = dir;
+    // An install, four imports and two type checks: minutes when the machine is busy.
+  }, 600_000);
+
+  it("run the session README's sharer on an Xvfb display, and xfreerdp joins it", async () => {
+    if (!npmApp) throw new Error('the npm install failed, so there is nothing to run');
+    const app = npmApp;
+    const [width, height] = [640, 480];
+    const colour: [number, number, number] = [0x20, 0x60, 0xa0];
+    const shared = await startXvfb({ width, height });
+    const seen = await startXvfb({ width: 800, height: 600 });
+    let sharer: ChildProcess | undefined;
+    let viewer: XfreerdpViewer | undefined;
+    try {
+      await shared.exec('xsetroot', ['-solid', '#2060a0']);
+      writeFileSync(join(app, 'sharer.mjs'), runnableProgram(app, 'session'));
+      // The user's shell again (no compiler on the PATH), with the display the README tells them to set.
+      const child = spawn('node', ['sharer.mjs'], { cwd: app, env: { ...userEnv(), DISPLAY: shared.display } });
+      sharer = child;
+      let output = '';
+      child.stdout.on('data', (d) => {
+        output += d;
+      });
+      child.stderr.on('data', (d) => {
+        output += d;
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const connectionString = await waitFor(
+        () => /<E>.*<\/E>/.exec(output)?.[0] ?? '',
+        60_000,
+        `the invitation (${output})`,
+      );
+      // As the README says: the ticket file and /assistance:s3cret (the driver adds /cert:ignore).
+      viewer = startXfreerdp({ display: seen, connectionString, password: 's3cret', name: 'reader' });
+      // attendeeConnected$ fired: the snippet's handler printed the attendee's name.
+      await waitFor(() => output.includes('reader joined'), 60_000, `attendeeConnected$ (${output})`);
+      // Its grant (INTERACTIVE) let the picture flow: the shared root's colour fills xfreerdp's window.
+      await waitFor(
+        async () => {
+          await sleep(500);
+          return pixelsOf(await seen.screenshot(), colour) >= width * height;
+        },
+        60_000,
+        `the shared desktop in xfreerdp (${viewer.output()})`,
+      );
+      // Ctrl+C closes the session, and nothing keeps the process alive after close().
+      child.kill('SIGINT');
+      const code = await Promise.race([exited, sleep(20_000).then(() => 'still running')]);
+      expect(code, output).toBe(0);
+    } finally {
+      await viewer?.stop();
+      if (sharer) await killAndWait(sharer, 'SIGKILL');
+      await seen.stop();
+      await shared.stop();
+    }
+  }, 300_000);
 
   it('install with pnpm, whose default skips the build script, and still load the addon', () => {
     const deps = Object.fromEntries(packageNames.map((n) => [`@rdshare/${n}`, `file:${tarball(n)}`]));
