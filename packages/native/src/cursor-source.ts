@@ -18,7 +18,16 @@ export interface CursorImage {
   serial: number;
 }
 
-/** The pointer's image and position. */
+/**
+ * The pointer's image and position.
+ *
+ * @example
+ * ```ts
+ * const { cursor } = openDisplay(':99');
+ * const { pixels, width, height, xhot, yhot } = cursor.current(); // RGBA, no round trip
+ * cursor.onMove(({ x, y }) => console.log(`pointer at ${x},${y}`));
+ * ```
+ */
 export interface CursorSource {
   /** The latest cursor image (kept current by the event thread; no round trip). */
   current(): CursorImage;

@@ -2,7 +2,18 @@ import type { NativeError } from './errors.js';
 import type { Frame } from './frame.js';
 import type { Point, Rect, Size } from './geometry.js';
 
-/** A screen that can be captured and watched for changes. */
+/**
+ * A screen that can be captured and watched for changes.
+ *
+ * @example
+ * ```ts
+ * const { source } = openDisplay(':99');
+ * const frame = source.allocateFrame(); // screen-sized, reused for every capture
+ * source.onDamage(async (rects) => {
+ *   for (const r of rects) await source.capture(r, frame, { x: r.x, y: r.y });
+ * });
+ * ```
+ */
 export interface DesktopSource {
   /** The display this source reads, e.g. `:99`. */
   readonly display: string;

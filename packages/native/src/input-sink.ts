@@ -22,7 +22,19 @@ export interface LockState {
   scroll: boolean;
 }
 
-/** Synthesises keyboard and pointer input on a desktop. */
+/**
+ * Synthesises keyboard and pointer input on a desktop.
+ *
+ * @example
+ * ```ts
+ * const { input } = openDisplay(':99');
+ * input.keyScancode(0x1e, true); // 'a' on the user's layout
+ * input.keyScancode(0x1e, false);
+ * input.keyUnicode(0x20ac, true); // '€', whatever the layout
+ * input.keyUnicode(0x20ac, false);
+ * input.wheel(-1); // one notch towards the user
+ * ```
+ */
 export interface InputSink {
   /**
    * Presses or releases the key with this PC scancode (set 1 make code, 0x01-0x7f); `extended` is the

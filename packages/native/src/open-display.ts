@@ -45,6 +45,14 @@ function connect(display: string | undefined, options: DisplayOptions | undefine
  * Opens a desktop: `display` is an X display name such as `:99` (default: `DISPLAY`). Opening
  * connects synchronously (a local handshake); everything after that is event-driven or off-thread.
  * @throws {NativeError} `NO_DISPLAY`, `DISPLAY_REFUSED`, `MISSING_EXTENSION` or a loader code.
+ *
+ * @example
+ * ```ts
+ * const desktop = openDisplay(':99');
+ * console.log(desktop.source.width, desktop.source.height);
+ * desktop.onLost((error) => console.error(error.message)); // the X server went away
+ * desktop.close();
+ * ```
  */
 export function openDisplay(display?: string, options?: DisplayOptions): Desktop {
   const connection = connect(display, options);
@@ -64,22 +72,60 @@ export function openDisplay(display?: string, options?: DisplayOptions): Desktop
   return desktop;
 }
 
-/** Opens a {@link DesktopSource} on its own connection. */
+/**
+ * Opens a {@link DesktopSource} on its own connection.
+ *
+ * @example
+ * ```ts
+ * const source = createDesktopSource(':99', { damageIntervalMs: 33 }); // at most ~30 damage batches a second
+ * const frame = source.allocateFrame();
+ * await source.capture({ x: 0, y: 0, width: source.width, height: source.height }, frame);
+ * source.close();
+ * ```
+ */
 export function createDesktopSource(display?: string, options?: DisplayOptions): DesktopSource {
   return new X11DesktopSource(connect(display, options));
 }
 
-/** Opens a {@link CursorSource} on its own connection. */
+/**
+ * Opens a {@link CursorSource} on its own connection.
+ *
+ * @example
+ * ```ts
+ * const cursor = createCursorSource(':99');
+ * cursor.onChange(({ width, height, serial }) => console.log(`cursor ${serial}: ${width}x${height}`));
+ * console.log(await cursor.position());
+ * ```
+ */
 export function createCursorSource(display?: string): CursorSource {
   return new X11CursorSource(connect(display, undefined));
 }
 
-/** Opens an {@link InputSink} on its own connection. */
+/**
+ * Opens an {@link InputSink} on its own connection.
+ *
+ * @example
+ * ```ts
+ * const input = createInputSink(':99');
+ * input.mouseMove(100, 200);
+ * input.mouseButton(MouseButton.Left, true);
+ * input.mouseButton(MouseButton.Left, false);
+ * input.close();
+ * ```
+ */
 export function createInputSink(display?: string): InputSink {
   return new X11InputSink(connect(display, undefined));
 }
 
-/** Opens a {@link WindowTracker} on its own connection. */
+/**
+ * Opens a {@link WindowTracker} on its own connection.
+ *
+ * @example
+ * ```ts
+ * const windows = createWindowTracker(':99');
+ * for (const w of windows.list()) console.log(w.id, w.application, w.title);
+ * ```
+ */
 export function createWindowTracker(display?: string): WindowTracker {
   return new X11WindowTracker(connect(display, undefined));
 }

@@ -60,6 +60,14 @@ async function diff(stored: Frame, incoming: Frame, options: TileOptions, copy: 
  * Compares two equally sized frames tile by tile, off the JavaScript thread, and returns the tiles
  * that differ (grid cells clipped to the frame and to `options.rect`), top to bottom, left to right.
  * All four bytes of each pixel are compared. Leave both frames alone until the promise settles.
+ *
+ * @example
+ * ```ts
+ * const before = allocateFrame(1280, 800);
+ * const after = allocateFrame(1280, 800);
+ * after.data[4 * (100 * 1280 + 70)] = 0xff; // one byte of pixel (70, 100)
+ * console.log(await compareTiles(before, after)); // [{ x: 64, y: 64, width: 64, height: 64 }]
+ * ```
  */
 export function compareTiles(a: Frame, b: Frame, options: TileOptions = {}): Promise<Rect[]> {
   return diff(a, b, options, false);
@@ -70,6 +78,18 @@ export function compareTiles(a: Frame, b: Frame, options: TileOptions = {}): Pro
  * the pipeline's "last sent" frame is `stored`, the freshly captured screen is `incoming`, and only
  * changed tiles are copied, off the JavaScript thread. Pixels of `incoming` outside `options.rect`
  * are neither read nor copied, so a frame updated only where damage was captured is enough.
+ *
+ * @example
+ * ```ts
+ * const lastSent = source.allocateFrame();
+ * const screen = source.allocateFrame();
+ * source.onDamage(async (rects) => {
+ *   for (const rect of rects) {
+ *     await source.capture(rect, screen, rect);
+ *     for (const tile of await syncTiles(lastSent, screen, { rect })) send(tile, lastSent);
+ *   }
+ * });
+ * ```
  */
 export function syncTiles(stored: Frame, incoming: Frame, options: TileOptions = {}): Promise<Rect[]> {
   return diff(stored, incoming, options, true);

@@ -1,7 +1,15 @@
 import type { Attendee } from './attendee.js';
 import { RdshareError } from './errors.js';
 
-/** IRDPSRAPIAttendeeManager: the attendees connected now, iterable with `for...of`. */
+/**
+ * IRDPSRAPIAttendeeManager: the attendees connected now, iterable with `for...of`.
+ *
+ * @example
+ * ```ts
+ * for (const attendee of session.attendees) console.log(attendee.id, attendee.remoteName, attendee.controlLevel);
+ * session.attendees.item(attendeeId).terminateConnection();
+ * ```
+ */
 export class AttendeeManager implements Iterable<Attendee> {
   private readonly byId = new Map<number, Attendee>();
 

@@ -22,7 +22,17 @@ function text(name: string, value: unknown, allowEmpty: boolean): string {
   return value;
 }
 
-/** IRDPSRAPIInvitationManager: creates invitations and finds the one an attendee presents. */
+/**
+ * IRDPSRAPIInvitationManager: creates invitations and finds the one an attendee presents.
+ *
+ * @example
+ * ```ts
+ * const session = new RdpSession();
+ * await session.open();
+ * const invitation = session.invitations.createInvitation({ groupName: 'team', password: 's3cret', attendeeLimit: 5 });
+ * for (const each of session.invitations) console.log(each.groupName, each.revoked);
+ * ```
+ */
 export class InvitationManager implements Iterable<Invitation> {
   private readonly byAuth = new Map<string, Invitation>();
 
@@ -35,6 +45,12 @@ export class InvitationManager implements Iterable<Invitation> {
 
   /**
    * CreateInvitation. The session must be open: the connection string names its listening addresses and key.
+   *
+   * @example
+   * ```ts
+   * const invitation = session.invitations.createInvitation({ groupName: 'support', password: 'pw', attendeeLimit: 1 });
+   * writeFileSync('ticket.msrcIncident', invitation.connectionString); // xfreerdp ticket.msrcIncident /assistance:pw
+   * ```
    */
   createInvitation(options: CreateInvitationOptions): Invitation {
     this.assertOpen();

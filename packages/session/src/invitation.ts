@@ -1,6 +1,15 @@
 import { invalidArgument } from './errors.js';
 
-/** IRDPSRAPIInvitation: what an attendee presents to join (ticket + password), and how many may use it. */
+/**
+ * IRDPSRAPIInvitation: what an attendee presents to join (ticket + password), and how many may use it.
+ *
+ * @example
+ * ```ts
+ * const invitation = session.invitations.createInvitation({ groupName: 'team', password: 's3cret', attendeeLimit: 5 });
+ * invitation.attendeeLimit = 10; // more may join with it from now on
+ * invitation.revoked = true; // no one else joins with it; those connected stay
+ * ```
+ */
 export class Invitation {
   private _attendeeLimit: number;
   private _revoked = false;

@@ -138,6 +138,14 @@ export function lockProperties(properties: SessionProperties): void {
 /**
  * IRDPSRAPISessionProperties: the named property bag. `get`/`set` mirror get_Property/put_Property and reject
  * undocumented names; each property also has a typed accessor (`properties.PortId = 3390`).
+ *
+ * @example
+ * ```ts
+ * const session = new RdpSession();
+ * session.properties.PortId = 3390; // typed accessor, checked
+ * session.properties.set('FrameCaptureIntervalInMs', 50); // the COM-style named form
+ * await session.open(); // listening properties are fixed from here on
+ * ```
  */
 export class SessionProperties {
   private readonly values = new Map<SessionPropertyName, unknown>();

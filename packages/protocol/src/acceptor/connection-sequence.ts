@@ -155,6 +155,20 @@ export const INITIAL_SEQUENCE_STATE: SequenceState = { phase: AcceptorState.INIT
 /**
  * One step of the connection sequence: the next state, the frames to send and the actions to perform. Throws
  * ProtocolError on anything the client must not send in `state`; the caller ends the connection then.
+ *
+ * @example
+ * ```ts
+ * let state = INITIAL_SEQUENCE_STATE;
+ * const reader = new FrameReader({ preconnection: true });
+ * socket.on('data', (bytes) => {
+ *   reader.push(bytes);
+ *   for (let frame = reader.next(); frame; frame = reader.next()) {
+ *     const step = stepConnectionSequence(state, { type: 'frame', frame }, config);
+ *     for (const out of step.output) socket.write(out);
+ *     state = step.next; // then perform step.actions (start TLS, authenticate, ...)
+ *   }
+ * });
+ * ```
  */
 export function stepConnectionSequence(
   state: SequenceState,

@@ -159,6 +159,12 @@ function writeOpaqueRlePlane(out: Uint8Array, pos: number, width: number, height
  * servers send. Some clients decode nothing else (they show black for the no-alpha form, NA 0x20), and an
  * opaque alpha plane costs a few bytes per scan line. RLE is kept even for noise, where it is up to 1/15
  * larger than raw planes, for the same reason.
+ *
+ * @example
+ * ```ts
+ * const tile = { data: frame, stride: screenWidth * 4, x: 64, y: 128, width: 64, height: 64 }; // BGRX
+ * const { data, width, height, bpp } = encodePlanar(tile); // bottom-up RLE planes, as Bitmap Updates want
+ * ```
  */
 export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {}): EncodedBitmap {
   checkSource(src, PDU);
@@ -286,6 +292,12 @@ function decodeRlePlane(
  * Decodes an RDP6_BITMAP_STREAM of `width` x `height` pixels into `dst` as top-down B,G,R,A bytes. ARGB and
  * AYCoCg (any ColorLossLevel, with or without chroma subsampling) planes, raw or RLE, are accepted; without
  * an alpha plane (NA) alpha is 0xFF. Throws ProtocolError for a truncated or inconsistent stream.
+ *
+ * @example
+ * ```ts
+ * const pixels = new Uint8Array(width * height * 4);
+ * decodePlanar(bitmapData, width, height, pixels); // top-down B,G,R,A; ProtocolError on a damaged stream
+ * ```
  */
 export function decodePlanar(
   bytes: Uint8Array,

@@ -60,6 +60,12 @@ const KEYBOARD_FROM_CORE_DATA = 0;
  * compression, no drawing orders, refresh rect and suppress output, colour and large pointers, fast-path input with
  * scancodes, Unicode, extended buttons and the horizontal wheel. Only a client claims salted MAC checksums
  * (ENC_SALTED_CHECKSUM): the server follows what the client asked for.
+ *
+ * @example
+ * ```ts
+ * const common = commonCapabilitySets({ role: 'client', colorDepth: 32, width: 1920, height: 1080 });
+ * const sets = [common.general, common.bitmap, common.order, common.pointer, common.input];
+ * ```
  */
 export function commonCapabilitySets(v: CommonCapabilityValues): CommonCapabilitySets {
   const saltedChecksum = v.role === 'client' ? GeneralExtraFlag.ENC_SALTED_CHECKSUM : 0;

@@ -177,6 +177,14 @@ const step = (
 /**
  * One step of the client's connection sequence: pure apart from the random numbers of the security exchange.
  * Protocol violations throw ProtocolError; orderly ends (a refusal, a negotiation failure) are `close` actions.
+ *
+ * @example
+ * ```ts
+ * let state = INITIAL_CONNECTOR_STATE;
+ * const first = stepConnector(state, { type: 'start' }, config); // the X.224 Connection Request
+ * for (const out of first.output) socket.write(out);
+ * state = first.next; // then step with each frame the server sends, as the acceptor does
+ * ```
  */
 export function stepConnector(
   state: ConnectorSequenceState,

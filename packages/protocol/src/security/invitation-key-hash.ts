@@ -11,6 +11,11 @@ export interface InvitationKeyHashes {
 /**
  * Hashes the RSA_PUBLIC_KEY bytes of the sharer's proprietary certificate into the ticket's KH/KH2
  * ([MS-RAI] 2.2.2; wds-protocol.md §2.2). A viewer compares them with the certificate it receives.
+ *
+ * @example
+ * ```ts
+ * const { kh, kh2 } = invitationKeyHashes(encodeRsaPublicKey(rsaKey), nodeCryptoProvider());
+ * ```
  */
 export function invitationKeyHashes(
   publicKeyBlob: Uint8Array,

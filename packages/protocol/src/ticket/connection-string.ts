@@ -37,6 +37,12 @@ const unescapeXml = (s: string) =>
 /**
  * Writes the single-line form Windows produces. FreeRDP's parser searches for the literal `<E>`, `<C>`,
  * `<A`, `KH="`, `ID="`, `<L P="` and ` N="` spellings, so attribute order and single spaces matter.
+ *
+ * @example
+ * ```ts
+ * const ticket = encodeConnectionString({ kh, kh2, authString: 'team', addresses: [{ port: 3389, address: '192.0.2.7' }] });
+ * // <E><A KH="..." KH2="sha256:..." ID="team"/><C><T ID="1" SID="0"><L P="3389" N="192.0.2.7"/></T></C></E>
+ * ```
  */
 export function encodeConnectionString(ticket: ConnectionString): string {
   const a: string[] = [];
@@ -63,7 +69,14 @@ function integer(value: string | undefined, what: string, max: number): number |
   return Number(value);
 }
 
-/** Parses a connection string (whitespace between elements allowed). */
+/**
+ * Parses a connection string (whitespace between elements allowed).
+ *
+ * @example
+ * ```ts
+ * const { addresses, authString, kh2 } = decodeConnectionString(readFileSync('ticket.msrcIncident', 'utf8'));
+ * ```
+ */
 export function decodeConnectionString(text: string): ConnectionString {
   if (text.length > MAX_TICKET)
     throw new ProtocolError('OVERSIZE', `longer than ${MAX_TICKET} characters`, 'ConnectionString');

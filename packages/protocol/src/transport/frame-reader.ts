@@ -43,6 +43,15 @@ const PRECONNECTION_V1_SIZE = 16;
  * Cuts a peer's byte stream into frames, for either role: TPKT (slow-path) and fast-path frames, plus one leading
  * preconnection PDU where allowed. Every length is checked against its limit before bytes are kept, so a peer can
  * make the reader hold at most one frame, or `maxHeld` bytes while {@link hold} is in force.
+ *
+ * @example
+ * ```ts
+ * const reader = new FrameReader({ maxFrame: 0xffff });
+ * socket.on('data', (bytes) => {
+ *   reader.push(bytes); // throws ProtocolError OVERSIZE on a frame longer than maxFrame
+ *   for (let frame = reader.next(); frame; frame = reader.next()) handle(frame.type, frame.bytes);
+ * });
+ * ```
  */
 export class FrameReader {
   /** Bytes [start, end) of `storage` are received and not yet returned. */
