@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { claimDisplay, type Desktop, type DisplayClaim, NativeError, openDisplay } from '@rdshare/native';
+import { claimDisplay, type Desktop, type DisplayClaim, H264Encoder, NativeError, openDisplay } from '@rdshare/native';
 import { ErrorInfo, encodeConnectionString } from '@rdshare/protocol';
 import { addressPrefix } from './address-prefix.js';
 import { type Admission, type AdmissionVerdict, type Admit, authenticationResult } from './admission.js';
@@ -9,6 +9,7 @@ import { type WiredAttendee, wireAttendee } from './attendee-wiring.js';
 import { ADDRESS_FAMILY } from './constants.js';
 import { RdshareError } from './errors.js';
 import { GraphicsFanout } from './graphics/graphics-fanout.js';
+import { h264RateFor } from './graphics/h264-surface-encoder.js';
 import { PointerFanout } from './graphics/pointer-fanout.js';
 import { SharedArea, type SharedRect } from './graphics/shared-rect.js';
 import { type HandshakeLimits, PendingHandshakes } from './handshake-limits.js';
@@ -71,6 +72,11 @@ export class OpenSession {
       (error, what) => this.lost || ctx.report(error, what),
       this.shared.area,
       () => ctx.applicationFilter.visibleRegion(),
+      {
+        create: (size) =>
+          H264Encoder.create({ ...size, ...h264RateFor(size, ctx.properties.FrameCaptureIntervalInMs) }),
+        closed: (stats) => ctx.logger.info('H.264 encoder closed', stats),
+      },
     );
     this.pointer = new PointerFanout(desktop.cursor, () => this.graphics.area);
     this.stopFollowingScreen = source.onResize((size) => {

@@ -4,8 +4,8 @@ import type { Rect, TileGrid } from './tile-grid.js';
 
 /** Where an attendee's AVC420 pictures go: its graphics pipeline. */
 export interface AvcSink {
-  /** As {@link GraphicsSink.backlog}: at the high-water mark (or the frame-acknowledgement cap) it takes nothing. */
-  backlog(): number;
+  /** As {@link GraphicsSink.backlog} for access units: at the high-water mark it takes nothing. */
+  accessUnitBacklog(): number;
   /** Sends one access unit of the whole surface, of which the client shows `regions` only. */
   sendAvc420(regions: readonly Rect[], bitstream: Uint8Array): void;
 }
@@ -62,7 +62,7 @@ export class AttendeeAvc implements AccessUnitReceiver {
       return;
     }
     if (!this.inSync && !unit.keyFrame) return;
-    if (this.sink.backlog() >= this.highWaterMark) {
+    if (this.sink.accessUnitBacklog() >= this.highWaterMark) {
       this.lostSync();
       return;
     }

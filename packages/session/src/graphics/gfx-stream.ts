@@ -125,6 +125,16 @@ export class GfxStream implements GraphicsSink, AvcSink {
     return this.link.backlog();
   }
 
+  /**
+   * As {@link backlog}, with one frame more in flight allowed: tiles skipped now go with the next frame, but an
+   * access unit skipped costs the attendee its decoder's sync (lossless motion until a key frame), so a burst
+   * of tiles must not crowd it out.
+   */
+  accessUnitBacklog(): number {
+    if (this.acknowledging && this.inFlight.size > this.maxFramesInFlight) return HOLD_BACK;
+    return this.link.backlog();
+  }
+
   onDrain(listener: () => void): () => void {
     this.drainListeners.add(listener);
     const unsubscribe = this.link.onDrain(listener);

@@ -1,3 +1,4 @@
+import type { TileGrid } from './tile-grid.js';
 import type { TileStore } from './tile-store.js';
 
 export interface MotionTrackerOptions {
@@ -5,25 +6,34 @@ export interface MotionTrackerOptions {
   changes?: number;
   /** The window those changes must fall in, in ms (default 500). */
   windowMs?: number;
-  /** A tile in motion that has not changed for this long is still again (default 300 ms). */
+  /** A tile in motion that has not changed, nor any neighbour in motion, for this long is still (default 300 ms). */
   stillMs?: number;
+  /** A tile that has not changed itself for this long is still, whatever its neighbours do (default 700 ms). */
+  maxStillMs?: number;
 }
 
 /**
  * Which tiles of the store are in motion: video, animation, scrolling, a dragged window. A tile is in motion once
  * it changed in `changes` captures within `windowMs` (3 in 500 ms by default: at least ~6 changes a second,
  * which a moving picture always reaches and a blinking caret (2 a second), a clock or typing into one spot does
- * not), and stays in motion until it has not changed for `stillMs` (300 ms: longer than the gap between frames
- * of anything that still moves at 4 fps or more, so slow video does not flap in and out, yet short enough that
- * the lossless refinement that follows settles the picture well within a second). Counting in time rather than
- * in captures matters because captures are damage-driven: a clock that ticks once a second changes its tile in
- * every capture when nothing else moves, yet is no motion. Tiles that settle are reported, so the streams that
- * sent them lossy can send them again lossless.
+ * not), or as soon as it changes next to a tile in motion (a moving object entering it: without this every tile
+ * on the object's path would go lossless twice before joining the video). Counting in time rather than in
+ * captures matters because captures are damage-driven: a clock that ticks once a second changes its tile in
+ * every capture when nothing else moves, yet is no motion.
+ *
+ * A tile stays in motion until neither it nor a neighbour in motion changed for `stillMs` (300 ms: longer than
+ * the gap between frames of anything that moves at 4 fps or more, so slow video does not flap in and out, and the
+ * inside of a moving object, still for a moment, is not refined while its edges move on), and at most until it has
+ * not changed itself for `maxStillMs` (700 ms), so a still tile next to a video that plays on is still refined.
+ * Either way the lossless refinement follows within a second of the tile's last change. Tiles that settle are
+ * reported, so the streams that sent them lossy can send them again lossless.
  */
 export class MotionTracker {
   private readonly changes: number;
   private readonly windowMs: number;
   private readonly stillMs: number;
+  private readonly maxStillMs: number;
+  private readonly grid: TileGrid;
   /** Per tile the times of its last `changes` changes, as a ring. */
   private readonly changedAt: Float64Array;
   private readonly ringHead: Uint8Array;
@@ -44,6 +54,8 @@ export class MotionTracker {
     this.changes = options.changes ?? 3;
     this.windowMs = options.windowMs ?? 500;
     this.stillMs = options.stillMs ?? 300;
+    this.maxStillMs = Math.max(this.stillMs, options.maxStillMs ?? 700);
+    this.grid = store.grid;
     const count = store.grid.count;
     this.changedAt = new Float64Array(count * this.changes).fill(Number.NEGATIVE_INFINITY);
     this.ringHead = new Uint8Array(count);
@@ -91,12 +103,39 @@ export class MotionTracker {
       this.changedAt[t * n + head] = now;
       this.ringHead[t] = (head + 1) % n;
       // After the write the head points at the oldest of the last `n` changes.
-      if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) {
-        this.moving[t] = 1;
-        this.movingTiles.add(t);
+      if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) this.setMoving(t);
+    }
+    // Then what changed beside motion joins it (one tile per capture: an object moves less than a tile a frame).
+    const joining = tiles.filter((t) => this.moving[t] === 0 && this.neighbours(t).some((u) => this.moving[u] === 1));
+    for (const t of joining) this.setMoving(t);
+    if (this.movingTiles.size > 0 && !this.timer) this.armTimer(this.stillMs);
+  }
+
+  private setMoving(tile: number): void {
+    this.moving[tile] = 1;
+    this.movingTiles.add(tile);
+  }
+
+  /** The up to eight tiles around `tile`. */
+  private neighbours(tile: number): number[] {
+    const { columns, rows } = this.grid;
+    const col = tile % columns;
+    const row = (tile - col) / columns;
+    const out: number[] = [];
+    for (let r = Math.max(0, row - 1); r <= Math.min(rows - 1, row + 1); r++) {
+      for (let c = Math.max(0, col - 1); c <= Math.min(columns - 1, col + 1); c++) {
+        if (r !== row || c !== col) out.push(r * columns + c);
       }
     }
-    if (this.movingTiles.size > 0 && !this.timer) this.armTimer(this.stillMs);
+    return out;
+  }
+
+  /** When `tile` becomes still: see the class comment. */
+  private stillAt(tile: number): number {
+    const own = this.lastChange(tile);
+    let latest = own;
+    for (const u of this.neighbours(tile)) if (this.moving[u] === 1) latest = Math.max(latest, this.lastChange(u));
+    return Math.min(own + this.maxStillMs, latest + this.stillMs);
   }
 
   private lastChange(tile: number): number {
@@ -108,19 +147,20 @@ export class MotionTracker {
     this.timer = setTimeout(() => this.settle(), delay);
   }
 
-  /** Tiles still for `stillMs` leave motion; the timer runs again for the next one due, if any moves still. */
+  /** Still tiles leave motion; the timer runs again for the next one due, if any moves still. */
   private settle(): void {
     this.timer = undefined;
     const now = this.now();
+    // Decided on the state before this round, so the order of the tiles does not matter.
+    const dues = [...this.movingTiles].map((t) => [t, this.stillAt(t)] as const);
     const settled: number[] = [];
     let nextDue = Number.POSITIVE_INFINITY;
-    for (const t of this.movingTiles) {
-      const due = this.lastChange(t) + this.stillMs;
+    for (const [t, due] of dues) {
       if (due <= now) {
         settled.push(t);
         this.moving[t] = 0;
         this.movingTiles.delete(t);
-        // It must earn its way back into motion with `changes` new changes.
+        // It must earn its way back into motion with `changes` new changes, or a change beside motion.
         this.changedAt.fill(Number.NEGATIVE_INFINITY, t * this.changes, (t + 1) * this.changes);
       } else nextDue = Math.min(nextDue, due);
     }

@@ -3,18 +3,24 @@ import { createSecureContext, TLSSocket, connect as tlsConnect } from 'node:tls'
 import {
   BitmapDataFlags,
   ChannelFlags,
+  DvcReassembler,
   decodeBitmapUpdate,
   decodeChannelPdu,
+  decodeDvcPdu,
   decodeFastPathOutputPdu,
   decodeFastPathUpdates,
+  decodeGfxPdus,
   decodeInterleaved,
   decodeMcsDomainPdu,
   decodePlanar,
+  decodeSegmentedData,
   decodeTpkt,
   decodeX224Data,
   FastPathFragmentation,
   FastPathUpdateCode,
   FrameKind,
+  GFX_CHANNEL_NAME,
+  type GfxPdu,
   type InterleavedBpp,
   McsPduType,
   peekFrame,
@@ -191,4 +197,33 @@ function decodeRect(rect: ReturnType<typeof decodeBitmapUpdate>[number]): SentBi
   if (bitsPerPixel === 32) decodePlanar(rect.data, width, height, pixels);
   else decodeInterleaved(rect.data, width, height, bitsPerPixel as InterleavedBpp, pixels);
   return { x: rect.destLeft, y: rect.destTop, width, height, bitsPerPixel, pixels };
+}
+
+/** Largest graphics message the tap reassembles: an uncompressed key frame of a 4K surface fits. */
+const MAX_GFX_MESSAGE = 64 << 20;
+
+/**
+ * Every RDPGFX PDU the sharer sent, in order: the dynamic channel opened with the graphics pipeline's name is
+ * found among the static channels' messages (those that are not drdynvc PDUs fail to decode and are skipped), its
+ * data reassembled, unwrapped from RDP_SEGMENTED_DATA and decoded.
+ */
+export function sentGfxPdus(stream: Uint8Array): GfxPdu[] {
+  const out: GfxPdu[] = [];
+  for (const messages of sentChannelMessages(stream).values()) {
+    let gfxChannel: number | undefined;
+    const reassembler = new DvcReassembler(MAX_GFX_MESSAGE);
+    for (const message of messages) {
+      let pdu: ReturnType<typeof decodeDvcPdu>;
+      try {
+        pdu = decodeDvcPdu(message, 'server');
+      } catch {
+        break;
+      }
+      if (pdu.type === 'createRequest' && pdu.channelName === GFX_CHANNEL_NAME) gfxChannel = pdu.channelId;
+      if ((pdu.type !== 'data' && pdu.type !== 'dataFirst') || pdu.channelId !== gfxChannel) continue;
+      const whole = reassembler.push(pdu);
+      if (whole) out.push(...decodeGfxPdus(decodeSegmentedData(whole, MAX_GFX_MESSAGE)));
+    }
+  }
+  return out;
 }

@@ -41,6 +41,9 @@ class FakeSink implements GraphicsSink, AvcSink {
   backlog() {
     return this.queued;
   }
+  accessUnitBacklog() {
+    return this.queued;
+  }
   sendTiles(tiles: EncodedTile[]) {
     this.tiles.push(...tiles);
   }
@@ -125,9 +128,9 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     expect(a.avc.inSync).toBe(true);
     a.sink.clear();
     // In sync, moving tiles go as P-frames only; a static tile changed meanwhile still goes lossless.
-    t.s.markChanged([1, 6]);
+    t.s.markChanged([1, 7]);
     await wait();
-    expect(a.sink.lossless()).toEqual([[6, 2]]);
+    expect(a.sink.lossless()).toEqual([[7, 3]]);
     expect(a.sink.units).toEqual([{ regions: [{ x: 64, y: 0, width: 64, height: 64 }], unit: 2, key: false }]);
     expect(t.native.calls).toHaveLength(2);
   });

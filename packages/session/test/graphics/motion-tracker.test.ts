@@ -59,21 +59,22 @@ describe('MotionTracker', () => {
     const m = new MotionTracker(s);
     const settled: number[][] = [];
     m.onSettled((tiles) => settled.push([...tiles]));
+    // Tiles 0 and 3 are not neighbours (4 columns).
     for (let i = 0; i < 3; i++) {
-      s.markChanged([0, 1]);
+      s.markChanged([0, 3]);
       vi.advanceTimersByTime(33);
     }
-    expect(m.tilesInMotion().sort()).toEqual([0, 1]);
-    // Tile 1 keeps moving at 30 fps, tile 0 stops.
+    expect(m.tilesInMotion().sort()).toEqual([0, 3]);
+    // Tile 3 keeps moving at 30 fps, tile 0 stops.
     for (let i = 0; i < 12; i++) {
-      s.markChanged([1]);
+      s.markChanged([3]);
       vi.advanceTimersByTime(33);
     }
     expect(settled).toEqual([[0]]);
     expect(m.isMoving(0)).toBe(false);
-    expect(m.isMoving(1)).toBe(true);
+    expect(m.isMoving(3)).toBe(true);
     vi.advanceTimersByTime(300);
-    expect(settled).toEqual([[0], [1]]);
+    expect(settled).toEqual([[0], [3]]);
     expect(m.anyMoving).toBe(false);
     // Idle: no timer keeps running.
     expect(vi.getTimerCount()).toBe(0);
@@ -92,6 +93,43 @@ describe('MotionTracker', () => {
     s.markChanged([2]);
     s.markChanged([2]);
     expect(m.isMoving(2)).toBe(true);
+    m.close();
+  });
+
+  it('lets a tile that changes beside motion join it at once (an object moving into it)', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    for (let i = 0; i < 3; i++) s.markChanged([0]);
+    expect(m.isMoving(0)).toBe(true);
+    s.markChanged([0, 5]);
+    expect(m.isMoving(5)).toBe(true);
+    // Tile 7 is two columns away from any tile in motion.
+    s.markChanged([7]);
+    expect(m.isMoving(7)).toBe(false);
+    m.close();
+  });
+
+  it('keeps a still tile in motion while a neighbour moves, but refines it 700 ms after its own last change', () => {
+    const s = store();
+    const m = new MotionTracker(s);
+    const settled: number[][] = [];
+    m.onSettled((tiles) => settled.push([...tiles]));
+    for (let i = 0; i < 3; i++) {
+      s.markChanged([0, 1]);
+      vi.advanceTimersByTime(33);
+    }
+    // Tile 1 plays on, tile 0 (its neighbour) is still: held past 300 ms, settled at 700 ms.
+    for (let i = 0; i < 15; i++) {
+      s.markChanged([1]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.isMoving(0)).toBe(true);
+    for (let i = 0; i < 10; i++) {
+      s.markChanged([1]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(settled).toEqual([[0]]);
+    expect(m.isMoving(1)).toBe(true);
     m.close();
   });
 });

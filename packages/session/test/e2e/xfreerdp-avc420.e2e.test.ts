@@ -1,0 +1,225 @@
+import { decodeAvc420BitmapStream, GfxCodecId, type GfxPdu } from '@rdshare/protocol';
+import {
+  type Animation,
+  diffRgba,
+  startAnimation,
+  startXfreerdp,
+  waitFor,
+  type XfreerdpViewer,
+  type XvfbDisplay,
+} from '@rdshare/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HEIGHT, sharedSessionFixture, viewerDisplay, WIDTH } from './fixtures.js';
+import { sentGfxPdus, startWireTap, viaTap, type WireTap } from './wire-tap.js';
+
+type WireToSurface1 = Extract<GfxPdu, { type: 'wireToSurface1' }>;
+
+/** H.264 NAL unit type of an IDR slice (ITU-T H.264 table 7-1). */
+const NAL_IDR_SLICE = 5;
+const NAL_TYPE_MASK = 0x1f;
+
+/** Whether an Annex B access unit holds an IDR slice, i.e. is a key frame a decoder can start with. */
+function isKeyFrame(bitstream: Uint8Array): boolean {
+  for (let i = 0; i + 3 < bitstream.length; i++) {
+    if (bitstream[i] === 0 && bitstream[i + 1] === 0 && bitstream[i + 2] === 1) {
+      if ((bitstream[i + 3] & NAL_TYPE_MASK) === NAL_IDR_SLICE) return true;
+    }
+  }
+  return false;
+}
+
+/** The surface commands among `pdus`, with AVC420 ones decoded. */
+function surfaceCommands(pdus: GfxPdu[]) {
+  const commands = pdus.filter((p): p is WireToSurface1 => p.type === 'wireToSurface1');
+  const avc = commands
+    .filter((c) => c.codecId === GfxCodecId.AVC420)
+    .map((c) => ({ command: c, stream: decodeAvc420BitmapStream(c.bitmapData) }));
+  return { commands, avc, planar: commands.filter((c) => c.codecId === GfxCodecId.PLANAR) };
+}
+
+const ANIMATE_MS = 3000;
+/** Bytes per second the sharer sent while the animation ran, by viewer flags. */
+const rates = new Map<string, number>();
+
+describe('xfreerdp with AVC420: motion as H.264 from one shared encoder, the rest lossless, exact once still', () => {
+  const fixture = sharedSessionFixture();
+  /** The fixture's viewer display and a second one. */
+  const viewers: XvfbDisplay[] = [];
+  /** What a test started, stopped after it in reverse order. */
+  const running: { stop(): Promise<unknown> }[] = [];
+  let invitations = 0;
+
+  beforeAll(async () => {
+    viewers.push(fixture.viewer, await viewerDisplay());
+  });
+
+  afterEach(async () => {
+    for (const r of running.splice(0).reverse()) await r.stop();
+    await waitFor(() => fixture.session.attendees.count === 0, 10_000, 'the attendees to leave');
+  });
+
+  afterAll(async () => {
+    await viewers[1]?.stop();
+  });
+
+  /** A wire tap, closed after the test. */
+  async function tapSession(): Promise<WireTap> {
+    const tap = await startWireTap({ host: '127.0.0.1', port: fixture.session.port });
+    running.push({ stop: () => tap.close() });
+    return tap;
+  }
+
+  async function join(viewer: XvfbDisplay, args: string[]): Promise<{ client: XfreerdpViewer; tap: WireTap }> {
+    const tap = await tapSession();
+    const invitation = fixture.session.invitations.createInvitation({
+      groupName: `avc-${++invitations}`,
+      password: 'pw-123',
+      attendeeLimit: 1,
+    });
+    const ready = () => fixture.lines.filter((l) => l.message === 'graphics pipeline ready');
+    const before = ready().length;
+    const client = startXfreerdp({
+      display: viewer,
+      connectionString: viaTap(invitation.connectionString, tap),
+      password: 'pw-123',
+      args,
+    });
+    running.push(client);
+    await waitFor(() => ready().length > before, 20_000, 'the client to confirm the graphics pipeline').catch(
+      (error) => {
+        throw new Error(`${error.message}\n${client.output()}`);
+      },
+    );
+    expect(ready().at(-1)?.fields?.avc420).toBe(true);
+    return { client, tap };
+  }
+
+  async function animate(): Promise<Animation> {
+    const animation = await startAnimation(fixture.shared, { fps: 30 });
+    running.push(animation);
+    return animation;
+  }
+
+  /** Waits until `viewer` shows the shared display pixel for pixel; resolves with how long that took. */
+  async function settles(viewer: XvfbDisplay, client: XfreerdpViewer): Promise<number> {
+    const start = Date.now();
+    const expected = await fixture.shared.screenshot();
+    await waitFor(
+      async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
+      15_000,
+      'the viewer to show the shared display pixel for pixel',
+    ).catch(async (error) => {
+      const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
+      throw new Error(
+        `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`,
+      );
+    });
+    return Date.now() - start;
+  }
+
+  it.each([
+    ['/gfx:AVC420', ['/gfx:AVC420', '/bpp:32']],
+    ['/gfx:AVC444 (AVC444 offered, AVC420 sent)', ['/gfx:AVC444', '/bpp:32']],
+  ])(
+    '%s: a moving picture arrives as AVC420; stopped, the screen equals the shared display exactly',
+    async (_, args) => {
+      const { client, tap } = await join(viewers[0], args);
+      await settles(viewers[0], client);
+      const atStart = tap.sent().byteLength;
+      const animation = await animate();
+      await new Promise((r) => setTimeout(r, ANIMATE_MS));
+      animation.pause();
+      const stoppedAt = Date.now();
+      const { avc, planar } = surfaceCommands(sentGfxPdus(tap.sent()));
+      const bytes = tap.sent().byteLength - atStart;
+      expect(avc.length).toBeGreaterThan(10);
+      // The first access unit is a key frame; later ones are not all key frames (it is a video, not stills).
+      expect(isKeyFrame(avc[0].stream.bitstream)).toBe(true);
+      expect(avc.filter((a) => !isKeyFrame(a.stream.bitstream)).length).toBeGreaterThan(avc.length / 2);
+      for (const { command, stream } of avc) {
+        expect(command.destRect).toEqual({ left: 0, top: 0, right: WIDTH, bottom: HEIGHT });
+        for (const r of stream.regionRects) {
+          expect(r.right).toBeLessThanOrEqual(WIDTH);
+          expect(r.bottom).toBeLessThanOrEqual(HEIGHT);
+        }
+      }
+      expect(avc.some((a) => a.stream.regionRects.length > 0)).toBe(true);
+      // Never AVC444, which the viewer may offer but this sharer does not send.
+      expect(
+        sentGfxPdus(tap.sent()).some(
+          (p) => p.type === 'wireToSurface1' && p.codecId !== GfxCodecId.AVC420 && p.codecId !== GfxCodecId.PLANAR,
+        ),
+      ).toBe(false);
+      rates.set(args[0], (bytes * 1000) / ANIMATE_MS);
+      const planarBefore = planar.length;
+      const took = await settles(viewers[0], client);
+      // Idle once settled: no encode, no byte.
+      const idleFrom = tap.sent().byteLength;
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(tap.sent().byteLength).toBe(idleFrom);
+      // The refinement: the tiles that moved came again lossless once they stood still.
+      expect(surfaceCommands(sentGfxPdus(tap.sent())).planar.length).toBeGreaterThan(planarBefore);
+      console.info(
+        `${args.join(' ')}: ${avc.length} access units in ${ANIMATE_MS} ms, ${Math.round((bytes * 1000) / ANIMATE_MS)} bytes/s; exact ${Date.now() - stoppedAt} ms after the motion stopped (screenshot compare ${took} ms)`,
+      );
+      expect(fixture.lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
+    },
+  );
+
+  it('the same animation costs a lossless-only viewer (/gfx:RFX: no H.264 offered) more bytes', async () => {
+    const tap = await tapSession();
+    const invitation = fixture.session.invitations.createInvitation({
+      groupName: 'planar',
+      password: 'pw-123',
+      attendeeLimit: 1,
+    });
+    const client = startXfreerdp({
+      display: viewers[0],
+      connectionString: viaTap(invitation.connectionString, tap),
+      password: 'pw-123',
+      args: ['/gfx:RFX', '/bpp:32'],
+    });
+    running.push(client);
+    await settles(viewers[0], client);
+    const atStart = tap.sent().byteLength;
+    const animation = await animate();
+    await new Promise((r) => setTimeout(r, ANIMATE_MS));
+    animation.pause();
+    const planarRate = ((tap.sent().byteLength - atStart) * 1000) / ANIMATE_MS;
+    const { avc, planar } = surfaceCommands(sentGfxPdus(tap.sent()));
+    expect(avc).toHaveLength(0);
+    expect(planar.length).toBeGreaterThan(0);
+    await settles(viewers[0], client);
+    console.info(`/gfx:RFX (lossless only): ${Math.round(planarRate)} bytes/s for the same animation`);
+    expect(rates.get('/gfx:AVC420')).toBeLessThan(planarRate);
+  });
+
+  it('two AVC viewers share one encoder, and one that joins during the motion starts on a key frame', async () => {
+    const a = await join(viewers[0], ['/gfx:AVC420', '/bpp:32']);
+    await settles(viewers[0], a.client);
+    const animation = await animate();
+    await new Promise((r) => setTimeout(r, 1500));
+    const b = await join(viewers[1], ['/gfx:AVC420', '/bpp:32']);
+    await new Promise((r) => setTimeout(r, 2500));
+    animation.pause();
+    await settles(viewers[0], a.client);
+    await settles(viewers[1], b.client);
+    const unitsA = surfaceCommands(sentGfxPdus(a.tap.sent())).avc.map((u) => Buffer.from(u.stream.bitstream));
+    const unitsB = surfaceCommands(sentGfxPdus(b.tap.sent())).avc.map((u) => Buffer.from(u.stream.bitstream));
+    expect(unitsB.length).toBeGreaterThan(10);
+    expect(isKeyFrame(unitsB[0])).toBe(true);
+    // The late joiner's key frame reached the first viewer too: one picture for both, not one encode each.
+    const seenByA = new Set(unitsA.map((u) => u.toString('base64')));
+    const shared = unitsB.filter((u) => seenByA.has(u.toString('base64'))).length;
+    expect(shared).toBeGreaterThan(unitsB.length * 0.8);
+    const closed = () => fixture.lines.filter((l) => l.message === 'H.264 encoder closed');
+    const closedBefore = closed().length;
+    for (const r of running.splice(0).reverse()) await r.stop();
+    await waitFor(() => closed().length > closedBefore, 10_000, 'the shared encoder to close');
+    const stats = closed().at(-1)?.fields as { encodes: number };
+    // Each encode went to every viewer in sync: far fewer encodes than access units sent in all.
+    expect(stats.encodes).toBeLessThan(unitsA.length + unitsB.length);
+    expect(stats.encodes).toBeLessThanOrEqual(Math.max(unitsA.length, unitsB.length) + 2);
+    console.info(`two viewers: ${stats.encodes} encodes, ${unitsA.length} + ${unitsB.length} access units sent`);
+  });
+});
