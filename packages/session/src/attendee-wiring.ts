@@ -175,10 +175,10 @@ function attachServices(
 
 /**
  * The viewer as the graphics pipeline sees it: a pipeline that takes over the attendee's tiles has each batch
- * counted as a frame sent, as the connection counts its bitmap updates.
+ * and each access unit counted as a frame sent, as the connection counts its bitmap updates.
  */
 function countingPipelineFrames(viewer: GraphicsViewer, connection: AttendeeConnection): GraphicsViewer {
-  const useSink: GraphicsViewer['useSink'] = (target, codec) =>
+  const useSink: GraphicsViewer['useSink'] = (target, codec, avc) =>
     viewer.useSink(
       {
         backlog: () => target.backlog(),
@@ -189,6 +189,13 @@ function countingPipelineFrames(viewer: GraphicsViewer, connection: AttendeeConn
         },
       },
       codec,
+      avc && {
+        accessUnitBacklog: () => avc.accessUnitBacklog(),
+        sendAvc420: (regions, bitstream) => {
+          connection.traffic.frame();
+          avc.sendAvc420(regions, bitstream);
+        },
+      },
     );
   // Everything else is the viewer's own (its `watching` getter included).
   return Object.create(viewer, { useSink: { value: useSink } });
