@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { H264Encoder } from '@rdshare/native';
 import {
+  encodeAvc420BitmapStream,
   encodeGfxPdus,
   encodePlanar,
   encodeSegmentedData,
@@ -15,8 +17,12 @@ import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RdpViewer } from '../../src/index.js';
-import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
-import { replayGraphicsMessages, replayGraphicsSession } from '../support/browser-gfx-replay.js';
+import { nativeH264Decoder, nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
+import {
+  composeGraphicsMessages,
+  replayGraphicsMessages,
+  replayGraphicsSession,
+} from '../support/browser-gfx-replay.js';
 import { bundleForBrowser, CHROMIUM_ARGS } from '../support/headless-chromium.js';
 import { encodeRecording, frameBufferDigest, SessionRecorder } from '../support/session-recording.js';
 import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
@@ -100,6 +106,73 @@ function syntheticMessages(): { messages: string[]; width: number; height: numbe
   ];
   const messages = frames.map((pdus) => Buffer.from(encodeSegmentedData(encodeGfxPdus(pdus))).toString('base64'));
   return { messages, width, height };
+}
+
+/** Two AVC420 frames (a key frame over the whole surface, then a P-frame for its right half) of real H.264. */
+async function avc420Messages(): Promise<{ messages: string[]; width: number; height: number; source: Uint8Array }> {
+  const width = 128;
+  const height = 64;
+  const picture = (shift: number) => {
+    const bgrx = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        bgrx.set([(x * 2 + shift) & 0xff, (y * 3) & 0xff, (x + y) & 0xff, 0], (y * width + x) * 4);
+    return bgrx;
+  };
+  const encoder = H264Encoder.create({ width, height, frameRate: 30, bitrate: 4_000_000 });
+  const output = new Uint8Array(width * height * 4);
+  const frames: GfxPdu[][] = [
+    [
+      { type: 'resetGraphics', width, height, monitors: [] },
+      { type: 'createSurface', surfaceId: 1, width, height, pixelFormat: GfxPixelFormat.XRGB_8888 },
+      { type: 'mapSurfaceToOutput', surfaceId: 1, outputOriginX: 0, outputOriginY: 0 },
+    ],
+  ];
+  const first = picture(0);
+  const second = picture(60);
+  const regions = [
+    { left: 0, top: 0, right: width, bottom: height },
+    { left: width / 2, top: 0, right: width, bottom: height },
+  ];
+  for (const [i, source] of [first, second].entries()) {
+    const { byteLength } = await encoder.encode({ data: source, stride: width * 4 }, output);
+    frames.push([
+      { type: 'startFrame', timestamp: 0, frameId: i + 1 },
+      {
+        type: 'wireToSurface1',
+        surfaceId: 1,
+        codecId: GfxCodecId.AVC420,
+        pixelFormat: GfxPixelFormat.XRGB_8888,
+        destRect: { left: 0, top: 0, right: width, bottom: height },
+        bitmapData: encodeAvc420BitmapStream({
+          regionRects: [regions[i]],
+          quantQualityVals: [{ qp: 22, progressive: false, qualityVal: 100 }],
+          bitstream: output.slice(0, byteLength),
+        }),
+      },
+      { type: 'endFrame', frameId: i + 1 },
+    ]);
+  }
+  encoder.close();
+  // What the screen should show: the first picture's left half, the second's right half, as RGBA.
+  const source = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const from = x < width / 2 ? first : second;
+      const i = (y * width + x) * 4;
+      source.set([from[i + 2], from[i + 1], from[i], 255], i);
+    }
+  const messages = frames.map((pdus) => Buffer.from(encodeSegmentedData(encodeGfxPdus(pdus))).toString('base64'));
+  return { messages, width, height, source };
+}
+
+/** PSNR in dB of the RGB channels of two RGBA pictures of the same size; 0 when sizes differ. */
+function psnrRgb(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length || a.length === 0) return 0;
+  let squared = 0;
+  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) squared += (a[i + c] - b[i + c]) ** 2;
+  const mse = squared / ((a.length / 4) * 3);
+  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
 }
 
 describe('the viewer core decodes the same graphics pipeline session to the same pixels in Node and in headless Chromium', () => {
@@ -191,5 +264,26 @@ describe('the viewer core decodes the same graphics pipeline session to the same
     expect(inChromium).toBe(inNode);
     // Not the digest of an untouched frame: the messages drew.
     expect(inNode).not.toBe(await replayGraphicsMessages(messages.slice(0, 1), width, height));
+  });
+
+  it('AVC420: Debian Chromium decodes H.264 through WebCodecs, Node through OpenH264, both to the source picture', async () => {
+    type Replay = typeof import('../support/browser-gfx-replay.js');
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { gfxReplay: Replay }).gfxReplay.webCodecsDecodesH264()),
+    ).toBe(true);
+    const { messages, width, height, source } = await avc420Messages();
+    const inNode = (await composeGraphicsMessages(messages, width, height, nativeH264Decoder())).data;
+    const inChromium = Buffer.from(
+      await page.evaluate(
+        ([m, w, h]) =>
+          (globalThis as unknown as { gfxReplay: Replay }).gfxReplay.replayGraphicsMessagesWithWebCodecs(m, w, h),
+        [messages, width, height] as const,
+      ),
+      'base64',
+    );
+    // Lossy, and the two decoders convert YUV to RGB each their own way: the same picture, not the same bytes.
+    expect(psnrRgb(source, inNode)).toBeGreaterThan(35);
+    expect(psnrRgb(source, inChromium)).toBeGreaterThan(30);
+    expect(psnrRgb(inNode, inChromium)).toBeGreaterThan(30);
   });
 });

@@ -1,5 +1,6 @@
 import { FrameBuffer } from '../../src/frame-buffer.js';
 import { GfxClient } from '../../src/graphics-pipeline/gfx-client.js';
+import type { H264DecoderFactory } from '../../src/graphics-pipeline/h264-decoder.js';
 import { webCodecsH264Decoder } from '../../src/graphics-pipeline/web-codecs-h264-decoder.js';
 import { RdpViewer, scriptCryptoProvider, type ViewerTransport } from '../../src/index.js';
 import { decodeRecording, frameBufferDigest, frameDigest, replaySession } from './session-recording.js';
@@ -33,27 +34,50 @@ export async function replayGraphicsMessages(
   width: number,
   height: number,
 ): Promise<string> {
+  return frameDigest(await composeGraphicsMessages(messages, width, height));
+}
+
+/** {@link replayGraphicsMessages} with AVC420 through WebCodecs; the frame's RGBA bytes in base64. */
+export async function replayGraphicsMessagesWithWebCodecs(
+  messages: readonly string[],
+  width: number,
+  height: number,
+): Promise<string> {
+  const frame = await composeGraphicsMessages(messages, width, height, webCodecsH264Decoder);
+  let binary = '';
+  for (let i = 0; i < frame.data.length; i += 0x8000)
+    binary += String.fromCharCode(...frame.data.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The frame buffer once `messages` went through a graphics pipeline client (with `h264` for AVC420). */
+export async function composeGraphicsMessages(
+  messages: readonly string[],
+  width: number,
+  height: number,
+  h264?: H264DecoderFactory,
+): Promise<FrameBuffer> {
   let frame = new FrameBuffer(width, height);
   let failure: Error | undefined;
-  const client = new GfxClient({
-    send() {},
-    frameBuffer: () => frame,
-    resize: (w, h) => {
-      frame = new FrameBuffer(w, h);
+  const client = new GfxClient(
+    {
+      send() {},
+      frameBuffer: () => frame,
+      resize: (w, h) => {
+        frame = new FrameBuffer(w, h);
+      },
+      frame() {},
+      fail: (error) => {
+        failure = error;
+      },
     },
-    frame() {},
-    fail: (error) => {
-      failure = error;
-    },
-  });
-  for (const message of messages) {
-    const binary = atob(message);
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    client.receive(bytes);
-  }
+    h264 ? { h264 } : {},
+  );
+  for (const message of messages) client.receive(Uint8Array.from(atob(message), (c) => c.charCodeAt(0)));
   await client.idle();
+  client.close();
   if (failure) throw failure;
-  return frameDigest(frame);
+  return frame;
 }
 
 /** Whether this runtime's WebCodecs decodes H.264 (what `webCodecsH264Decoder` configures). */
