@@ -19,6 +19,7 @@ import { RdpViewer, type ViewerConnection, ViewerError } from '../src/index.js';
 import { nodeCryptoProvider } from '../src/node/index.js';
 import { AcceptorTransport } from './support/acceptor-transport.js';
 import { acceptorOptions, publicKey, ticket } from './support/fixtures.js';
+import { prng } from './support/prng.js';
 
 const crypto = nodeCryptoProvider();
 const REPLAYS = 1000;
@@ -118,16 +119,6 @@ async function replay(
   );
   await new Promise((r) => setTimeout(r, 5));
   return { connectError, sessionErrors, frames, ms: performance.now() - started };
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Flips bytes inside one frame past its header, so most mutations reach the decoders behind the framing. */

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameBuffer, type FrameRect } from '../../src/frame-buffer.js';
 import { GfxClient, gfxClientCapabilities } from '../../src/graphics-pipeline/gfx-client.js';
 import type { H264Decoder, H264Picture } from '../../src/graphics-pipeline/h264-decoder.js';
+import { prng } from '../support/prng.js';
 
 function hex(dump: string): Uint8Array {
   return Uint8Array.from(dump.split(/\s+/).filter(Boolean), (b) => Number.parseInt(b, 16));
@@ -339,17 +340,6 @@ describe('GfxClient frames', () => {
 });
 
 describe('GfxClient fuzzed', () => {
-  /** mulberry32, seeded so a failure reproduces. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('mutated messages are processed or end in a ProtocolError, never another exception', async () => {
     const planar = encodePlanar(
       { data: new Uint8Array(4 * 4 * 4).map((_, i) => i), stride: 16, width: 4, height: 4 },
