@@ -6,6 +6,7 @@ import { ErrorInfo } from '../../src/connection/error-info.js';
 import type { ConnectorConfig } from '../../src/connector/connector-config.js';
 import { ConnectorFailure } from '../../src/connector/connector-config.js';
 import { ConnectorState } from '../../src/connector/connector-state.js';
+import { ProtocolError } from '../../src/core/errors.js';
 import { encodeBitmapUpdate } from '../../src/data/bitmap-update.js';
 import { FastPathUpdateCode } from '../../src/data/fastpath-output.js';
 import { mouseMoveEvent } from '../../src/data/input-event.js';
@@ -198,6 +199,17 @@ describe('RdpConnector against RdpAcceptor', () => {
     expect(pair.clientClose?.kind).toBe(ConnectorFailure.LOCAL);
     expect(pair.serverClose).toMatch(/Disconnect Provider Ultimatum|client closed/);
     expect(() => pair.connector.sendInput([mouseMoveEvent(1, 1)])).toThrow(/cannot send input/);
+  });
+
+  it('fail(error) ends an active session as PROTOCOL with that error, telling the server', async () => {
+    const [layer] = LAYERS;
+    const pair = new ConnectorPair(layer.config, layer.options, publicKey);
+    await pair.connect();
+    const error = new ProtocolError('INVALID', 'a graphics frame broke the rules', 'MS-RDPEGFX');
+    pair.connector.fail(error);
+    await pair.flush();
+    expect(pair.clientClose).toMatchObject({ kind: ConnectorFailure.PROTOCOL, error });
+    expect(pair.serverClose).toMatch(/Disconnect Provider Ultimatum|client closed/);
   });
 
   it('reports SERVER_DISCONNECT with the error info when an active session is ended', async () => {
