@@ -1,6 +1,6 @@
-export { nativeH264Decoder } from './native-h264-decoder.js';
 // Node's CryptoProvider lives with the protocol that defines the interface; re-exported so a viewer needs one import.
 export { nodeCryptoProvider } from '@rdshare/protocol/node';
+export { nativeH264Decoder } from './native-h264-decoder.js';
 export {
   type ReverseConnectListener,
   type ReverseConnectOptions,
