@@ -1,4 +1,5 @@
 import type { EncodedTile, EncodedTileCache } from './encoded-tile-cache.js';
+import type { SurfaceMove } from './scroll-detector.js';
 import type { Rect } from './tile-grid.js';
 import type { TileStore } from './tile-store.js';
 
@@ -6,8 +7,13 @@ import type { TileStore } from './tile-store.js';
 export interface GraphicsSink {
   /** Bytes written but not yet handed to the kernel; the stream holds back while this is high. */
   backlog(): number;
-  /** Sends tiles as one bitmap update (the sink frames and fragments it). */
-  sendTiles(tiles: EncodedTile[]): void;
+  /**
+   * Sends tiles as one update (the sink frames and fragments it). `copies`, given only to a sink that
+   * {@link copiesSurface}, are applied on the client's surface first, in order, before any tile is drawn.
+   */
+  sendTiles(tiles: EncodedTile[], copies?: readonly SurfaceMove[]): void;
+  /** Whether the sink can copy blocks of the client's surface (surface to surface): scrolls then go as copies. */
+  readonly copiesSurface?: boolean;
   /** Calls `listener` when the backlog drained; returns an unsubscribe function. */
   onDrain(listener: () => void): () => void;
 }
@@ -33,6 +39,8 @@ export class AttendeeGraphics {
   private closed = false;
   /** Where the next scan starts, so a congested attendee still gets every region in turn. */
   private cursor = 0;
+  /** The sequence number of the first store move this stream has not considered. */
+  private nextMove: number;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly highWaterMark: number;
   private readonly maxUpdateBytes: number;
@@ -45,6 +53,7 @@ export class AttendeeGraphics {
     options: AttendeeGraphicsOptions = {},
   ) {
     this.sent = new Uint32Array(store.grid.count);
+    this.nextMove = store.movesRecorded;
     this.highWaterMark = options.highWaterMark ?? 256 * 1024;
     this.maxUpdateBytes = options.maxUpdateBytes ?? 64 * 1024;
     this.claimed = options.claimed ?? (() => false);
@@ -98,6 +107,8 @@ export class AttendeeGraphics {
     if (this.closed || !this.on) return;
     const { versions } = this.store;
     const n = versions.length;
+    if (this.sink.backlog() >= this.highWaterMark) return;
+    let copies = this.sink.copiesSurface ? this.takeMoves() : [];
     let batch: EncodedTile[] = [];
     let batchBytes = 0;
     let scanned = 0;
@@ -112,11 +123,45 @@ export class AttendeeGraphics {
       batch.push(tile);
       batchBytes += tile.data.byteLength;
       if (batchBytes >= this.maxUpdateBytes || batch.length >= 0xffff) {
-        this.sink.sendTiles(batch);
+        this.sink.sendTiles(batch, copies);
+        copies = [];
         batch = [];
         batchBytes = 0;
       }
     }
-    if (batch.length > 0) this.sink.sendTiles(batch);
+    if (batch.length > 0 || copies.length > 0) this.sink.sendTiles(batch, copies);
+  }
+
+  /**
+   * The store's moves this stream has not considered whose copies are exact on this client: it holds every
+   * tile a copy reads at the version the copy was found against. Tiles a copy then fills whole count as sent, and
+   * so do tiles it completes (changed only where it writes) if the client held them before. Where tiles are in
+   * motion and another stream (AVC420) claims them, motion takes precedence: no copy writes there.
+   */
+  private takeMoves(): SurfaceMove[] {
+    const copies: SurfaceMove[] = [];
+    for (const move of this.store.moves) {
+      if (move.sequence < this.nextMove) continue;
+      if (!move.sourceTiles.every((t, i) => this.sent[t] === move.sourceVersions[i])) continue;
+      if (this.writesClaimed(move)) continue;
+      copies.push({ src: move.src, dest: move.dest });
+      move.coveredTiles.forEach((t, i) => {
+        this.sent[t] = move.coveredVersions[i];
+      });
+      move.completedTiles.forEach((t, i) => {
+        if (this.sent[t] === move.completedBefore[i]) this.sent[t] = move.completedAfter[i];
+      });
+    }
+    this.nextMove = this.store.movesRecorded;
+    return copies;
+  }
+
+  private writesClaimed(move: SurfaceMove): boolean {
+    let claimed = false;
+    const dest = { ...move.dest, width: move.src.width, height: move.src.height };
+    this.store.grid.forEachTileIn(dest, (t) => {
+      claimed ||= this.claimed(t);
+    });
+    return claimed;
   }
 }

@@ -1,11 +1,14 @@
 import { type DesktopSource, type Frame, type Rect, syncTiles } from '@rdshare/native';
 import { type Region, regionIntersect, regionWithin } from './region.js';
+import { detectVerticalMove, type FoundMove, type SurfaceMove, tilesCompletedBy } from './scroll-detector.js';
 import { boundingRect, intersectRect, TILE_SIZE } from './tile-grid.js';
 import { TileStore } from './tile-store.js';
 import { WindowMask } from './window-mask.js';
 
 /** Above this many separate damage rectangles one bounding capture is cheaper than many small ones. */
 const MAX_SEPARATE_CAPTURES = 8;
+/** Distinct damage rectangles searched for scrolls per capture (each costs a pass over its columns). */
+const MAX_MOVE_SEARCHES = 4;
 
 export interface DesktopCaptureOptions {
   /** The part of the screen to capture, in screen pixels (the shared rectangle); default the whole screen. */
@@ -108,8 +111,8 @@ export class DesktopCapture {
     try {
       // Asked first: a change of visibility found now adds its areas to this very capture.
       let visible = this.visibleRegion();
-      const regions = this.regions(this.pending.splice(0));
-      const changed: number[] = [];
+      const damage = this.inArea(this.pending.splice(0));
+      const regions = this.regions(damage);
       for (const region of regions) {
         const onScreen = { ...region, x: region.x + this.area.x, y: region.y + this.area.y };
         await this.source.capture(onScreen, this.scratch, { x: region.x, y: region.y });
@@ -119,10 +122,15 @@ export class DesktopCapture {
         const after = this.visibleRegion();
         this.maskFor(visible, after)?.blank(this.scratch, region);
         visible = after;
+      }
+      // Every new pixel is in the scratch frame and the store still holds the old ones: the moment to find scrolls.
+      const moves = this.findMoves(damage);
+      const changed: number[] = [];
+      for (const region of regions) {
         const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
         for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
       }
-      this.store.markChanged(changed);
+      this.store.markChanged(changed, moves);
     } finally {
       this.running = false;
     }
@@ -144,13 +152,47 @@ export class DesktopCapture {
     return this.mask.mask;
   }
 
-  /** Tile-aligned capture regions in store pixels for damage rectangles in screen pixels, clipped to the area. */
-  private regions(damage: Rect[]): Rect[] {
-    const { x: ax, y: ay, width: w, height: h } = this.area;
-    const rects = damage.flatMap((d) => {
+  /** Damage rectangles in screen pixels as rectangles in store pixels, clipped to the area. */
+  private inArea(damage: Rect[]): Rect[] {
+    const { x: ax, y: ay } = this.area;
+    return damage.flatMap((d) => {
       const r = intersectRect(d, this.area);
       return r ? [{ ...r, x: r.x - ax, y: r.y - ay }] : [];
     });
+  }
+
+  /**
+   * Scrolls within the damaged rectangles (store pixels): X reports a scroll's copy as damage of exactly the
+   * window's scrolled part, so each distinct rectangle large enough to hold a whole tile is searched once.
+   */
+  private findMoves(damage: Rect[]): FoundMove[] {
+    const seen = new Set<string>();
+    const moves: FoundMove[] = [];
+    for (const rect of damage) {
+      const key = `${rect.x},${rect.y},${rect.width},${rect.height}`;
+      if (seen.has(key) || seen.size >= MAX_MOVE_SEARCHES || rect.width < TILE_SIZE || rect.height < TILE_SIZE) {
+        continue;
+      }
+      seen.add(key);
+      const move = detectVerticalMove(this.store.frame, this.scratch, rect);
+      // The client applies a capture's copies one after the other: none may read or write what another wrote.
+      const destOf = (m: SurfaceMove) => ({ ...m.dest, width: m.src.width, height: m.src.height });
+      const clashes = (m: SurfaceMove) =>
+        moves.some(
+          (other) =>
+            intersectRect(m.src, destOf(other)) ||
+            intersectRect(destOf(m), destOf(other)) ||
+            intersectRect(destOf(m), other.src),
+        );
+      if (!move || clashes(move)) continue;
+      moves.push({ ...move, completes: tilesCompletedBy(move, this.store.frame, this.scratch, this.store.grid) });
+    }
+    return moves;
+  }
+
+  /** Tile-aligned capture regions in store pixels for damage rectangles in store pixels. */
+  private regions(rects: Rect[]): Rect[] {
+    const { width: w, height: h } = this.area;
     const align = (r: Rect): Rect | undefined => {
       const x0 = Math.max(0, Math.floor(r.x / TILE_SIZE) * TILE_SIZE);
       const y0 = Math.max(0, Math.floor(r.y / TILE_SIZE) * TILE_SIZE);

@@ -9,6 +9,10 @@ export interface EncodedTile {
   bitsPerPixel: number;
   flags: number;
   data: Uint8Array;
+  /** The graphics pipeline's extras: the tile is all this RDPGFX_COLOR32 (and `data` is empty)... */
+  fill?: number;
+  /** ...or its pixels have this RDPGFX cacheKey, so a client that cached them can draw them from its cache. */
+  cacheKey?: bigint;
 }
 
 /** Encodes one tile of the store's frame; a codec class is one of these per client colour depth. */

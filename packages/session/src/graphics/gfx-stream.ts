@@ -19,6 +19,9 @@ import {
 import type { AvcSink } from './attendee-avc.js';
 import type { GraphicsSink } from './attendee-graphics.js';
 import type { EncodedTile } from './encoded-tile-cache.js';
+import { gfxFramePdus } from './gfx-frame.js';
+import { GfxSurfaceCache, gfxCacheLimits } from './gfx-surface-cache.js';
+import type { SurfaceMove } from './scroll-detector.js';
 import type { Rect } from './tile-grid.js';
 
 /** What the stream needs from the attendee's connection. */
@@ -64,9 +67,10 @@ function frameTimestamp(now: Date): number {
 /**
  * One attendee's graphics pipeline (MS-RDPEGFX over MS-RDPEDYC): opens the graphics channel, confirms the
  * client's capabilities, resets graphics and maps one surface of the shared size, then acts as the attendee's
- * {@link GraphicsSink}: each batch of tiles goes as one frame of lossless planar WireToSurface1 PDUs, and, when
- * the confirmed capabilities allow AVC420, as the attendee's {@link AvcSink} each access unit goes as one frame
- * of an AVC420 WireToSurface1 over the whole surface. Frames the
+ * {@link GraphicsSink}: each batch of tiles goes as one lossless frame (scroll copies, solid fills, cache hits
+ * and planar WireToSurface1 PDUs, see {@link gfxFramePdus}), and, when the confirmed capabilities allow AVC420,
+ * as the attendee's {@link AvcSink} each access unit goes as one frame of an AVC420 WireToSurface1 over the whole
+ * surface. Frames the
  * client has not acknowledged count against `maxFramesInFlight`; at the cap the sink reports a full backlog, so
  * the attendee's latest-wins stream skips to the newest tiles instead of queueing frames. Protocol errors in
  * what the client sends throw `ProtocolError` from {@link receive}.
@@ -80,6 +84,9 @@ export class GfxStream implements GraphicsSink, AvcSink {
   private nextFrameId = 1;
   private acknowledging = true;
   private ready = false;
+  /** What the client's bitmap cache holds; sized by the confirmed capabilities. */
+  private cache?: GfxSurfaceCache;
+  readonly copiesSurface = true;
   /** Frames the client acknowledged (for tests and statistics). */
   framesAcknowledged = 0;
   /** Whether the confirmed capability set lets the client decode AVC420 (MS-RDPEGFX 3.3.8.3.2). */
@@ -111,7 +118,9 @@ export class GfxStream implements GraphicsSink, AvcSink {
     this.size = size;
     if (!this.ready) return;
     this.inFlight.clear();
-    this.send([{ type: 'deleteSurface', surfaceId: SURFACE_ID }, ...this.surfaceSetup()]);
+    // Whether a client keeps its cache over a graphics reset is not said anywhere: evicting leaves no doubt.
+    const evicts = (this.cache?.clear() ?? []).map((cacheSlot): GfxPdu => ({ type: 'evictCacheEntry', cacheSlot }));
+    this.send([{ type: 'deleteSurface', surfaceId: SURFACE_ID }, ...evicts, ...this.surfaceSetup()]);
   }
 
   close(): void {
@@ -144,21 +153,9 @@ export class GfxStream implements GraphicsSink, AvcSink {
     };
   }
 
-  sendTiles(tiles: EncodedTile[]): void {
-    if (!this.ready) return;
-    const pdus: GfxPdu[] = [];
-    for (const tile of tiles) {
-      const { x, y, width, height } = tile.rect;
-      pdus.push({
-        type: 'wireToSurface1',
-        surfaceId: SURFACE_ID,
-        codecId: GfxCodecId.PLANAR,
-        pixelFormat: GfxPixelFormat.XRGB_8888,
-        destRect: { left: x, top: y, right: x + width, bottom: y + height },
-        bitmapData: tile.data,
-      });
-    }
-    this.sendFrame(pdus);
+  sendTiles(tiles: EncodedTile[], copies: readonly SurfaceMove[] = []): void {
+    if (!this.ready || !this.cache) return;
+    this.sendFrame(gfxFramePdus(SURFACE_ID, tiles, copies, this.cache));
   }
 
   sendAvc420(regions: readonly Rect[], bitstream: Uint8Array): void {
@@ -203,8 +200,8 @@ export class GfxStream implements GraphicsSink, AvcSink {
           this.acknowledge(pdu.frameId, pdu.queueDepth);
           break;
         case 'cacheImportOffer':
-          // Nothing is cached across connections yet: importing zero entries is a valid answer (3.3.5.18).
-          this.send([{ type: 'cacheImportReply', cacheSlots: [] }]);
+          // Before the capabilities say how large the client's cache is, importing nothing is the safe answer.
+          this.send([{ type: 'cacheImportReply', cacheSlots: this.cache?.importOffer(pdu.cacheEntries) ?? [] }]);
           break;
         default:
           throw new ProtocolError('UNEXPECTED', `${pdu.type} from a client`, 'MS-RDPEGFX');
@@ -222,6 +219,7 @@ export class GfxStream implements GraphicsSink, AvcSink {
     }
     this.send([{ type: 'capsConfirm', capsSet }, ...this.surfaceSetup()]);
     this.avc420 = gfxSupportsAvc420(capsSet);
+    this.cache = new GfxSurfaceCache(gfxCacheLimits(capsSet));
     this.ready = true;
     this.options.onReady(this);
   }

@@ -9,6 +9,7 @@ import {
 } from './bitmap-tile-encoder.js';
 import { DesktopCapture } from './desktop-capture.js';
 import { EncodedTileCache } from './encoded-tile-cache.js';
+import { gfxTileEncoder } from './gfx-tile-encoder.js';
 import { type H264EncoderFactory, H264SurfaceEncoder } from './h264-surface-encoder.js';
 import type { Region } from './region.js';
 import type { Rect } from './tile-grid.js';
@@ -267,7 +268,8 @@ export class GraphicsFanout {
   private cacheFor(codec: BitmapCodecClass, capture: DesktopCapture): EncodedTileCache {
     let cache = this.caches.get(codec);
     if (!cache) {
-      cache = new EncodedTileCache(capture.store, bitmapTileEncoder(codec));
+      const encoder = codec === 'gfx-planar-32' ? gfxTileEncoder() : bitmapTileEncoder(codec);
+      cache = new EncodedTileCache(capture.store, encoder);
       this.caches.set(codec, cache);
     }
     return cache;

@@ -44,6 +44,21 @@ export class TileGrid {
     const r1 = Math.floor((y1 - 1) / TILE_SIZE);
     for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) fn(r * this.columns + c);
   }
+
+  /** The tiles `rect` covers whole (edge tiles count whole when `rect` reaches the desktop's edge). */
+  tilesWithin(rect: Rect): number[] {
+    const tiles: number[] = [];
+    this.forEachTileIn(rect, (t) => {
+      const r = this.rectOf(t);
+      const inside =
+        r.x >= rect.x &&
+        r.y >= rect.y &&
+        r.x + r.width <= rect.x + rect.width &&
+        r.y + r.height <= rect.y + rect.height;
+      if (inside) tiles.push(t);
+    });
+    return tiles;
+  }
 }
 
 /** The smallest rectangle holding all of `rects`, or undefined for none. */

@@ -1,3 +1,4 @@
+import type { FoundMove, SurfaceMove } from './scroll-detector.js';
 import { TileGrid } from './tile-grid.js';
 
 /** A frame's pixels: 32-bit BGRX, `stride` bytes per row. */
@@ -9,6 +10,26 @@ export interface FramePixels {
 }
 
 /**
+ * A move found by a capture, with what a client must hold for the copy to be exact: the versions of the tiles
+ * it reads before the change, and the tiles it then fills whole with their versions after it.
+ */
+export interface StoreMove extends SurfaceMove {
+  /** Counts the moves of the store, so a stream takes each once. */
+  sequence: number;
+  sourceTiles: number[];
+  sourceVersions: number[];
+  coveredTiles: number[];
+  coveredVersions: number[];
+  /** Tiles the copy brings up to date on a client that held them at `before`: their versions then and after. */
+  completedTiles: number[];
+  completedBefore: number[];
+  completedAfter: number[];
+}
+
+/** Moves kept for streams that have not taken them yet; a stream further behind just gets pixels. */
+const MAX_MOVES = 16;
+
+/**
  * The last captured desktop and a version per tile. A tile's version goes up only when its bytes changed
  * (damaged AND different), so encoders and attendees key their work on (tile, version) and never redo it.
  */
@@ -18,6 +39,10 @@ export class TileStore {
   /** Bumped on every change, so a consumer can tell "nothing new" without scanning the tiles. */
   generation = 0;
   private readonly listeners = new Set<(tiles: readonly number[]) => void>();
+  /** The most recent moves, oldest first. */
+  readonly moves: StoreMove[] = [];
+  /** Moves recorded so far; the next one gets this sequence number. */
+  movesRecorded = 0;
 
   constructor(readonly frame: FramePixels) {
     this.grid = new TileGrid(frame.width, frame.height);
@@ -25,14 +50,40 @@ export class TileStore {
     this.versions = new Uint32Array(this.grid.count).fill(1);
   }
 
-  /** Marks tiles as changed and tells the attendees' streams and the motion tracker which ones. */
-  markChanged(tiles: Iterable<number>): void {
+  /**
+   * Marks tiles as changed and tells the attendees' streams and the motion tracker which ones. `moves` are blocks of the frame before the change
+   * that the frame after it holds elsewhere (scrolls), for streams that can copy them on the client.
+   */
+  markChanged(tiles: Iterable<number>, moves: readonly FoundMove[] = []): void {
+    const before = moves.map((m) => {
+      const sourceTiles: number[] = [];
+      this.grid.forEachTileIn(m.src, (t) => sourceTiles.push(t));
+      return {
+        sourceTiles,
+        sourceVersions: sourceTiles.map((t) => this.versions[t]),
+        completedBefore: m.completes.map((t) => this.versions[t]),
+      };
+    });
     const changed: number[] = [];
     for (const t of tiles) {
       this.versions[t]++;
       changed.push(t);
     }
     if (changed.length === 0) return;
+    moves.forEach(({ src, dest, completes }, i) => {
+      const coveredTiles = this.grid.tilesWithin({ ...dest, width: src.width, height: src.height });
+      this.moves.push({
+        src,
+        dest,
+        ...before[i],
+        coveredTiles,
+        coveredVersions: coveredTiles.map((t) => this.versions[t]),
+        completedTiles: completes,
+        completedAfter: completes.map((t) => this.versions[t]),
+        sequence: this.movesRecorded++,
+      });
+    });
+    if (this.moves.length > MAX_MOVES) this.moves.splice(0, this.moves.length - MAX_MOVES);
     this.generation++;
     for (const l of this.listeners) l(changed);
   }

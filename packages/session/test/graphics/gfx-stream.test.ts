@@ -1,4 +1,5 @@
 import {
+  CACHE_IMPORT_MAX_ENTRIES,
   decodeAvc420BitmapStream,
   decodeDvcPdu,
   decodeGfxPdus,
@@ -7,9 +8,11 @@ import {
   encodeGfxPdu,
   GfxCapsFlags,
   GfxCapsVersion,
+  GfxCmdId,
   GfxCodecId,
   type GfxPdu,
   GfxQueueDepth,
+  ProtocolError,
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import type { GraphicsSink } from '../../src/graphics/attendee-graphics.js';
@@ -52,12 +55,13 @@ function setup(maxFramesInFlight = 2) {
     { width: 128, height: 64 },
     { maxFramesInFlight, onReady: (sink) => (ready = sink) },
   );
-  const clientSends = (pdu: GfxPdu) =>
-    stream.receive(encodeDvcPdu({ type: 'data', channelId, data: encodeGfxPdu(pdu) }));
+  const clientSendsBytes = (data: Uint8Array) => stream.receive(encodeDvcPdu({ type: 'data', channelId, data }));
+  const clientSends = (pdu: GfxPdu) => clientSendsBytes(encodeGfxPdu(pdu));
   return {
     stream,
     gfx,
     clientSends,
+    clientSendsBytes,
     ready: () => ready,
     open: async () => {
       await Promise.resolve();
@@ -171,12 +175,59 @@ describe('GfxStream', () => {
     expect(t.stream.backlog()).toBe(7);
   });
 
-  it('answers a cache import offer with zero entries and rejects server-only PDUs from the client', async () => {
+  it('answers a cache import offer before the capabilities with zero entries and rejects server-only PDUs', async () => {
     const t = setup();
     await t.open();
     t.clientSends({ type: 'cacheImportOffer', cacheEntries: [{ cacheKey: 1n, bitmapLength: 10 }] });
     expect(t.gfx).toEqual([{ type: 'cacheImportReply', cacheSlots: [] }]);
     expect(() => t.clientSends({ type: 'endFrame', frameId: 1 })).toThrow(/endFrame from a client/);
+  });
+
+  it('imports offered tiles into the cache model, draws them from the cache, and evicts them on a reset', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    t.gfx.length = 0;
+    t.clientSends({ type: 'cacheImportOffer', cacheEntries: [{ cacheKey: 77n, bitmapLength: 64 * 64 * 4 }] });
+    expect(t.gfx).toEqual([{ type: 'cacheImportReply', cacheSlots: [1] }]);
+    t.gfx.length = 0;
+    t.stream.sendTiles([
+      { ...tile(64), cacheKey: 77n },
+      { ...tile(0), cacheKey: 78n },
+    ]);
+    expect(t.gfx.map((p) => p.type)).toEqual([
+      'startFrame',
+      'cacheToSurface',
+      'wireToSurface1',
+      'surfaceToCache',
+      'endFrame',
+    ]);
+    expect(t.gfx[1]).toEqual({ type: 'cacheToSurface', cacheSlot: 1, surfaceId: 0, destPts: [{ x: 64, y: 0 }] });
+    expect(t.gfx[3]).toMatchObject({
+      cacheKey: 78n,
+      cacheSlot: 2,
+      rectSrc: { left: 0, top: 0, right: 64, bottom: 64 },
+    });
+    t.gfx.length = 0;
+    t.stream.resize({ width: 64, height: 64 });
+    expect(t.gfx.slice(0, 3)).toEqual([
+      { type: 'deleteSurface', surfaceId: 0 },
+      { type: 'evictCacheEntry', cacheSlot: 1 },
+      { type: 'evictCacheEntry', cacheSlot: 2 },
+    ]);
+  });
+
+  it('ends the connection on an import offer above the 5462 entries the protocol allows', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    const count = CACHE_IMPORT_MAX_ENTRIES + 1;
+    const pdu = new Uint8Array(8 + 2 + count * 12);
+    const view = new DataView(pdu.buffer);
+    view.setUint16(0, GfxCmdId.CACHEIMPORTOFFER, true);
+    view.setUint32(4, pdu.length, true);
+    view.setUint16(8, count, true);
+    expect(() => t.clientSendsBytes(pdu)).toThrow(ProtocolError);
   });
 
   it('stays off when the client offers no known version', async () => {
