@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectVerticalMove } from '../../src/graphics/scroll-detector.js';
 
-const W = 96;
+const W = 160;
 const H = 160;
 
 function frame(fill: (x: number, y: number) => number) {
@@ -32,9 +32,9 @@ describe('detectVerticalMove', () => {
     });
   });
 
-  it('stops the copy at the first row that differs by one byte, whatever the hashes say', () => {
+  it('stops the copy at the first row that differs by one byte, also outside the strips it hashes', () => {
     const before = frame(detail);
-    const after = frame((x, y) => (y === 100 && x === 5 ? detail(x, y + 3) ^ 1 : detail(x, y + 3)));
+    const after = frame((x, y) => (y === 100 && x === 40 ? detail(x, y + 3) ^ 1 : detail(x, y + 3)));
     const move = detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H - 3 });
     expect(move).toEqual({ src: { x: 0, y: 3, width: W, height: 100 }, dest: { x: 0, y: 0 } });
   });
