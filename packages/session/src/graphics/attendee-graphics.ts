@@ -1,7 +1,8 @@
 import type { EncodedTile, EncodedTileCache } from './encoded-tile-cache.js';
 import type { SurfaceMove } from './scroll-detector.js';
 import type { Rect } from './tile-grid.js';
-import type { TileStore } from './tile-store.js';
+import { TILE_SIZE } from './tile-grid.js';
+import type { StoreMove, TileStore } from './tile-store.js';
 
 /** Where an attendee's graphics go: its connection. */
 export interface GraphicsSink {
@@ -133,27 +134,56 @@ export class AttendeeGraphics {
   }
 
   /**
-   * The store's moves this stream has not considered whose copies are exact on this client: it holds every
-   * tile a copy reads at the version the copy was found against. Tiles a copy then fills whole count as sent, and
-   * so do tiles it completes (changed only where it writes) if the client held them before. Where tiles are in
-   * motion and another stream (AVC420) claims them, motion takes precedence: no copy writes there.
+   * The store's moves this stream has not considered, as copies that are exact on this client: a copy reads only
+   * tiles the client holds at the version the move was found against (a lagging client that lacks some tile rows
+   * gets the longest band of the move it can take, if that still fills a tile). Tiles a copy fills whole count as
+   * sent; so do tiles a whole move completes (changed only where it writes) if the client held them before. Where
+   * tiles are in motion and another stream (AVC420) claims them, motion takes precedence: no copy writes there.
    */
   private takeMoves(): SurfaceMove[] {
     const copies: SurfaceMove[] = [];
     for (const move of this.store.moves) {
-      if (move.sequence < this.nextMove) continue;
-      if (!move.sourceTiles.every((t, i) => this.sent[t] === move.sourceVersions[i])) continue;
-      if (this.writesClaimed(move)) continue;
-      copies.push({ src: move.src, dest: move.dest });
-      move.coveredTiles.forEach((t, i) => {
-        this.sent[t] = move.coveredVersions[i];
-      });
+      if (move.sequence < this.nextMove || this.writesClaimed(move)) continue;
+      const copy = this.usableBand(move);
+      if (!copy) continue;
+      copies.push(copy);
+      const dest = { ...copy.dest, width: copy.src.width, height: copy.src.height };
+      for (const t of this.store.grid.tilesWithin(dest)) {
+        this.sent[t] = move.coveredVersions[move.coveredTiles.indexOf(t)];
+      }
+      if (copy.src.height !== move.src.height) continue;
       move.completedTiles.forEach((t, i) => {
         if (this.sent[t] === move.completedBefore[i]) this.sent[t] = move.completedAfter[i];
       });
     }
     this.nextMove = this.store.movesRecorded;
     return copies;
+  }
+
+  /** The longest band of `move` whose source lies in tile rows this client holds exactly, if it fills a tile. */
+  private usableBand(move: StoreMove): SurfaceMove | undefined {
+    const { columns } = this.store.grid;
+    const lacking = new Set<number>();
+    move.sourceTiles.forEach((t, i) => {
+      if (this.sent[t] !== move.sourceVersions[i]) lacking.add(Math.floor(t / columns));
+    });
+    if (lacking.size === 0) return { src: move.src, dest: move.dest };
+    const { src } = move;
+    let best: { top: number; bottom: number } | undefined;
+    let top = src.y;
+    for (let row = Math.floor(src.y / TILE_SIZE); row * TILE_SIZE < src.y + src.height; row++) {
+      if (!lacking.has(row)) continue;
+      const bottom = Math.max(top, row * TILE_SIZE);
+      if (bottom - top > (best ? best.bottom - best.top : 0)) best = { top, bottom };
+      top = (row + 1) * TILE_SIZE;
+    }
+    const end = src.y + src.height;
+    if (end - top > (best ? best.bottom - best.top : 0)) best = { top, bottom: end };
+    if (!best || best.bottom - best.top < TILE_SIZE) return undefined;
+    return {
+      src: { ...src, y: best.top, height: best.bottom - best.top },
+      dest: { x: move.dest.x, y: move.dest.y + best.top - src.y },
+    };
   }
 
   private writesClaimed(move: SurfaceMove): boolean {

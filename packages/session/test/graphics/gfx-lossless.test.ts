@@ -205,23 +205,28 @@ describe('the lossless graphics pipeline on a model client', () => {
     const late = new ModelSink();
     const p = await pipeline([live, late]);
     const all = { x: 0, y: 0, width: SW, height: SH };
-    const patch = { x: 64, y: 128, width: 64, height: 64 };
     late.queued = Number.MAX_SAFE_INTEGER;
-    // Two scrolls the late attendee misses: the first copy is still exact on its surface, the second reads
-    // tiles the first exposed, which it has not received.
+    // Two scrolls the late attendee misses: the first copy is exact on its surface; the second reads the lines the
+    // first exposed, which it has not received, so it gets the band above them.
     await p.after(() => p.screen.scroll(all, 5));
     await p.after(() => p.screen.scroll(all, 9));
     late.drained();
     await until(() => p.settled(late), 'the late attendee');
-    expect(late.count('surfaceToSurface')).toBe(1);
-    // A change it missed inside what the next scroll reads: no copy at all.
+    const copies = late.pdus.filter((q) => q.type === 'surfaceToSurface');
+    expect(copies.map((q) => q.type === 'surfaceToSurface' && q.rectSrc)).toEqual([
+      { left: 0, top: 5, right: SW, bottom: SH },
+      { left: 0, top: 9, right: SW, bottom: 192 },
+    ]);
+    // A change it missed inside what the next scroll reads: the copy leaves out that tile row.
     late.queued = Number.MAX_SAFE_INTEGER;
     late.pdus = [];
-    await p.after(() => p.screen.put(patch, new Uint8Array(64 * 64 * 4).fill(0x5a)));
+    await p.after(() => p.screen.put({ x: 64, y: 64, width: 64, height: 64 }, new Uint8Array(64 * 64 * 4).fill(0x5a)));
     await p.after(() => p.screen.scroll(all, 3));
     late.drained();
     await until(() => p.settled(late), 'the late attendee');
-    expect(late.count('surfaceToSurface')).toBe(0);
+    expect(late.pdus.filter((q) => q.type === 'surfaceToSurface')).toEqual([
+      expect.objectContaining({ rectSrc: { left: 0, top: 128, right: SW, bottom: SH }, destPts: [{ x: 0, y: 125 }] }),
+    ]);
     expect(live.count('surfaceToSurface')).toBe(3);
     expect(live.model.differingPixels(p.capture.store.frame)).toBe(0);
     p.close();
