@@ -25,31 +25,18 @@ const MAX_CANDIDATES = 4;
 const FNV_PRIME = 0x01000193;
 const FNV_OFFSET = 0x811c9dc5;
 
-/** Pixels per strip a row is hashed on: wide enough to hold a few characters of text. */
-const STRIP_WIDTH = 32;
-
 /**
- * 32-bit FNV-1a over the pixels of a row that fall in `strips` (offsets and lengths in words): a row's left,
- * middle and right strips tell rows apart about as well as the whole row, for a fraction of the work, and every
- * match is compared byte for byte afterwards anyway.
+ * Every this many pixels of a row go into its hash: text lines that differ in a single character still hash
+ * apart (a glyph is wider than this), at a third of the work of hashing every pixel; matches are compared byte
+ * for byte afterwards anyway.
  */
-function rowHash(words: Uint32Array, rowStart: number, strips: readonly [number, number][]): number {
-  let h = FNV_OFFSET;
-  for (const [offset, length] of strips) {
-    const start = rowStart + offset;
-    for (let i = start; i < start + length; i++) h = Math.imul(h ^ words[i], FNV_PRIME);
-  }
-  return h >>> 0;
-}
+const HASH_STEP = 3;
 
-/** The strips of a row segment `width` pixels wide that {@link rowHash} reads: all of it when it is narrow. */
-function stripsOf(width: number): [number, number][] {
-  if (width <= 3 * STRIP_WIDTH) return [[0, width]];
-  return [
-    [0, STRIP_WIDTH],
-    [(width - STRIP_WIDTH) >> 1, STRIP_WIDTH],
-    [width - STRIP_WIDTH, STRIP_WIDTH],
-  ];
+/** 32-bit FNV-1a over every {@link HASH_STEP}th pixel of a row segment, as words. */
+function rowHash(words: Uint32Array, start: number, length: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < start + length; i += HASH_STEP) h = Math.imul(h ^ words[i], FNV_PRIME);
+  return h >>> 0;
 }
 
 function wordsOf(frame: FramePixels): Uint32Array | undefined {
@@ -60,7 +47,7 @@ function wordsOf(frame: FramePixels): Uint32Array | undefined {
 
 /**
  * Finds the vertical shift that explains most of `rect` of `next` as rows of `previous` (frames of one size):
- * hashes of the new rows (a few strips of each) are looked up among the old rows of the same columns (anywhere in
+ * hashes of the new rows (every third pixel) are looked up among the old rows of the same columns (anywhere in
  * the frame, so the block may come from outside `rect`), the shifts found most often are tried, and the longest
  * run of rows that match under one shift, compared byte for byte, is the move. Exact by construction: copying
  * `src` of the previous frame to `dest` gives exactly those rows of `next`. Undefined when no run of at least a
@@ -74,19 +61,18 @@ export function detectVerticalMove(previous: FramePixels, next: FramePixels, rec
   const oldPitch = previous.stride >> 2;
   const newPitch = next.stride >> 2;
   const { x, width } = rect;
-  const strips = stripsOf(width);
 
   const oldHashes = new Uint32Array(previous.height);
   const oldRowsByHash = new Map<number, number[]>();
   for (let y = 0; y < previous.height; y++) {
-    const h = rowHash(oldWords, y * oldPitch + x, strips);
+    const h = rowHash(oldWords, y * oldPitch + x, width);
     oldHashes[y] = h;
     const rows = oldRowsByHash.get(h);
     if (rows) rows.push(y);
     else oldRowsByHash.set(h, [y]);
   }
   const newHashes = new Uint32Array(rect.height);
-  for (let i = 0; i < rect.height; i++) newHashes[i] = rowHash(newWords, (rect.y + i) * newPitch + x, strips);
+  for (let i = 0; i < rect.height; i++) newHashes[i] = rowHash(newWords, (rect.y + i) * newPitch + x, width);
 
   // Rows that occur once in the old frame vote for a shift; repeated rows (blank lines) say nothing.
   const votes = new Map<number, number>();

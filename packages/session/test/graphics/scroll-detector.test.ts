@@ -32,11 +32,22 @@ describe('detectVerticalMove', () => {
     });
   });
 
-  it('stops the copy at the first row that differs by one byte, also outside the strips it hashes', () => {
+  it('stops the copy at the first row that differs by one byte, also where its hash does not look', () => {
     const before = frame(detail);
     const after = frame((x, y) => (y === 100 && x === 40 ? detail(x, y + 3) ^ 1 : detail(x, y + 3)));
     const move = detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H - 3 });
     expect(move).toEqual({ src: { x: 0, y: 3, width: W, height: 100 }, dest: { x: 0, y: 0 } });
+  });
+
+  it('tells apart text lines that differ in one character only, as numbered log lines do', () => {
+    /** The same row everywhere but for a 6-pixel glyph that depends on where it is. */
+    const text = (x: number, y: number) => (x >= 40 && x < 46 ? detail(x, y) : (x * 0x010101) >>> 0);
+    const before = frame(text);
+    const after = frame((x, y) => text(x, y + 26));
+    expect(detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H })).toEqual({
+      src: { x: 0, y: 26, width: W, height: H - 26 },
+      dest: { x: 0, y: 0 },
+    });
   });
 
   it('finds nothing in new content, an unmoved picture, or fewer rows than a tile', () => {
