@@ -183,9 +183,10 @@ function countingPipelineFrames(viewer: GraphicsViewer, connection: AttendeeConn
       {
         backlog: () => target.backlog(),
         onDrain: (listener) => target.onDrain(listener),
-        sendTiles: (tiles) => {
+        copiesSurface: target.copiesSurface,
+        sendTiles: (tiles, copies) => {
           connection.traffic.frame();
-          target.sendTiles(tiles);
+          target.sendTiles(tiles, copies);
         },
       },
       codec,
