@@ -60,8 +60,10 @@ export function createSelfSignedCertificate(
   const sha256WithRsa = seq(oid('1.2.840.113549.1.1.11'), nullValue());
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + validDays * 86_400_000);
+  // The first byte is 0x40-0x7f: positive without a pad byte and never a leading zero, either of which DER's
+  // minimal INTEGER rule would need (OpenSSL refuses a padded serial, which failed about one open() in 256).
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  serial[0] = (serial[0] & 0x3f) | 0x40;
   const tbs = seq(
     der(0xa0, der(0x02, Buffer.from([2]))),
     positiveInteger(serial),

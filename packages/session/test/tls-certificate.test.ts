@@ -18,6 +18,13 @@ describe('createSelfSignedCertificate', () => {
     expect(new Date(cert.validTo).getTime()).toBeGreaterThan(Date.now() + 300 * 86_400_000);
   });
 
+  it('parses whatever random serial it draws (a padded DER serial failed about one in 256)', () => {
+    for (let i = 0; i < 2000; i++) {
+      const { cert } = createSelfSignedCertificate(key.privateKey, key.publicKey, 'rdshare-test');
+      expect(new X509Certificate(cert).serialNumber).toMatch(/^[4-7][0-9A-F]{31}$/);
+    }
+  });
+
   it('carries a real TLS handshake on 127.0.0.1', async () => {
     const server = createServer({ cert: identity.cert, key: identity.key }, (s) => s.end('hello'));
     server.listen(0, '127.0.0.1');
