@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { CliError } from './cli-error.js';
+import { usageErrorLine } from './usage-error.js';
 
-const program = new Command('rdshare')
-  .description('Share an X desktop with RDP viewers (Windows Desktop Sharing invitations), or join one.')
-  .showHelpAfterError();
+const program = new Command('rdshare').description(
+  'Share an X desktop with RDP viewers (Windows Desktop Sharing invitations), or join one.',
+);
 
 program
   .command('share')
@@ -57,15 +58,27 @@ program
   )
   .option('--seconds <N>', 'stop after N seconds and print who attended')
   .option('--web <PORT>', 'serve the web viewer on this port (default: any free one)')
+  .option('--listen <ADDR>', 'address to listen on (0.0.0.0 to share beyond this machine)', '127.0.0.1')
   .option('--dir <DIR>', 'where the ticket and screenshots go', '.rdshare')
   .action(async (flags) => (await import('./demo-command.js')).demoCommand(flags));
+
+// A parse error is one line naming the flag and where the usage is, exit code 2 like every other mistake;
+// `--help` (exit code 0) and a bare `rdshare` (the usage on stderr) go on to commander's own exit.
+for (const command of [program, ...program.commands]) {
+  const usage = command === program ? 'rdshare' : `rdshare ${command.name()}`;
+  command.configureOutput({ outputError: () => {} }).exitOverride((e) => {
+    if (e.exitCode === 0 || e.code === 'commander.help') return;
+    process.stderr.write(`rdshare: ${usageErrorLine(e, usage)}\n`);
+    process.exit(2);
+  });
+}
 
 try {
   await program.parseAsync();
 } catch (e) {
   if (e instanceof CliError) {
     process.stderr.write(`rdshare: ${e.message}\n  fix: ${e.fix}\n`);
-    process.exit(2);
+    process.exit(e.exitCode);
   }
   process.stderr.write(`rdshare: ${(e as Error).message ?? String(e)}\n`);
   process.exit(1);

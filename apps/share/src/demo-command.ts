@@ -11,6 +11,7 @@ export interface DemoFlags {
   view?: boolean;
   seconds?: string;
   web?: string;
+  listen?: string;
   dir: string;
 }
 
@@ -44,6 +45,7 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
       ticket: join(dir, 'demo.msrcIncident'),
       seconds: flags.seconds,
       web: flags.web ?? '0',
+      listen: flags.listen,
     },
     flags.view ? (sharing) => joinAndCompare(sharing, dir) : undefined,
   );

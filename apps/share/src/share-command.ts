@@ -1,5 +1,12 @@
 import { CliError } from './cli-error.js';
-import { decideUnattended, invitationEvent, type ShareEvent, stoppedEvent, watchSharing } from './share-events.js';
+import {
+  decideUnattended,
+  invitationEvent,
+  type ShareEvent,
+  sharingStartedText,
+  stoppedEvent,
+  watchSharing,
+} from './share-events.js';
 import { parseShareFlags, type ShareFlags } from './share-options.js';
 import { Sharing } from './sharing.js';
 
@@ -37,10 +44,8 @@ export async function shareCommand(
     decideUnattended(sharing, print);
     const first = sharing.invitations[0];
     if (!first) throw new CliError('no invitation was created', 'report this as a bug');
-    print({
-      ...invitationEvent(sharing, first),
-      text: `rdshare is sharing ${sharing.display} on port ${sharing.session.port}\n${invitationEvent(sharing, first).text}`,
-    });
+    const invitation = invitationEvent(sharing, first);
+    print({ ...invitation, text: `${sharingStartedText(sharing)}\n${invitation.text}` });
   }
   if (extra) stopExtra = await extra(sharing);
   process.on('SIGINT', stop);

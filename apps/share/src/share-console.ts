@@ -2,7 +2,13 @@ import { createInterface, type Interface } from 'node:readline';
 import { select } from '@inquirer/prompts';
 import { type Attendee, CTRL_LEVEL } from '@rdshare/session';
 import { CliError } from './cli-error.js';
-import { decideUnattended, invitationEvent, type ShareEvent, watchSharing } from './share-events.js';
+import {
+  decideUnattended,
+  invitationEvent,
+  type ShareEvent,
+  sharingStartedText,
+  watchSharing,
+} from './share-events.js';
 import { levelName, type Sharing } from './sharing.js';
 import { StatusLine } from './status-line.js';
 
@@ -174,7 +180,7 @@ export function runConsole(sharing: Sharing, stop: () => Promise<void>): void {
     });
   } else decideUnattended(sharing, print);
   const first = sharing.invitations[0];
-  console.log(`rdshare is sharing ${sharing.display} on port ${session.port}`);
+  console.log(sharingStartedText(sharing));
   if (first) console.log(invitationEvent(sharing, first).text);
   console.log('type `help` for commands, Ctrl+C to stop');
   openPrompt();

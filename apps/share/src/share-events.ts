@@ -18,12 +18,28 @@ function selfCommand(): string {
 
 const LEFT_BECAUSE = ['the sharer ended it', 'an error', 'it quit'];
 
+/** 127.0.0.0/8, ::1 and localhost: only viewers on this machine reach a listener there. */
+const isLoopback = (address: string) => /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(address);
+
+/**
+ * The first lines people read: what is shared on which port and who can reach it. The default listens on the
+ * loopback address (nothing leaves the machine unasked), so it says how to share beyond this machine.
+ */
+export function sharingStartedText(sharing: Sharing): string {
+  const { listen } = sharing.options;
+  const started = `rdshare is sharing ${sharing.display} on ${listen} port ${sharing.session.port}`;
+  return isLoopback(listen)
+    ? `${started}: viewers on this machine only; to share beyond it, add --listen 0.0.0.0 (every interface)`
+    : started;
+}
+
 export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): ShareEvent {
   const { invitation, password, ticketFile, xfreerdp, webUrl } = issued;
   return {
     event: 'invitation',
     fields: {
       display: sharing.display,
+      listen: sharing.options.listen,
       port: sharing.session.port,
       group: invitation.groupName,
       connectionString: invitation.connectionString,

@@ -12,6 +12,7 @@ import {
 } from '@rdshare/session';
 import { CliError } from './cli-error.js';
 import { type EmbeddedDisplay, startEmbeddedDisplay } from './embedded-display.js';
+import { explainOpenFailure } from './open-failure.js';
 import type { Rect, ShareOptions } from './share-options.js';
 import { webViewerDirectory } from './web-viewer-page.js';
 import { xfreerdpCommand } from './xfreerdp-command.js';
@@ -214,25 +215,6 @@ export class Sharing {
     await this.session.close();
     await this.embedded?.stop();
   }
-}
-
-function explainOpenFailure(e: unknown, options: ShareOptions, display: string): unknown {
-  if (!(e instanceof RdshareError)) return e;
-  if (e.code === 'DISPLAY_UNAVAILABLE' || /X display/i.test(e.message)) {
-    return new CliError(
-      `cannot share display ${display}: ${e.message}`,
-      'start that X server or pass the display that runs (xdpyinfo -display :N tells), or use --virtual WxH for an embedded one',
-    );
-  }
-  if (e.code === 'LISTEN_FAILED') {
-    return new CliError(
-      `cannot listen on ${options.listen} port ${options.port}: ${e.message}`,
-      options.port
-        ? `port ${options.port} is taken or not allowed: choose another with --port N, or --port 0 for any free one`
-        : 'check --listen: it must be an address of this machine',
-    );
-  }
-  return e;
 }
 
 /** `--rect`: only this part of the display is shared; it must lie on the display. */

@@ -21,7 +21,20 @@ export const SessionErrorCode = {
   DISPLAY_UNAVAILABLE: 'DISPLAY_UNAVAILABLE',
   /** The shared X server went away while the session was open (raised on `error$`); close the session. */
   DISPLAY_LOST: 'DISPLAY_LOST',
-  /** The listener could not bind its port. */
+  /**
+   * The @rdshare/native addon could not be loaded (not built, a system library missing, built for another
+   * Node.js or platform); the message says which and how to fix it.
+   */
+  NATIVE_UNAVAILABLE: 'NATIVE_UNAVAILABLE',
+  /**
+   * `open()` could not make the session's identity: the `tls` certificate and key are not PEM or do not belong
+   * together, or the session key or its self-signed certificate could not be generated; the message says which.
+   */
+  TLS_IDENTITY_FAILED: 'TLS_IDENTITY_FAILED',
+  /**
+   * The listener could not bind its address and port; `cause` is Node's error, whose `code` says why
+   * (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`, `ENOTFOUND` for a host name that does not resolve).
+   */
   LISTEN_FAILED: 'LISTEN_FAILED',
   /** An attendee was refused: bad password, unknown or revoked invitation, attendee limit reached. */
   AUTHENTICATION_FAILED: 'AUTHENTICATION_FAILED',
@@ -38,6 +51,8 @@ export const SessionErrorCode = {
   CHANNEL_QUEUE_FULL: 'CHANNEL_QUEUE_FULL',
   /** `connectToClient` reached none of the viewer's addresses. */
   CONNECT_FAILED: 'CONNECT_FAILED',
+  /** A failure none of the other codes names: a bug in rdshare; `cause` holds the original error (report it). */
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type SessionErrorCode = (typeof SessionErrorCode)[keyof typeof SessionErrorCode];
 

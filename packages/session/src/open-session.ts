@@ -98,17 +98,16 @@ export class OpenSession {
     let desktop: Desktop | undefined;
     let open: OpenSession | undefined;
     try {
-      desktop = displayCall(ctx.display, () => openDisplay(ctx.display));
-      const identity = createSessionIdentity(ctx.crypto, ctx.properties.EnforceStrongEncryption, options.tls);
-      open = new OpenSession(
-        ctx,
-        admission,
-        claim,
-        desktop,
-        identity,
-        options.limits,
-        options.allowWeakRc4,
-        options.log,
+      const opened = displayCall(ctx.display, () => openDisplay(ctx.display));
+      desktop = opened;
+      const identity = identityCall(options.tls !== undefined, () =>
+        createSessionIdentity(ctx.crypto, ctx.properties.EnforceStrongEncryption, options.tls),
+      );
+      // The constructor starts following the screen and its windows: more X requests that can fail.
+      open = displayCall(
+        ctx.display,
+        () =>
+          new OpenSession(ctx, admission, claim, opened, identity, options.limits, options.allowWeakRc4, options.log),
       );
       await open.listen(options.listenAddress);
       return open;
@@ -331,18 +330,50 @@ export class OpenSession {
   }
 }
 
+/** The addon-loading codes of @rdshare/native: the addon is missing or broken, whatever the display. */
+const ADDON_LOAD_CODES: ReadonlySet<string> = new Set([
+  'ADDON_NOT_BUILT',
+  'MISSING_LIBRARY',
+  'ABI_MISMATCH',
+  'LOAD_FAILED',
+  'UNSUPPORTED_PLATFORM',
+]);
+
 /**
  * Runs a display call of @rdshare/native, turning its errors into the session's: another session's claim is
- * DISPLAY_IN_USE, anything else that keeps the display from being opened is DISPLAY_UNAVAILABLE.
+ * DISPLAY_IN_USE, an addon that does not load NATIVE_UNAVAILABLE, any other NativeError (no server, refused,
+ * missing extension, X errors) DISPLAY_UNAVAILABLE. Other errors are not the display's and pass unchanged.
  */
 function displayCall<T>(display: string, call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (error instanceof NativeError && error.code === 'DISPLAY_IN_USE') {
-      throw new RdshareError('DISPLAY_IN_USE', error.message, { cause: error });
+    if (!(error instanceof NativeError)) throw error;
+    if (error.code === 'DISPLAY_IN_USE') throw new RdshareError('DISPLAY_IN_USE', error.message, { cause: error });
+    if (ADDON_LOAD_CODES.has(error.code)) {
+      throw new RdshareError('NATIVE_UNAVAILABLE', error.message, { cause: error });
     }
-    const message = error instanceof Error ? error.message : String(error);
-    throw new RdshareError('DISPLAY_UNAVAILABLE', `cannot open display ${display}: ${message}`, { cause: error });
+    throw new RdshareError('DISPLAY_UNAVAILABLE', `cannot open display ${display}: ${error.message}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Makes the session's identity. OpenSSL refuses a `tls` option that is not PEM or whose key is not the
+ * certificate's (the caller's to fix); with none given, only the generated key or certificate can fail.
+ */
+function identityCall(supplied: boolean, make: () => SessionIdentity): SessionIdentity {
+  try {
+    return make();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RdshareError(
+      'TLS_IDENTITY_FAILED',
+      supplied
+        ? `the tls option's certificate and key cannot be used (PEM, the key belonging to the certificate): ${reason}`
+        : `cannot generate the session's key and self-signed certificate: ${reason}`,
+      { cause: error },
+    );
   }
 }

@@ -230,8 +230,10 @@ export class RdpSession {
    * Open: claims the display (one session per X display, whichever process asks), opens it, makes the session
    * key and certificates, and starts listening.
    * @throws {RdshareError} `DISPLAY_IN_USE` when another session holds the display, `DISPLAY_UNAVAILABLE` when
-   *   it cannot be opened (the message says why), `LISTEN_FAILED` when the port cannot be bound,
-   *   `ALREADY_OPEN` / `CLOSED`.
+   *   it cannot be opened (the message says why), `NATIVE_UNAVAILABLE` when the native addon does not load,
+   *   `TLS_IDENTITY_FAILED` when the `tls` option's certificate and key are unusable (or the generated ones
+   *   could not be made), `LISTEN_FAILED` when the address and port cannot be bound (`cause.code` says why),
+   *   `ALREADY_OPEN` / `CLOSED`; `INTERNAL_ERROR` for anything else (a bug: the cause is attached).
    */
   async open(): Promise<void> {
     if (this.state.kind === 'closed') {
@@ -258,7 +260,8 @@ export class RdpSession {
     } catch (error) {
       if (!this.isClosed()) this.state = { kind: 'new' };
       if (error instanceof RdshareError) throw error;
-      throw new RdshareError('LISTEN_FAILED', `could not open the session: ${(error as Error).message}`, {
+      // What open() expects to fail is typed where it happens; anything else is not the caller's doing.
+      throw new RdshareError('INTERNAL_ERROR', `open() failed unexpectedly: ${(error as Error).message}`, {
         cause: error,
       });
     }

@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { startXvfb, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSelfSignedCertificate } from '../src/tls-certificate.js';
 import { decodeTicketForTest, RdpSession, RdshareError } from './session-test-helpers.js';
 
 describe('RdpSession lifecycle and validation', () => {
@@ -93,10 +95,42 @@ describe('RdpSession lifecycle and validation', () => {
     const other = await startXvfb({ width: 64, height: 64 });
     try {
       const b = new RdpSession({ display: other.display, listenAddress: '127.0.0.1', properties: { PortId: a.port } });
-      await expect(b.open()).rejects.toMatchObject({ code: 'LISTEN_FAILED' });
+      await expect(b.open()).rejects.toMatchObject({ code: 'LISTEN_FAILED', cause: { code: 'EADDRINUSE' } });
     } finally {
       await a.close();
       await other.stop();
     }
+  });
+
+  it('reports an address that is not this machine as LISTEN_FAILED with EADDRNOTAVAIL, and releases the display', async () => {
+    // TEST-NET-1 (RFC 5737): never an address of this machine.
+    const s = new RdpSession({ display: display.display, listenAddress: '192.0.2.1' });
+    await expect(s.open()).rejects.toMatchObject({ code: 'LISTEN_FAILED', cause: { code: 'EADDRNOTAVAIL' } });
+    const next = new RdpSession({ display: display.display, listenAddress: '127.0.0.1' });
+    await next.open();
+    await next.close();
+  });
+
+  it('reports an unusable tls certificate and key as TLS_IDENTITY_FAILED, not as a listen failure', async () => {
+    const notPem = new RdpSession({
+      display: display.display,
+      listenAddress: '127.0.0.1',
+      tls: { cert: 'not a certificate', key: 'not a key' },
+    });
+    const error = (await notPem.open().catch((e) => e)) as RdshareError;
+    expect(error).toBeInstanceOf(RdshareError);
+    expect(error.code).toBe('TLS_IDENTITY_FAILED');
+    expect(error.message).toMatch(/the tls option's certificate and key cannot be used/);
+    // A certificate with another key's private half: OpenSSL's "key values mismatch".
+    const one = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { cert } = createSelfSignedCertificate(one.privateKey, one.publicKey);
+    const key = other.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const mismatched = new RdpSession({ display: display.display, listenAddress: '127.0.0.1', tls: { cert, key } });
+    await expect(mismatched.open()).rejects.toMatchObject({ code: 'TLS_IDENTITY_FAILED' });
+    // The failed opens let go of the display.
+    const next = new RdpSession({ display: display.display, listenAddress: '127.0.0.1' });
+    await next.open();
+    await next.close();
   });
 });

@@ -44,13 +44,18 @@ function tarball(name: string): string {
   return join(packs, file);
 }
 
-const esmCheck = `
-import { allocateFrame, compareTiles, H264Decoder, H264Encoder, matchingPrebuilt } from '@rdshare/native';
-import { RdpConnector } from '@rdshare/protocol';
-import { EventHub } from '@rdshare/rx';
-import { RdpSession } from '@rdshare/session';
-import * as viewer from '@rdshare/viewer';
-import * as viewerNode from '@rdshare/viewer/node';
+/** What both checks bind, and from where: a destructured list, or the module namespace under a name. */
+const checkImports: [binding: string, specifier: string][] = [
+  ['{ allocateFrame, compareTiles, H264Decoder, H264Encoder, matchingPrebuilt }', '@rdshare/native'],
+  ['{ RdpConnector }', '@rdshare/protocol'],
+  ['{ EventHub }', '@rdshare/rx'],
+  ['{ RdpSession }', '@rdshare/session'],
+  ['viewer', '@rdshare/viewer'],
+  ['viewerNode', '@rdshare/viewer/node'],
+];
+
+/** Tile diff and an H.264 round trip through the prebuilt addon, then what the imports resolved to, as JSON. */
+const checkBody = `
 const a = allocateFrame(128, 128);
 const b = allocateFrame(128, 128);
 b.data[4 * (64 * 128 + 70)] = 1;
@@ -70,31 +75,15 @@ console.log(JSON.stringify({
 }));
 `;
 
-const cjsCheck = `
-const { allocateFrame, compareTiles, H264Decoder, H264Encoder, matchingPrebuilt } = require('@rdshare/native');
-const { RdpConnector } = require('@rdshare/protocol');
-const { EventHub } = require('@rdshare/rx');
-const { RdpSession } = require('@rdshare/session');
-const viewer = require('@rdshare/viewer');
-const viewerNode = require('@rdshare/viewer/node');
-const a = allocateFrame(128, 128);
-const b = allocateFrame(128, 128);
-b.data[4 * (64 * 128 + 70)] = 1;
+const esmCheck = `${checkImports
+  .map(([binding, from]) => `import ${binding.startsWith('{') ? binding : `* as ${binding}`} from '${from}';`)
+  .join('\n')}
+${checkBody}`;
+
+// CommonJS has no top-level await: the same body in an async function.
+const cjsCheck = `${checkImports.map(([binding, from]) => `const ${binding} = require('${from}');`).join('\n')}
 (async () => {
-  const changed = await compareTiles(a, b);
-  const encoder = H264Encoder.create({ width: 128, height: 128, frameRate: 30, bitrate: 1e6 });
-  const unit = new Uint8Array(128 * 128 * 4);
-  const { byteLength, keyFrame } = await encoder.encode(b, unit);
-  encoder.close();
-  const decoder = H264Decoder.create();
-  const picture = await decoder.decode(unit.subarray(0, byteLength), new Uint8Array(128 * 128 * 4));
-  decoder.close();
-  console.log(JSON.stringify({
-    prebuilt: matchingPrebuilt() ?? null,
-    changed,
-    h264: { keyFrame, picture },
-    exports: [typeof RdpConnector, typeof EventHub, typeof RdpSession, Object.keys(viewer).length > 0, Object.keys(viewerNode).length > 0],
-  }));
+${checkBody}
 })();
 `;
 
@@ -105,6 +94,23 @@ function project(name: string, manifest: object): string {
   writeFileSync(join(dir, 'check.mjs'), esmCheck);
   writeFileSync(join(dir, 'check.cjs'), cjsCheck);
   return dir;
+}
+
+/**
+ * A scratch project with every packed tarball installed the way users of `manager` install local tarballs: npm
+ * takes the files as arguments; pnpm takes `file:` dependencies, overridden so the packages' own dependencies on
+ * each other resolve to the tarballs too. Returns the project and the install log.
+ */
+function installTarballs(manager: 'npm' | 'pnpm'): { dir: string; log: string } {
+  const name = `${manager}-app`;
+  if (manager === 'npm') {
+    const dir = project(name, { name, version: '0.0.0', private: true });
+    const args = ['install', '--no-audit', '--no-fund', '--foreground-scripts', ...packageNames.map(tarball)];
+    return { dir, log: run('npm', args, dir) };
+  }
+  const deps = Object.fromEntries(packageNames.map((n) => [`@rdshare/${n}`, `file:${tarball(n)}`]));
+  const dir = project(name, { name, version: '0.0.0', private: true, dependencies: deps, pnpm: { overrides: deps } });
+  return { dir, log: run('pnpm', ['install', '--config.confirmModulesPurge=false'], dir) };
 }
 
 function expectWorkingInstall(dir: string): void {
@@ -223,12 +229,7 @@ describe('the packed tarballs, installed as a user would', () => {
   });
 
   it('install with npm, run the install script without compiling, and load in ESM and CJS', () => {
-    const dir = project('npm-app', { name: 'npm-app', version: '0.0.0', private: true });
-    const log = run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--foreground-scripts', ...packageNames.map(tarball)],
-      dir,
-    );
+    const { dir, log } = installTarballs('npm');
     expect(log).toContain('@rdshare/native: using the prebuilt addon');
     expectWorkingInstall(dir);
     // Every package's README has one at least (typeCheckSnippets throws otherwise).
@@ -292,15 +293,6 @@ describe('the packed tarballs, installed as a user would', () => {
   }, 300_000);
 
   it('install with pnpm, whose default skips the build script, and still load the addon', () => {
-    const deps = Object.fromEntries(packageNames.map((n) => [`@rdshare/${n}`, `file:${tarball(n)}`]));
-    const dir = project('pnpm-app', {
-      name: 'pnpm-app',
-      version: '0.0.0',
-      private: true,
-      dependencies: deps,
-      pnpm: { overrides: deps },
-    });
-    run('pnpm', ['install', '--config.confirmModulesPurge=false'], dir);
-    expectWorkingInstall(dir);
+    expectWorkingInstall(installTarballs('pnpm').dir);
   });
 });

@@ -13,6 +13,10 @@ describe('rdshare demo, as the README runs it', () => {
     const out = demo.stdout();
     expect(code, demo.stderr()).toBe(0);
     const lines = out.split('\n');
+    // It listens on this machine only, and says how to share beyond it before anything else.
+    expect(lines[0]).toMatch(
+      /^rdshare is sharing :\d+ on 127\.0\.0\.1 port \d+: viewers on this machine only; to share beyond it, add --listen 0\.0\.0\.0 \(every interface\)$/,
+    );
     const web = lines.findIndex((l) => /^ {2}http:\/\/127\.0\.0\.1:\d+\/#ticket=/.test(l));
     const xfreerdp = lines.findIndex((l) => /^ {2}xfreerdp .*\/cert:ignore/.test(l));
     expect(web).toBeGreaterThan(0);

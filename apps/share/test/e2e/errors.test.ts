@@ -15,10 +15,35 @@ async function fails(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ cod
 }
 
 describe('rdshare errors say what is wrong and how to fix it', () => {
-  it('bad flags: an unknown one, a malformed value, a value out of range, exclusive flags', async () => {
-    const unknown = await fails(['share', '--bogus']);
-    expect(unknown.code).not.toBe(0);
-    expect(unknown.stderr).toMatch(/unknown option '--bogus'[\s\S]*Usage: rdshare share/);
+  it('a flag or argument commander cannot parse: one line naming it and the help to read, exit code 2, in every subcommand', async () => {
+    for (const [args, line] of [
+      [['share', '--bogus'], 'unknown option --bogus (see rdshare share --help)'],
+      [['share', '--prot', '5'], 'unknown option --prot; did you mean --port? (see rdshare share --help)'],
+      [['share', '--port'], '--port needs a value: --port <N> (see rdshare share --help)'],
+      [['share', 'extra'], 'too many arguments: rdshare share takes 0, got 1 (see rdshare share --help)'],
+      [['view', 'ticket'], '--password is required: --password <P> (see rdshare view --help)'],
+      [['view', '--password', 'p'], 'the <ticket> argument is missing (see rdshare view --help)'],
+      [['view', 't', '--password', 'p', '-z'], 'unknown option -z (see rdshare view --help)'],
+      [['demo', '--foo'], 'unknown option --foo (see rdshare demo --help)'],
+      [['demo', '--seconds'], '--seconds needs a value: --seconds <N> (see rdshare demo --help)'],
+      [['shre'], 'unknown command shre; did you mean share? (see rdshare --help)'],
+    ] as const) {
+      const run = await fails([...args]);
+      expect([args, run.code, run.stderr]).toEqual([args, 2, `rdshare: ${line}\n`]);
+    }
+  });
+
+  it('--help still prints the whole usage, on stdout, exit code 0', async () => {
+    for (const command of ['share', 'view', 'demo']) {
+      const cwd = mkdtempSync(join(tmpdir(), 'rdshare-help-'));
+      const run = runCli([command, '--help'], { cwd });
+      expect(await run.exited).toBe(0);
+      expect(run.stdout()).toMatch(new RegExp(`^Usage: rdshare ${command} [\\s\\S]*--seconds <N>[\\s\\S]*-h, --help`));
+      expect(run.stderr()).toBe('');
+    }
+  });
+
+  it('bad flag values: a malformed value, a value out of range, exclusive flags', async () => {
     const size = await fails(['share', '--virtual', '10x10']);
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/--virtual width must be from 200 to 8192, got 10\n {2}fix: .*--virtual 1280x800/);
@@ -50,6 +75,33 @@ describe('rdshare errors say what is wrong and how to fix it', () => {
       expect(web.stderr).toMatch(new RegExp(`cannot serve the web viewer .*port ${port}[\\s\\S]*fix: .*--web`));
     } finally {
       blocker.close();
+      await display.stop();
+    }
+  });
+
+  it('session.open() failures each get their own message and fix; only a listen failure points at --listen', async () => {
+    const display = await startXvfb({ width: 320, height: 240 });
+    const cwd = mkdtempSync(join(tmpdir(), 'rdshare-err-'));
+    const first = runCli(['share', '--display', display.display, '--json', '--seconds', '60'], { cwd });
+    try {
+      // Another rdshare shares the display already: not a listen problem, and not a display that does not run.
+      await first.event('invitation');
+      const inUse = await fails(['share', '--display', display.display, '--json']);
+      expect(inUse.code).toBe(2);
+      expect(inUse.stderr).toMatch(
+        new RegExp(
+          `^rdshare: X display ${display.display} is already shared by another rdshare session .*\n {2}fix: stop the other rdshare sharing ${display.display}, .*--virtual WxH\\)\n$`,
+        ),
+      );
+      await first.stop();
+      // TEST-NET-1 (RFC 5737): never an address of this machine.
+      const notHere = await fails(['share', '--display', display.display, '--listen', '192.0.2.1', '--json']);
+      expect(notHere.code).toBe(2);
+      expect(notHere.stderr).toMatch(
+        /^rdshare: cannot listen on 192\.0\.2\.1 \(any free port\): 192\.0\.2\.1 is not an address of this machine\n {2}fix: check --listen: /,
+      );
+    } finally {
+      await first.stop();
       await display.stop();
     }
   });

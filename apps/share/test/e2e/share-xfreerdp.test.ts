@@ -19,6 +19,7 @@ describe('rdshare share, as a user runs it', () => {
     const viewerDisplay = await startXvfb({ width: 800, height: 600 });
     try {
       const invitation = await share.event('invitation');
+      expect(invitation.listen).toBe('127.0.0.1');
       expect(readFileSync(String(invitation.ticketFile), 'utf8')).toBe(invitation.connectionString);
       const embedded = String(invitation.display);
       expect(existsSync(`/tmp/.X11-unix/X${embedded.slice(1)}`)).toBe(true);
