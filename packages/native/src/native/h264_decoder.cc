@@ -1,5 +1,6 @@
 #include "h264_decoder.h"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -50,7 +51,22 @@ class DecodeWorker : public Napi::AsyncWorker {
   void Execute() override {
     uint8_t* planes[3] = {nullptr, nullptr, nullptr};
     SBufferInfo info{};
-    int status = state_->decoder->DecodeFrameNoDelay(input_, static_cast<int>(input_length_), planes, &info);
+    ISVCDecoder* decoder = state_->decoder;
+    int status = decoder->DecodeFrameNoDelay(input_, static_cast<int>(input_length_), planes, &info);
+    // Outside the baseline profiles OpenH264 keeps decoded pictures for display reordering and hands each out only
+    // when the next one arrives (x264's High profile, as freerdp-shadow-cli sends, included). RDP streams have no
+    // B-frames, so decoding order is display order: the newest decoded picture is the one to show now, not after the
+    // next update, which may never come once motion stops.
+    int remaining = 0;
+    while (decoder->GetOption(DECODER_OPTION_NUM_OF_FRAMES_REMAINING_IN_BUFFER, &remaining) == cmResultSuccess &&
+           remaining > 0) {
+      uint8_t* flushed[3] = {nullptr, nullptr, nullptr};
+      SBufferInfo flushed_info{};
+      decoder->FlushFrame(flushed, &flushed_info);
+      if (flushed_info.iBufferStatus != 1) break;
+      std::copy(flushed, flushed + 3, planes);
+      info = flushed_info;
+    }
     if (info.iBufferStatus != 1) {
       if (status & kFatalStates) {
         std::ostringstream message;
