@@ -1,13 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeConnectionString, encodeRsaPublicKey, invitationKeyHashes } from '@rdshare/protocol';
-import { type FreerdpShadow, startFreerdpShadow, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { type FreerdpShadow, startFreerdpShadow, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyboardCodeType, RdpViewer } from '../../src/index.js';
+import { RdpViewer } from '../../src/index.js';
 import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
-import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
+import { expectFrameBufferEqualsScreen, plasmaDisplay, typeLineIntoXterm } from './shared-desktop.js';
 
 const crypto = nodeCryptoProvider();
 
@@ -95,38 +94,11 @@ describe('RdpViewer against freerdp-shadow-cli, an independent RDP server', () =
   });
 
   it('typed keys reach an application on the shared display', async () => {
-    const out = join(tmpdir(), `rdshare-shadow-typed-${process.pid}.txt`);
-    const xterm = shared.spawn('xterm', ['-geometry', '40x5+0+0', '-e', `sh -c 'read line; echo "$line" > ${out}'`]);
-    try {
-      await waitFor(
-        async () => (await shared.exec('xdotool', ['search', '--onlyvisible', '--class', 'xterm'])).trim() !== '',
-        10_000,
-        'xterm',
-      );
+    const typed = await typeLineIntoXterm(shared, async () => {
       const { viewer, connected } = connect({ tls: true, rdp: false }, 32, shadowKeyHashes(shadow));
       await connected;
-      // Without a window manager the keyboard focus follows the pointer.
-      viewer.sendMouseMove(40, 30);
-      await new Promise((r) => setTimeout(r, 300));
-      for (const code of [0x23, 0x17, 0x1c]) {
-        viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, false);
-        viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, true);
-      }
-      const typed = await waitFor<string | undefined>(
-        () => {
-          try {
-            return readFileSync(out, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-        10_000,
-        'the typed line to reach the xterm',
-      );
-      expect(typed?.trim()).toBe('hi');
-      viewer.disconnect();
-    } finally {
-      xterm.kill();
-    }
+      return viewer;
+    });
+    expect(typed).toBe('hi');
   });
 });

@@ -1,20 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { askedLevel, ControlLevel } from '@rdshare/rx';
 import { CHANNEL_ACCESS_ENUM, CHANNEL_PRIORITY, CTRL_LEVEL, RdpSession } from '@rdshare/session';
 import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import { filter, firstValueFrom, type Subscription } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelPriority, KeyboardCodeType, RdpViewer, ViewerError } from '../../src/index.js';
+import { ChannelPriority, RdpViewer, ViewerError } from '../../src/index.js';
 import {
   nodeCryptoProvider,
   startReverseConnectListener,
   streamTransport,
   tcpTransport,
 } from '../../src/node/index.js';
-import { expectFrameBufferEqualsScreen, plasmaDisplay } from './shared-desktop.js';
+import { expectFrameBufferEqualsScreen, plasmaDisplay, typeLineIntoXterm } from './shared-desktop.js';
 
 const crypto = nodeCryptoProvider();
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -28,9 +25,6 @@ async function socketPair(): Promise<[Socket, Socket]> {
   server.close();
   return pair;
 }
-
-/** Set-1 scancodes of "hi" and Enter. */
-const SCANCODES = { h: 0x23, i: 0x17, enter: 0x1c } as const;
 
 describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', () => {
   let shared: XvfbDisplay;
@@ -96,48 +90,23 @@ describe('RdpViewer against our sharer (RdpSession on Xvfb, real TCP and TLS)', 
 
   it('types into an application once the sharer grants INTERACTIVE', async () => {
     session.colorDepth = 32;
-    const out = join(tmpdir(), `rdshare-typed-${process.pid}.txt`);
-    let grant: Subscription | undefined;
-    const xterm = shared.spawn('xterm', ['-geometry', '40x5+0+0', '-e', `sh -c 'read line; echo "$line" > ${out}'`]);
+    const grant = session.events.attendeeConnected$.subscribe(({ attendee }) => {
+      attendee.controlLevel = CTRL_LEVEL.INTERACTIVE;
+    });
     try {
-      await waitFor(
-        async () => (await shared.exec('xdotool', ['search', '--onlyvisible', '--class', 'xterm'])).trim() !== '',
-        10_000,
-        'xterm',
-      );
-      grant = session.events.attendeeConnected$.subscribe(({ attendee }) => {
-        attendee.controlLevel = CTRL_LEVEL.INTERACTIVE;
-      });
       const invitation = session.invitations.createInvitation({
         groupName: 'g-typing',
         password: 'pw',
         attendeeLimit: 1,
       });
-      const viewer = new RdpViewer({ crypto, transport: tcpTransport() });
-      await viewer.connect(invitation.connectionString, 'typist', 'pw');
-      // Point at the xterm: without a window manager the keyboard focus follows the pointer.
-      viewer.sendMouseMove(40, 30);
-      await new Promise((r) => setTimeout(r, 300));
-      for (const code of [SCANCODES.h, SCANCODES.i, SCANCODES.enter]) {
-        viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, false);
-        viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, true);
-      }
-      const typed = await waitFor(
-        () => {
-          try {
-            return readFileSync(out, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-        10_000,
-        'the typed line to reach the xterm',
-      );
-      expect(typed?.trim()).toBe('hi');
-      viewer.disconnect();
+      const typed = await typeLineIntoXterm(shared, async () => {
+        const viewer = new RdpViewer({ crypto, transport: tcpTransport() });
+        await viewer.connect(invitation.connectionString, 'typist', 'pw');
+        return viewer;
+      });
+      expect(typed).toBe('hi');
     } finally {
-      grant?.unsubscribe();
-      xterm.kill();
+      grant.unsubscribe();
     }
   });
 

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffRgba, startXvfb, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
-import type { RdpViewer } from '../../src/index.js';
+import { KeyboardCodeType, type RdpViewer } from '../../src/index.js';
 
 export const WIDTH = 640;
 export const HEIGHT = 480;
@@ -43,4 +43,48 @@ export async function expectFrameBufferEqualsScreen(
     const d = diff();
     throw new Error(`frame buffer differs from the screen: ${d?.differing} pixels, first ${JSON.stringify(d?.first)}`);
   });
+}
+
+/** Set-1 scancodes of "h", "i" and Enter. */
+const HI_ENTER = [0x23, 0x17, 0x1c];
+
+/**
+ * Opens an xterm at the top left of `display` that writes the line it reads to a file, joins a viewer with
+ * `connect` (one allowed to type), points at the xterm, types "hi" and Enter, and resolves with the line the xterm
+ * read. The viewer is disconnected and the xterm closed either way.
+ */
+export async function typeLineIntoXterm(display: XvfbDisplay, connect: () => Promise<RdpViewer>): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'rdshare-typed-')), 'line.txt');
+  const xterm = display.spawn('xterm', ['-geometry', '40x5+0+0', '-e', `sh -c 'read line; echo "$line" > ${out}'`]);
+  let viewer: RdpViewer | undefined;
+  try {
+    await waitFor(
+      async () => (await display.exec('xdotool', ['search', '--onlyvisible', '--class', 'xterm'])).trim() !== '',
+      10_000,
+      'xterm',
+    );
+    viewer = await connect();
+    // Without a window manager the keyboard focus follows the pointer.
+    viewer.sendMouseMove(40, 30);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const code of HI_ENTER) {
+      viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, false);
+      viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, true);
+    }
+    const typed = await waitFor<string | undefined>(
+      () => {
+        try {
+          return readFileSync(out, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      10_000,
+      'the typed line to reach the xterm',
+    );
+    return typed?.trim() ?? '';
+  } finally {
+    viewer?.disconnect();
+    xterm.kill();
+  }
 }
