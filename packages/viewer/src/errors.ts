@@ -19,7 +19,20 @@ export const ViewerErrorCode = {
 } as const;
 export type ViewerErrorCode = (typeof ViewerErrorCode)[keyof typeof ViewerErrorCode];
 
-/** The one error type the viewer throws and rejects with; `code` says what went wrong. */
+/**
+ * The one error type the viewer throws and rejects with; `code` says what went wrong. RDPSRAPI reports these as
+ * HRESULTs from `IRDPSRAPIViewer::Connect` and `_IRDPSessionEvents::OnConnectionFailed`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await viewer.connect(connectionString, 'Ann', password);
+ * } catch (error) {
+ *   if (error instanceof ViewerError && error.code === ViewerErrorCode.REFUSED) askForThePasswordAgain();
+ *   else throw error;
+ * }
+ * ```
+ */
 export class ViewerError extends Error {
   override readonly name = 'ViewerError';
   constructor(

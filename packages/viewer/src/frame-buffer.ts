@@ -29,7 +29,19 @@ const WIDTH_PADDING = 3;
 /**
  * The viewer's copy of the shared desktop: top-down RGBA, `width * 4` bytes per row, opaque. Bitmap updates
  * (planar at 32 bpp, interleaved RLE below, or raw, MS-RDPBCGR 2.2.9.1.1.3.1.2) are decoded into it; 8 bpp
- * bitmaps use the last palette update (the fixed palette rdshare sends until one arrives).
+ * bitmaps use the last palette update (the fixed palette rdshare sends until one arrives). RdpViewer owns one
+ * ({@link RdpViewer.frameBuffer}); a renderer reads it where `frame$` says it changed.
+ *
+ * @example
+ * ```ts
+ * const context = canvas.getContext('2d');
+ * viewer.frame$.subscribe(({ x, y, width, height }) => {
+ *   const fb = viewer.frameBuffer;
+ *   if (!fb) return;
+ *   const image = new ImageData(new Uint8ClampedArray(fb.data.buffer, fb.data.byteOffset, fb.data.byteLength), fb.width);
+ *   context.putImageData(image, 0, 0, x, y, width, height);
+ * });
+ * ```
  */
 export class FrameBuffer {
   private pixels: Uint8Array;

@@ -23,13 +23,18 @@ function roundUp(n: number): number {
  * AVC420 do not need it; a missing addon is an UNSUPPORTED ProtocolError that ends that connection.
  *
  * @example
+ * ```ts
+ * import { RdpViewer } from '@rdshare/viewer';
  * import { nativeH264Decoder, nodeCryptoProvider, tcpTransport } from '@rdshare/viewer/node';
+ *
  * const viewer = new RdpViewer({
  *   crypto: nodeCryptoProvider(),
  *   transport: tcpTransport(),
  *   graphicsPipeline: true,
  *   h264Decoder: nativeH264Decoder(),
  * });
+ * await viewer.connect(connectionString, 'Ann', password);
+ * ```
  */
 export function nativeH264Decoder(): H264DecoderFactory {
   return async (width, height) => {
