@@ -276,6 +276,7 @@ export class RdpViewer {
     this.stateValue = ViewerState.CONNECTING;
     connector.disconnect('colour depth change');
     connection?.close();
+    this.collaboration.rejoin();
     try {
       await this.connectToAny(invitation.ticket, invitation.name, invitation.password);
       this.stateValue = ViewerState.CONNECTED;
@@ -541,7 +542,7 @@ export class RdpViewer {
       return;
     }
     if (name === ENCOMSP_CHANNEL_NAME) {
-      for (const pdu of decodeEncomspPdus(data)) this.collaboration.receive(pdu);
+      this.collaboration.receiveAll(decodeEncomspPdus(data));
       return;
     }
     const channel = this.virtualChannelManager.get(name);
@@ -578,6 +579,7 @@ export class RdpViewer {
     this.stateValue = ViewerState.IDLE;
     this.pointerState = new PointerState();
     this.focusKeys = new FocusReleaseKeys();
+    this.collaboration.clear();
   }
 }
 

@@ -34,6 +34,8 @@ export interface ViewerApplicationFilter {
 
 /** Most participants, applications and windows kept: a sharer cannot make the viewer grow without bound. */
 const MAX_ENTRIES = 1024;
+/** ATTENDEE_DISCONNECT_REASON_CLI: the attendee left. */
+const ATTENDEE_LEFT = 2;
 /** The sharer announces no invitation group to viewers. */
 const NO_GROUP = { groupName: '' } as const;
 
@@ -68,6 +70,8 @@ export class ViewerCollaboration {
   private filterEnabled = false;
   private selfId?: number;
   private lastRequested: ControlLevel = ControlLevel.NONE;
+  /** After {@link rejoin}: participants known before it that the sharer has not announced again yet. */
+  private carried?: Set<number>;
 
   constructor(private readonly hub: EventHub<ViewerEventTypes>) {}
 
@@ -90,20 +94,50 @@ export class ViewerCollaboration {
     return { type: 'participantCtrlChange', flags: controlChangeFlags(level), participantId: this.selfId ?? 0 };
   }
 
+  /**
+   * The viewer leaves its connection to join again (a colour depth change): the sharer sees this attendee leave,
+   * so its entry goes (`attendeeDisconnected$`), and the new connection announces it under a new id. The others
+   * stay until the sharer's greeting on the new connection shows who is still there (see {@link receiveAll}).
+   */
+  rejoin(): void {
+    const self = this.self;
+    this.selfId = undefined;
+    if (self) this.remove(self.id, ATTENDEE_LEFT);
+    this.carried = new Set(this.participants.keys());
+  }
+
+  /** The connection ended for good: nobody is known any more (no events: the session itself ended). */
+  clear(): void {
+    this.participants.clear();
+    this.applications.clear();
+    this.windows.clear();
+    this.filterEnabled = false;
+    this.selfId = undefined;
+    this.carried = undefined;
+  }
+
+  /**
+   * Applies one `encomsp` message. After {@link rejoin}, the message that announces this viewer again is the
+   * sharer's greeting to a joining participant (it, then every other participant, in OD_PARTICIPANT_CREATED PDUs):
+   * those known from before that it leaves out have gone meanwhile and are removed.
+   */
+  receiveAll(pdus: readonly EncomspPdu[]): void {
+    for (const pdu of pdus) this.receive(pdu);
+    const carried = this.carried;
+    if (!carried || this.selfId === undefined) return;
+    this.carried = undefined;
+    for (const id of carried) this.remove(id, ATTENDEE_LEFT);
+  }
+
   /** Applies one MS-RDPEMC PDU from the sharer. */
   receive(pdu: EncomspPdu): void {
     switch (pdu.type) {
       case 'participantCreated':
         this.participantCreated(pdu);
         return;
-      case 'participantRemoved': {
-        const attendee = this.participants.get(pdu.participantId);
-        if (!attendee) return;
-        this.participants.delete(pdu.participantId);
-        const info: AttendeeDisconnectInfoLike<ViewerAttendee> = { attendee, reason: pdu.discType, code: pdu.discCode };
-        this.hub.publish('attendeeDisconnected', { info });
+      case 'participantRemoved':
+        this.remove(pdu.participantId, pdu.discType, pdu.discCode);
         return;
-      }
       case 'participantCtrlChangeResponse': {
         const attendee = this.self ?? this.participants.get(pdu.participantId);
         if (!attendee) return;
@@ -175,6 +209,15 @@ export class ViewerCollaboration {
     }
   }
 
+  private remove(id: number, reason: number, code = 0): void {
+    const attendee = this.participants.get(id);
+    if (!attendee) return;
+    this.participants.delete(id);
+    this.carried?.delete(id);
+    const info: AttendeeDisconnectInfoLike<ViewerAttendee> = { attendee, reason, code };
+    this.hub.publish('attendeeDisconnected', { info });
+  }
+
   private removeWindow(id: number, window: WindowLike): void {
     this.windows.delete(id);
     this.hub.publish('windowClose', { window });
@@ -183,6 +226,7 @@ export class ViewerCollaboration {
   private participantCreated(pdu: Extract<EncomspPdu, { type: 'participantCreated' }>): void {
     const existing = this.participants.get(pdu.participantId);
     if (!existing && this.participants.size >= MAX_ENTRIES) return;
+    this.carried?.delete(pdu.participantId);
     const isSelf = (pdu.flags & ParticipantFlags.IS_PARTICIPANT) !== 0 || existing?.isSelf === true;
     if (isSelf) this.selfId = pdu.participantId;
     const attendee: ViewerAttendee = {

@@ -1,4 +1,4 @@
-import { ErrorInfo, type InputEvent } from '@rdshare/protocol';
+import { ErrorInfo, encodeEncomspPdus, type InputEvent } from '@rdshare/protocol';
 import type { EventRect } from '@rdshare/rx';
 import { describe, expect, it } from 'vitest';
 import { FocusDirection, KeyboardCodeType, RdpViewer, type ViewerError, ViewerState } from '../src/index.js';
@@ -111,6 +111,62 @@ describe('requestColorDepthChange (IRDPSRAPIViewer::RequestColorDepthChange)', (
     expect(transport.attempts).toHaveLength(3 * perJoin);
     viewer.disconnect();
     expect(terminated).toHaveLength(1);
+  });
+
+  it('the attendee list follows the rejoin: the old self entry goes, the new one comes, those gone meanwhile go', async () => {
+    const transport = new AcceptorTransport(acceptorOptions(false), publicKey);
+    const viewer = await connected(transport);
+    const events: string[] = [];
+    viewer.events.attendeeConnected$.subscribe(({ attendee }) => events.push(`connected ${attendee.id}`));
+    viewer.events.attendeeUpdate$.subscribe(({ attendee }) => events.push(`update ${attendee.id}`));
+    viewer.events.attendeeDisconnected$.subscribe(({ info }) => events.push(`left ${info.attendee.id}`));
+    const greet = (self: number, others: number[]) =>
+      transport.acceptor?.sendChannelData(
+        'encomsp',
+        encodeEncomspPdus([
+          { type: 'participantCreated', participantId: self, groupId: 1, flags: 5, friendlyName: 'Ann' },
+          ...others.map((id) => ({
+            type: 'participantCreated' as const,
+            participantId: id,
+            groupId: id === 0 ? 0 : 1,
+            flags: 1,
+            friendlyName: `p${id}`,
+          })),
+        ]),
+      );
+    const roster = () => [...viewer.attendees.values()].map((a) => [a.id, a.isSelf]).sort();
+    greet(7, [0, 8, 9]);
+    await settle();
+    expect(roster()).toEqual([
+      [0, false],
+      [7, true],
+      [8, false],
+      [9, false],
+    ]);
+    await viewer.requestColorDepthChange(16);
+    // The sharer saw Ann leave and greets her new connection as participant 10; 9 left in between.
+    greet(10, [0, 8]);
+    await settle();
+    expect(roster()).toEqual([
+      [0, false],
+      [10, true],
+      [8, false],
+    ]);
+    expect(viewer.attendees.get(10)?.remoteName).toBe('Ann');
+    expect(events).toEqual([
+      'connected 7',
+      'connected 0',
+      'connected 8',
+      'connected 9',
+      'left 7',
+      'connected 10',
+      'update 0',
+      'update 8',
+      'left 9',
+    ]);
+    viewer.disconnect();
+    await settle();
+    expect(viewer.attendees.size).toBe(0);
   });
 
   it('a sharer that refuses the new connection ends the viewer with connectionTerminated$ and a typed error', async () => {

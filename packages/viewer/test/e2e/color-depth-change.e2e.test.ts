@@ -44,6 +44,11 @@ describe('requestColorDepthChange against our sharer (RdpSession on Xvfb, TLS)',
         // The invitation admits one attendee: the old connection is gone at the sharer, the new one in.
         await waitFor(() => session.attendees.count === 1, 5000, 'one attendee at the sharer');
         expect([...session.attendees].map((a) => a.remoteName)).toEqual(['depth-viewer']);
+        // The viewer's own list has one self entry, the id the sharer gave the new connection, beside the host.
+        const self = [...session.attendees][0];
+        await waitFor(() => viewer.attendees.has(self.id), 5000, 'the sharer to greet the new connection');
+        expect([...viewer.attendees.values()].filter((a) => a.isSelf).map((a) => a.id)).toEqual([self.id]);
+        expect(viewer.attendees.size).toBe(2);
       }
       expect(depths).toEqual([32, 16, 24]);
       expect(terminated).toEqual([]);
