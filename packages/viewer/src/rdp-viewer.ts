@@ -25,6 +25,7 @@ import { ViewerError, type ViewerErrorCode } from './errors.js';
 import { FocusReleaseKeys } from './focus-release.js';
 import { FrameBuffer, type FrameRect } from './frame-buffer.js';
 import type { GfxClientStats } from './graphics-pipeline/gfx-client.js';
+import { GfxPersistentCache } from './graphics-pipeline/gfx-persistent-cache.js';
 import type { H264DecoderFactory } from './graphics-pipeline/h264-decoder.js';
 import { ViewerGraphicsPipeline } from './graphics-pipeline/viewer-graphics-pipeline.js';
 import { PointerState, type PointerView } from './pointer-state.js';
@@ -60,6 +61,12 @@ export interface RdpViewerOptions {
    * `webCodecsH264Decoder`; Node: `nativeH264Decoder()` from `@rdshare/viewer/node`.
    */
   h264Decoder?: H264DecoderFactory;
+  /**
+   * The graphics pipeline's bitmaps kept across connections and offered back to the sharer when this viewer joins
+   * again (RDPGFX cache import), so content it already has is drawn from the cache instead of sent again. Default:
+   * one per RdpViewer, in memory; pass one to share it or to {@link GfxPersistentCache.save} it for a later process.
+   */
+  graphicsCache?: GfxPersistentCache;
 }
 
 /** Where a viewer is. */
@@ -138,10 +145,14 @@ export class RdpViewer {
   private viewing?: { width: number; height: number };
   private focusKeys = new FocusReleaseKeys();
   private graphicsPipeline?: ViewerGraphicsPipeline;
+  private readonly graphicsCache: GfxPersistentCache;
 
   constructor(private readonly options: RdpViewerOptions) {
     if (!options || typeof options.crypto !== 'object' || typeof options.transport?.connect !== 'function')
       throw new ViewerError('INVALID_ARGUMENT', 'RdpViewer needs { crypto, transport }');
+    if (options.graphicsCache !== undefined && !(options.graphicsCache instanceof GfxPersistentCache))
+      throw new ViewerError('INVALID_ARGUMENT', 'graphicsCache must be a GfxPersistentCache');
+    this.graphicsCache = options.graphicsCache ?? new GfxPersistentCache();
     this.events = this.hub.events;
     this.depth = options.colorDepth ?? 32;
     this.collaboration = new ViewerCollaboration(this.hub);
@@ -532,7 +543,10 @@ export class RdpViewer {
         },
         fail: (error) => connector.fail(error),
       },
-      this.options.h264Decoder ? { h264: this.options.h264Decoder } : {},
+      {
+        persistentCache: this.graphicsCache,
+        ...(this.options.h264Decoder ? { h264: this.options.h264Decoder } : {}),
+      },
     );
   }
 

@@ -126,11 +126,18 @@ export class GfxSurfaceCache {
    * fit the cache and could be one of our tiles get a slot; the reply stops at the first that does not, so each
    * slot answers the offered entry at the same index. An accepted key is only used once content with that key
    * shows again, and its size must match the offered bitmapLength, so a client can at worst mislead itself.
+   * Content this connection already cached (sent before the offer arrived: the client offers after the
+   * capabilities, when the first frame is on its way) answers with the slot holding it, the same pixels.
    */
   importOffer(offered: readonly { cacheKey: bigint; bitmapLength: number }[]): number[] {
     const slots: number[] = [];
     for (const { cacheKey, bitmapLength } of offered) {
       if (bitmapLength <= 0 || bitmapLength % CACHE_BYTES_PER_PIXEL !== 0) break;
+      const held = this.entries.get(cacheKey);
+      if (held?.bytes === bitmapLength) {
+        slots.push(held.slot);
+        continue;
+      }
       if (this.freeSlots.length === 0 || this.bytes + bitmapLength > this.limits.bytes) break;
       const stored = this.store(cacheKey, bitmapLength);
       if (!stored) break;

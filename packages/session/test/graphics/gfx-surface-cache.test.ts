@@ -69,6 +69,15 @@ describe('GfxSurfaceCache', () => {
     expect(cache.lookup(10n, TILE_BYTES)).toBe(slots[0]);
     expect(cache.lookup(11n, 32 * 64 * 4)).toBe(slots[1]);
     expect(cache.lookup(13n, TILE_BYTES)).toBeUndefined();
+    // Content already cached on this connection answers with its slot; the same key at another size stops the reply.
+    const sent = cache.store(20n, TILE_BYTES)?.slot;
+    expect(
+      cache.importOffer([
+        { cacheKey: 20n, bitmapLength: TILE_BYTES },
+        { cacheKey: 20n, bitmapLength: 16 },
+        { cacheKey: 21n, bitmapLength: 16 },
+      ]),
+    ).toEqual([sent]);
     const full = new GfxSurfaceCache({ slots: 3, bytes: 1 << 30 });
     expect(full.importOffer([1n, 2n, 3n, 4n].map((cacheKey) => ({ cacheKey, bitmapLength: 16 })))).toEqual([1, 2]);
   });

@@ -67,12 +67,14 @@ export class GfxCache {
   }
 
   /**
-   * A CacheImportReply names the slots the server filled from entries the client offered. This client offers
-   * none (it keeps no persistent cache), so those slots hold nothing it could show: they are emptied, and a
-   * CacheToSurface that reads one is refused like any empty slot.
+   * A CacheImportReply: slot `slots[i]` now holds `offered[i]`, the i-th entry of this connection's
+   * CacheImportOffer (MS-RDPEGFX 2.2.2.17). More slots than entries offered is a ProtocolError.
    */
-  imported(slots: readonly number[]): void {
-    for (const slot of slots) this.evict(slot);
+  imported(slots: readonly number[], offered: readonly GfxCacheEntry[]): void {
+    if (slots.length > offered.length) {
+      throw new ProtocolError('INVALID', `${slots.length} slots imported for ${offered.length} entries offered`, PDU);
+    }
+    for (const [i, slot] of slots.entries()) this.put(slot, offered[i]);
   }
 
   clear(): void {

@@ -1,4 +1,5 @@
 import {
+  CACHE_IMPORT_MAX_ENTRIES,
   decodeAvc420BitmapStream,
   decodeGfxPdus,
   decodePlanar,
@@ -13,7 +14,8 @@ import {
   ProtocolError,
 } from '@rdshare/protocol';
 import type { FrameBuffer, FrameRect } from '../frame-buffer.js';
-import { GfxCache } from './gfx-cache.js';
+import { GfxCache, type GfxCacheEntry } from './gfx-cache.js';
+import type { GfxPersistentCache } from './gfx-persistent-cache.js';
 import { type GfxSurface, GfxSurfaces, intersectRect } from './gfx-surfaces.js';
 import type { H264Decoder, H264DecoderFactory } from './h264-decoder.js';
 
@@ -41,6 +43,8 @@ export interface GfxClientHost {
 export interface GfxClientOptions {
   /** Makes one H.264 decoder per surface; without it the client does not advertise AVC420. */
   h264?: H264DecoderFactory;
+  /** Keeps what the server caches beyond this connection and offers it back on the next one. */
+  persistentCache?: GfxPersistentCache;
 }
 
 /** RDPGFX_FRAME_ACKNOWLEDGE_PDU counters, for tests and statistics. */
@@ -50,6 +54,11 @@ export interface GfxClientStats {
   capsConfirmed: GfxCapabilitySet | undefined;
   /** Codec ids of the WireToSurface1 PDUs seen, with counts. */
   codecs: Map<number, number>;
+  /** Cache entries offered to the server (RDPGFX_CACHE_IMPORT_OFFER_PDU) and the slots it filled from them. */
+  cacheOffered: number;
+  cacheImported: number;
+  /** CacheToSurface commands applied: content the server drew from this client's cache instead of sending it. */
+  cacheToSurface: number;
 }
 
 /** Capability sets advertised: the small cache everywhere (bounded memory), AVC only with a decoder. */
@@ -88,7 +97,14 @@ export function gfxClientCapabilities(avc420: boolean): GfxCapabilitySet[] {
  * @internal
  */
 export class GfxClient {
-  readonly stats: GfxClientStats = { framesDecoded: 0, capsConfirmed: undefined, codecs: new Map() };
+  readonly stats: GfxClientStats = {
+    framesDecoded: 0,
+    capsConfirmed: undefined,
+    codecs: new Map(),
+    cacheOffered: 0,
+    cacheImported: 0,
+    cacheToSurface: 0,
+  };
   private readonly surfaces = new GfxSurfaces();
   private readonly cache = new GfxCache();
   private readonly decoders = new Map<number, Promise<H264Decoder>>();
@@ -98,6 +114,8 @@ export class GfxClient {
   private framesQueued = 0;
   private inFrame = false;
   private closed = false;
+  /** The entries of this connection's CacheImportOffer, in offer order, until the reply names their slots. */
+  private offered: readonly GfxCacheEntry[] = [];
 
   constructor(
     private readonly host: GfxClientHost,
@@ -161,6 +179,7 @@ export class GfxClient {
     switch (pdu.type) {
       case 'capsConfirm':
         this.stats.capsConfirmed = pdu.capsSet;
+        this.offerCache();
         return;
       case 'resetGraphics':
         for (const id of this.surfaces.ids()) this.deleteSurface(id);
@@ -222,10 +241,13 @@ export class GfxClient {
         const pixels = this.surfaces.get(pdu.surfaceId).read(rect);
         const entry = { width: rect.right - rect.left, height: rect.bottom - rect.top, pixels, cacheKey: pdu.cacheKey };
         this.cache.put(pdu.cacheSlot, entry);
+        this.options.persistentCache?.remember(entry);
         return;
       }
       case 'cacheToSurface': {
         const entry = this.cache.get(pdu.cacheSlot);
+        this.stats.cacheToSurface++;
+        this.options.persistentCache?.touch(entry.cacheKey);
         const dest = this.surfaces.get(pdu.surfaceId);
         for (const p of pdu.destPts) {
           dest.write(entry.pixels, 0, entry.width * BYTES_PER_PIXEL, p.x, p.y, entry.width, entry.height, false);
@@ -236,7 +258,9 @@ export class GfxClient {
         this.cache.evict(pdu.cacheSlot);
         return;
       case 'cacheImportReply':
-        this.cache.imported(pdu.cacheSlots);
+        this.cache.imported(pdu.cacheSlots, this.offered);
+        this.offered = [];
+        this.stats.cacheImported += pdu.cacheSlots.length;
         return;
       case 'deleteEncodingContext':
         // Only progressive codec contexts have encoding contexts; this client never advertises that codec.
@@ -309,6 +333,19 @@ export class GfxClient {
       default:
         throw new ProtocolError('UNSUPPORTED', `codecId 0x${pdu.codecId.toString(16)} was not advertised`, PDU);
     }
+  }
+
+  /**
+   * Offers the persistent cache's entries once the server confirmed the capabilities (it sizes the client's cache
+   * from them). Nothing is sent when there is nothing to offer, so a first connection looks as before.
+   */
+  private offerCache(): void {
+    const offered = this.options.persistentCache?.offer().slice(0, CACHE_IMPORT_MAX_ENTRIES) ?? [];
+    if (offered.length === 0) return;
+    this.offered = offered;
+    this.stats.cacheOffered = offered.length;
+    const cacheEntries = offered.map((e) => ({ cacheKey: e.cacheKey, bitmapLength: e.pixels.byteLength }));
+    this.host.send(encodeGfxPdu({ type: 'cacheImportOffer', cacheEntries }));
   }
 
   private newDecoder(surface: GfxSurface): Promise<H264Decoder> {
