@@ -5,7 +5,7 @@ export { NativeError, NativeErrorCode } from './errors.js';
 export { allocateFrame, BYTES_PER_PIXEL, type Frame } from './frame.js';
 export type { Point, Rect, Size } from './geometry.js';
 export { type H264DecodedPicture, H264Decoder } from './h264-decoder.js';
-export { type H264EncodedFrame, H264Encoder, type H264EncoderOptions } from './h264-encoder.js';
+export { type H264EncodedFrame, H264Encoder, type H264EncoderOptions, type H264Rate } from './h264-encoder.js';
 export { type InputSink, type LockState, MouseButton } from './input-sink.js';
 export { explainLoadAttempts, explainLoadFailure, type LoadAttempt, matchingPrebuilt, prebuiltPath } from './loader.js';
 export {

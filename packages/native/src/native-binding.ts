@@ -106,6 +106,8 @@ export interface RawH264Encoder {
     output: Uint8Array,
     keyFrame: boolean,
   ): Promise<{ byteLength: number; keyFrame: boolean }>;
+  /** Throws ENCODER_CLOSED or INVALID_ARGUMENT; the next encode takes the rate. */
+  setRate(frameRate: number, bitrate: number): void;
   close(): void;
 }
 

@@ -68,6 +68,15 @@ function psnr(a: Uint8Array, aStride: number, b: Uint8Array, bStride: number, wi
   return squares === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255 * width * height * 3) / squares);
 }
 
+/** The encoder codes pictures of 4 macroblock rows or more in 4 slices (one NAL unit each), on threads. */
+const SLICES = 4;
+/** SPS, PPS, then the IDR slices. */
+const KEY_FRAME_NALS = [7, 8, ...Array(SLICES).fill(5)];
+/** Non-IDR slices only. */
+const P_FRAME_NALS = Array(SLICES).fill(1);
+/** A picture with every macroblock skipped: per slice a start code, a slice header and a skip run (~16 bytes). */
+const STILL_FRAME_BYTES = 20 * SLICES;
+
 /** The nal_unit_type of every NAL unit of an Annex-B byte stream. */
 function nalTypes(stream: Uint8Array): number[] {
   const types: number[] = [];
@@ -105,7 +114,7 @@ describe('H264Encoder and H264Decoder (OpenH264)', () => {
       const first = await encoder.encode(frame, output);
       expect(first.keyFrame).toBe(true);
       expect([...output.subarray(0, 4)]).toEqual([0, 0, 0, 1]); // Annex-B start code
-      expect(nalTypes(output.subarray(0, first.byteLength))).toEqual([7, 8, 5]); // SPS, PPS, IDR slice
+      expect(nalTypes(output.subarray(0, first.byteLength))).toEqual(KEY_FRAME_NALS);
       expect(await decoder.decode(output.subarray(0, first.byteLength), picture)).toEqual({
         width: WIDTH,
         height: HEIGHT,
@@ -120,14 +129,14 @@ describe('H264Encoder and H264Decoder (OpenH264)', () => {
       for (let i = 0; i < 5; i++) {
         const next = await encoder.encode(frame, output);
         expect(next.keyFrame).toBe(false);
-        expect(nalTypes(output.subarray(0, next.byteLength))).toEqual([1]); // one non-IDR slice
+        expect(nalTypes(output.subarray(0, next.byteLength))).toEqual(P_FRAME_NALS);
         still.push(next.byteLength);
         expect(await decoder.decode(output.subarray(0, next.byteLength), picture)).toBeDefined();
       }
       console.log(`unchanged frames: ${still.join(', ')} bytes`);
       // Skipped macroblocks cost bits; the encoder may spend its budget refining, but never near a new picture.
       expect(Math.max(...still)).toBeLessThan(first.byteLength / 10);
-      expect(Math.max(...still.slice(1))).toBeLessThan(64); // once refined: all macroblocks skipped
+      expect(Math.max(...still.slice(1))).toBeLessThan(STILL_FRAME_BYTES); // once refined: all macroblocks skipped
       expect(psnr(frame.data, frame.stride, picture, WIDTH * 4, WIDTH, HEIGHT)).toBeGreaterThanOrEqual(
         keyQuality - 0.5,
       );
@@ -145,7 +154,7 @@ describe('H264Encoder and H264Decoder (OpenH264)', () => {
       logo.kill('SIGKILL');
       const delta = await encoder.encode(changed, output);
       expect(delta.keyFrame).toBe(false);
-      expect(nalTypes(output.subarray(0, delta.byteLength))).toEqual([1]);
+      expect(nalTypes(output.subarray(0, delta.byteLength))).toEqual(P_FRAME_NALS);
       await decoder.decode(output.subarray(0, delta.byteLength), picture);
       const deltaQuality = psnr(changed.data, changed.stride, picture, WIDTH * 4, WIDTH, HEIGHT);
       console.log(`window opened: ${delta.byteLength} bytes, PSNR ${deltaQuality.toFixed(2)} dB`);
@@ -153,7 +162,7 @@ describe('H264Encoder and H264Decoder (OpenH264)', () => {
 
       const forced = await encoder.encode(changed, output, { keyFrame: true });
       expect(forced.keyFrame).toBe(true);
-      expect(nalTypes(output.subarray(0, forced.byteLength))).toEqual([7, 8, 5]);
+      expect(nalTypes(output.subarray(0, forced.byteLength))).toEqual(KEY_FRAME_NALS);
       // A decoder that starts at the forced key frame shows the picture.
       const late = H264Decoder.create();
       const latePicture = new Uint8Array(WIDTH * HEIGHT * 4);
@@ -212,7 +221,7 @@ describe('screen-content mode', () => {
       console.log(`screen mode, still frames: ${sizes.join(', ')} bytes`);
       // The first P-frames refine the key frame, then nothing is left to send.
       expect(Math.max(...sizes.slice(1))).toBeLessThan(sizes[0] / 5);
-      expect(sizes[7]).toBeLessThan(64);
+      expect(sizes[7]).toBeLessThan(STILL_FRAME_BYTES);
     } finally {
       encoder.close();
       decoder.close();
@@ -320,6 +329,58 @@ describe('H.264 colours', () => {
   });
 });
 
+describe('H.264 rate changes', () => {
+  it('spends what setRate asks from the next encodes on, with no key frame: bits per second over frames per second', async () => {
+    const [width, height] = [320, 240];
+    const frame = new Uint8Array(width * height * 4);
+    let n = 0;
+    /** Smooth waves that change shape every frame: no motion vector predicts them, so every frame costs bits. */
+    const draw = () => {
+      n++;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const p = (y * width + x) * 4;
+          const v =
+            128 + 60 * Math.sin(x / 7 + n * 0.9 + Math.sin(y / 5 + n)) + 50 * Math.cos(y / 9 - n * 1.7 + x / 13);
+          frame[p] = v;
+          frame[p + 1] = 255 - v;
+          frame[p + 2] = (v * 3) & 255;
+        }
+      }
+    };
+    const encoder = H264Encoder.create({ width, height, frameRate: 30, bitrate: 1_000_000 });
+    const decoder = H264Decoder.create();
+    const output = new Uint8Array(width * height * 4);
+    const picture = new Uint8Array(width * height * 4);
+    /** The mean size of the last 8 of 25 frames: OpenH264's rate control takes a dozen frames to raise quality. */
+    const settled = async () => {
+      const sizes: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        draw();
+        const { byteLength, keyFrame } = await encoder.encode({ data: frame, stride: width * 4 }, output);
+        expect(keyFrame).toBe(n === 1);
+        expect(await decoder.decode(output.subarray(0, byteLength), picture)).toEqual({ width, height });
+        sizes.push(byteLength);
+      }
+      return sizes.slice(-8).reduce((a, b) => a + b) / 8;
+    };
+    try {
+      const at30 = await settled();
+      // The same bits per second over a tenth of the frames: each frame gets more.
+      encoder.setRate({ frameRate: 3, bitrate: 1_000_000 });
+      const at3 = await settled();
+      expect(at3).toBeGreaterThan(at30 * 2);
+      // A tenth of the bits at the same frame rate: each frame gets less.
+      encoder.setRate({ frameRate: 3, bitrate: 100_000 });
+      const poor = await settled();
+      expect(poor).toBeLessThan(at3 / 2);
+    } finally {
+      encoder.close();
+      decoder.close();
+    }
+  });
+});
+
 describe('H.264 errors', () => {
   it('rejects odd, zero and oversized pictures, bad rates and bitrates with INVALID_ARGUMENT', () => {
     for (const bad of [
@@ -361,7 +422,7 @@ describe('H.264 errors', () => {
       });
       const after = await encoder.encode(frame, output);
       expect(after.keyFrame).toBe(true);
-      expect(nalTypes(output.subarray(0, after.byteLength))).toEqual([7, 8, 5]);
+      expect(nalTypes(output.subarray(0, after.byteLength))).toEqual(KEY_FRAME_NALS);
     } finally {
       encoder.close();
     }
@@ -388,6 +449,30 @@ describe('H.264 errors', () => {
       encoder.close();
       decoder.close();
     }
+  });
+
+  it('rejects bad rates in setRate with INVALID_ARGUMENT, and setRate after close with ENCODER_CLOSED', () => {
+    const encoder = H264Encoder.create(OPTIONS);
+    for (const bad of [
+      { frameRate: 0, bitrate: 1_000_000 },
+      { frameRate: 241, bitrate: 1_000_000 },
+      { frameRate: Number.NaN, bitrate: 1_000_000 },
+      { frameRate: 30, bitrate: 0 },
+      { frameRate: 30, bitrate: 300_000_000 },
+      { frameRate: 30 } as { frameRate: number; bitrate: number },
+    ]) {
+      expect(() => encoder.setRate(bad), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    expect(() => encoder.setRate(undefined as unknown as { frameRate: number; bitrate: number })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    encoder.setRate({ frameRate: 60, bitrate: 4_000_000 });
+    encoder.close();
+    expect(() => encoder.setRate({ frameRate: 30, bitrate: 1_000_000 })).toThrow(
+      expect.objectContaining({ code: 'ENCODER_CLOSED' }),
+    );
   });
 
   it('refuses a second encode while one is in flight (ENCODER_BUSY), and any after close (ENCODER_CLOSED)', async () => {
