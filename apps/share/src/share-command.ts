@@ -9,6 +9,7 @@ import {
 } from './share-events.js';
 import { parseShareFlags, type ShareFlags } from './share-options.js';
 import { Sharing } from './sharing.js';
+import { STATUS_INTERVAL_MS, StatusLine } from './status-line.js';
 
 /**
  * `rdshare share`: runs until Ctrl+C, SIGTERM or `--seconds`. `extra` runs once it shares (the demo's viewers)
@@ -27,8 +28,10 @@ export async function shareCommand(
   const sharing = await Sharing.start(options);
   let stopping: Promise<void> | undefined;
   let stopExtra = async () => {};
+  let statusTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(statusTimer);
       await stopExtra();
       await sharing.stop();
       print(stoppedEvent(sharing));
@@ -46,9 +49,21 @@ export async function shareCommand(
     if (!first) throw new CliError('no invitation was created', 'report this as a bug');
     const invitation = invitationEvent(sharing, first);
     print({ ...invitation, text: `${sharingStartedText(sharing)}\n${invitation.text}` });
+    if (options.json) statusTimer = reportStatus(sharing, print);
   }
   if (extra) stopExtra = await extra(sharing);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (options.seconds !== undefined) setTimeout(stop, options.seconds * 1000);
+}
+
+/** `--json`: a `status` line every second while sharing, for scripts that watch (the terminal's status line). */
+function reportStatus(sharing: Sharing, print: (e: ShareEvent) => void): NodeJS.Timeout {
+  const status = new StatusLine(sharing);
+  const timer = setInterval(() => {
+    status.tick();
+    print(status.event());
+  }, STATUS_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }

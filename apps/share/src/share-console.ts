@@ -10,7 +10,7 @@ import {
   watchSharing,
 } from './share-events.js';
 import { levelName, type Sharing } from './sharing.js';
-import { StatusLine } from './status-line.js';
+import { STATUS_INTERVAL_MS, StatusLine } from './status-line.js';
 
 const HELP = `commands:
   list                       who is connected, with their levels
@@ -189,6 +189,6 @@ export function runConsole(sharing: Sharing, stop: () => Promise<void>): void {
     if (!rl) return;
     rl.setPrompt(status());
     rl.prompt(true);
-  }, 1000);
+  }, STATUS_INTERVAL_MS);
   refresh.unref();
 }

@@ -1,9 +1,13 @@
-import { formatBytes } from './share-events.js';
-import type { Sharing } from './sharing.js';
+import { formatBytes, type ShareEvent } from './share-events.js';
+import { levelName, type Sharing } from './sharing.js';
+
+/** How often the status is shown, and so the span its rates are measured over. */
+export const STATUS_INTERVAL_MS = 1000;
 
 /**
- * The interactive terminal's live status: attendees, frames and bytes sent per second (from the session's traffic
- * statistics, measured between two `tick()`s) and whether the picture is paused.
+ * The live status: attendees, frames and bytes sent per second (from the session's traffic statistics, measured
+ * between two `tick()`s) and whether the picture is paused. The interactive terminal shows it in its prompt,
+ * `--json` prints it as a `status` line.
  */
 export class StatusLine {
   paused = false;
@@ -31,6 +35,20 @@ export class StatusLine {
       bytesPerSecond: Math.round((bytesSent - this.last.bytesSent) / seconds),
     };
     this.last = { at: now, bytesSent, framesSent };
+  }
+
+  /** The `status` event of `--json`: who is connected at which level, the rates, paused. */
+  event(): ShareEvent {
+    const attendees = [...this.sharing.session.attendees].map((a) => ({
+      id: a.id,
+      name: a.remoteName,
+      level: levelName(a.controlLevel),
+    }));
+    return {
+      event: 'status',
+      fields: { attendees, ...this.rate, paused: this.paused },
+      text: this.text(),
+    };
   }
 
   text(): string {
