@@ -54,6 +54,10 @@ async function startRdshare(shared: XvfbDisplay, options: SharerOptions): Promis
   const child = spawn(
     process.execPath,
     [
+      // RDSHARE_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the session host per run, for `--cpu-prof` readers.
+      ...(process.env.RDSHARE_BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RDSHARE_BENCH_CPU_PROF}`]
+        : []),
       '--conditions=@rdshare/source',
       '--import',
       pathToFileURL(tsx).href,

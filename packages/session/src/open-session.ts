@@ -9,7 +9,6 @@ import { type WiredAttendee, wireAttendee } from './attendee-wiring.js';
 import { ADDRESS_FAMILY } from './constants.js';
 import { RdshareError } from './errors.js';
 import { GraphicsFanout } from './graphics/graphics-fanout.js';
-import { h264RateFor } from './graphics/h264-surface-encoder.js';
 import { PointerFanout } from './graphics/pointer-fanout.js';
 import { SharedArea, type SharedRect } from './graphics/shared-rect.js';
 import { type HandshakeLimits, PendingHandshakes } from './handshake-limits.js';
@@ -73,8 +72,7 @@ export class OpenSession {
       this.shared.area,
       () => ctx.applicationFilter.visibleRegion(),
       {
-        create: (size) =>
-          H264Encoder.create({ ...size, ...h264RateFor(size, ctx.properties.FrameCaptureIntervalInMs) }),
+        create: (size, rate) => H264Encoder.create({ ...size, ...rate }),
         closed: (stats) => ctx.logger.info('H.264 encoder closed', stats),
       },
     );

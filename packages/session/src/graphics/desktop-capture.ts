@@ -9,6 +9,15 @@ import { WindowMask } from './window-mask.js';
 const MAX_SEPARATE_CAPTURES = 8;
 /** Distinct damage rectangles searched for scrolls per capture (each costs a pass over its columns). */
 const MAX_MOVE_SEARCHES = 4;
+/**
+ * A damage rectangle whose last this many searches found no move (full-screen video or animation: 10 % of the
+ * session's main thread at 1080p) is searched only every {@link MOVE_SEARCH_BACKOFF}th capture from then on, until
+ * one finds a move: a scroll that follows is found within that many captures.
+ */
+const MOVE_SEARCH_MISSES = 3;
+const MOVE_SEARCH_BACKOFF = 8;
+/** Rectangles remembered for the backoff; past this the memory starts afresh. */
+const MAX_MISS_ENTRIES = 64;
 
 export interface DesktopCaptureOptions {
   /** The part of the screen to capture, in screen pixels (the shared rectangle); default the whole screen. */
@@ -43,6 +52,8 @@ export class DesktopCapture {
   /** The shared area in screen pixels. */
   readonly area: Rect;
   private readonly visibleRegion: () => Region | undefined;
+  /** Per damage rectangle, the searches in a row that found no move (and captures skipped since). */
+  private readonly moveMisses = new Map<string, number>();
   /** The mask built for the last visible region seen (regions are replaced, never mutated). */
   private mask?: { region: Region; mask: WindowMask };
 
@@ -174,7 +185,12 @@ export class DesktopCapture {
         continue;
       }
       seen.add(key);
+      const misses = this.moveMisses.get(key) ?? 0;
+      if (this.moveMisses.size >= MAX_MISS_ENTRIES && misses === 0) this.moveMisses.clear();
+      this.moveMisses.set(key, misses + 1);
+      if (misses >= MOVE_SEARCH_MISSES && misses % MOVE_SEARCH_BACKOFF !== 0) continue;
       const move = detectVerticalMove(this.store.frame, this.scratch, rect);
+      if (move) this.moveMisses.delete(key);
       // The client applies a capture's copies one after the other: none may read or write what another wrote.
       const destOf = (m: SurfaceMove) => ({ ...m.dest, width: m.src.width, height: m.src.height });
       const clashes = (m: SurfaceMove) =>

@@ -233,6 +233,7 @@ export class GraphicsFanout {
     if (!this.h264) return undefined;
     try {
       const encoder = new H264SurfaceEncoder(capture.store, this.h264.create, {
+        maxFrameRate: 1000 / Math.max(1, this.captureInterval()),
         onError: (error) => this.onError(error, 'H.264 encoding failed'),
       });
       this.avc = { capture, encoder };

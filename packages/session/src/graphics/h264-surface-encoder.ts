@@ -1,4 +1,6 @@
+import { type H264Rate, H264RatePlanner } from './h264-rate-plan.js';
 import { MotionTracker, type MotionTrackerOptions } from './motion-tracker.js';
+import { TILE_SIZE } from './tile-grid.js';
 import type { TileStore } from './tile-store.js';
 
 /** What the surface encoder needs of an H.264 encoder (`@rdshare/native`'s `H264Encoder`). */
@@ -8,11 +10,13 @@ export interface H264FrameEncoder {
     output: Uint8Array,
     options?: { keyFrame?: boolean },
   ): Promise<{ byteLength: number; keyFrame: boolean }>;
+  /** Changes the rate plan from the next encode on. */
+  setRate(rate: H264Rate): void;
   close(): void;
 }
 
-/** Makes an encoder for frames of `width` x `height` (multiples of 16). */
-export type H264EncoderFactory = (size: { width: number; height: number }) => H264FrameEncoder;
+/** Makes an encoder for frames of `width` x `height` (multiples of 16) with its first rate plan. */
+export type H264EncoderFactory = (size: { width: number; height: number }, rate: H264Rate) => H264FrameEncoder;
 
 /** One encoded picture of the whole surface, shared by every attendee that receives it. */
 export interface AccessUnit {
@@ -39,6 +43,8 @@ export interface AccessUnitReceiver {
 export interface H264SurfaceEncoderOptions {
   /** Fewest ms between two key frames forced for receivers out of sync (default 1000). */
   keyFrameIntervalMs?: number;
+  /** The most frames a second there can be to encode: the capture rate (default 30). */
+  maxFrameRate?: number;
   motion?: MotionTrackerOptions;
   onError(error: unknown): void;
 }
@@ -72,7 +78,10 @@ export class H264SurfaceEncoder {
   encodes = 0;
   keyFrames = 0;
   private readonly encoder: H264FrameEncoder;
+  private readonly rate: H264RatePlanner;
   private readonly input: Uint8Array;
+  /** Per tile the version {@link input} holds (0: none yet). */
+  private readonly copied: Uint32Array;
   private readonly output: Uint8Array;
   private readonly receivers = new Set<AccessUnitReceiver>();
   private readonly keyFrameIntervalMs: number;
@@ -94,8 +103,11 @@ export class H264SurfaceEncoder {
     this.keyFrameIntervalMs = options.keyFrameIntervalMs ?? 1000;
     this.width = padded(store.frame.width);
     this.height = padded(store.frame.height);
-    this.encoder = createEncoder({ width: this.width, height: this.height });
+    const size = { width: this.width, height: this.height };
+    this.rate = new H264RatePlanner(size, options.maxFrameRate ?? 30);
+    this.encoder = createEncoder(size, this.rate.initial());
     this.input = new Uint8Array(this.width * this.height * 4);
+    this.copied = new Uint32Array(store.grid.count);
     this.output = new Uint8Array(this.width * this.height * OUTPUT_BYTES_PER_PIXEL);
     this.unsubscribe = store.onChange((tiles) => {
       if (tiles.some((t) => this.motion.isMoving(t))) this.schedule();
@@ -149,6 +161,8 @@ export class H264SurfaceEncoder {
       const versions = this.store.versions.slice();
       const moving = this.motion.tilesInMotion();
       this.copyInput();
+      const plan = this.rate.encoding();
+      if (plan) this.encoder.setRate(plan);
       const result = await this.encoder.encode({ data: this.input, stride: this.width * 4 }, this.output, {
         keyFrame,
       });
@@ -169,33 +183,36 @@ export class H264SurfaceEncoder {
     }
   }
 
-  /** The store's frame into the padded input (a copy: the next capture may write the store during the encode). */
+  /**
+   * The store's tiles that changed since the last encode into the padded input (a copy: the next capture may
+   * write the store during the encode). Runs of changed tiles in a tile row go as one span per pixel row; a
+   * moving window or box copies its own tiles, not the 8 MB of a full screen.
+   */
   private copyInput(): void {
     const { data, stride, width, height } = this.store.frame;
-    const rowBytes = width * 4;
+    const { grid, versions } = this.store;
     const inputStride = this.width * 4;
-    for (let y = 0; y < height; y++) {
-      this.input.set(data.subarray(y * stride, y * stride + rowBytes), y * inputStride);
+    for (let row = 0; row < grid.rows; row++) {
+      let col = 0;
+      while (col < grid.columns) {
+        const first = row * grid.columns + col;
+        if (this.copied[first] === versions[first]) {
+          col++;
+          continue;
+        }
+        let end = col;
+        while (end < grid.columns && this.copied[row * grid.columns + end] !== versions[row * grid.columns + end]) {
+          this.copied[row * grid.columns + end] = versions[row * grid.columns + end];
+          end++;
+        }
+        const x0 = col * TILE_SIZE;
+        const x1 = Math.min(width, end * TILE_SIZE);
+        const y1 = Math.min(height, (row + 1) * TILE_SIZE);
+        for (let y = row * TILE_SIZE; y < y1; y++) {
+          this.input.set(data.subarray(y * stride + x0 * 4, y * stride + x1 * 4), y * inputStride + x0 * 4);
+        }
+        col = end;
+      }
     }
   }
-}
-
-/** The native encoder's frame-rate ceiling. */
-const MAX_FRAME_RATE = 240;
-/**
- * Target bits per pixel per frame: about 2 Mbit/s for 1280x800 at 30 fps, the order of what FreeRDP's shadow
- * server's AVC420 stream used for the same animation here (260 kB/s), so the motion stays sharp at that budget.
- */
-const BITS_PER_PIXEL_FRAME = 0.07;
-/** Below this a small surface's motion turns to mush. */
-const MIN_BITRATE = 500_000;
-
-/** Rate-control settings for an encoder of `size` when captures are at least `captureIntervalMs` apart. */
-export function h264RateFor(
-  size: { width: number; height: number },
-  captureIntervalMs: number,
-): { frameRate: number; bitrate: number } {
-  const frameRate = Math.min(MAX_FRAME_RATE, 1000 / Math.max(1, captureIntervalMs));
-  const bitrate = Math.max(MIN_BITRATE, Math.round(size.width * size.height * frameRate * BITS_PER_PIXEL_FRAME));
-  return { frameRate, bitrate };
 }

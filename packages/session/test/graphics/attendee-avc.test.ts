@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AttendeeAvc, type AvcSink, tileRegions } from '../../src/graphics/attendee-avc.js';
 import { AttendeeGraphics, type GraphicsSink } from '../../src/graphics/attendee-graphics.js';
 import { type EncodedTile, EncodedTileCache } from '../../src/graphics/encoded-tile-cache.js';
+import { type H264Rate, h264RateFor } from '../../src/graphics/h264-rate-plan.js';
 import { type H264FrameEncoder, H264SurfaceEncoder } from '../../src/graphics/h264-surface-encoder.js';
 import { type Rect, TileGrid } from '../../src/graphics/tile-grid.js';
 import { TileStore } from '../../src/graphics/tile-store.js';
@@ -29,6 +30,10 @@ class ScriptedEncoder implements H264FrameEncoder {
     this.calls.push({ keyFrame });
     output.set([this.calls.length, keyFrame ? 1 : 0]);
     return { byteLength: 2, keyFrame };
+  }
+  rates: H264Rate[] = [];
+  setRate(rate: H264Rate) {
+    this.rates.push(rate);
   }
   close() {}
 }
@@ -68,7 +73,7 @@ class FakeSink implements GraphicsSink, AvcSink {
   }
 }
 
-function setup(options: { stillMs?: number; keyFrameIntervalMs?: number } = {}) {
+function setup(options: { stillMs?: number; keyFrameIntervalMs?: number; maxFrameRate?: number } = {}) {
   const s = store();
   const cache = new EncodedTileCache(s, (st, tile) => ({
     rect: st.grid.rectOf(tile),
@@ -79,11 +84,20 @@ function setup(options: { stillMs?: number; keyFrameIntervalMs?: number } = {}) 
   }));
   const native = new ScriptedEncoder();
   const errors: unknown[] = [];
-  const encoder = new H264SurfaceEncoder(s, () => native, {
-    keyFrameIntervalMs: options.keyFrameIntervalMs ?? 0,
-    motion: { stillMs: options.stillMs ?? 10_000 },
-    onError: (e) => errors.push(e),
-  });
+  const created: H264Rate[] = [];
+  const encoder = new H264SurfaceEncoder(
+    s,
+    (_size, rate) => {
+      created.push(rate);
+      return native;
+    },
+    {
+      maxFrameRate: options.maxFrameRate,
+      keyFrameIntervalMs: options.keyFrameIntervalMs ?? 0,
+      motion: { stillMs: options.stillMs ?? 10_000 },
+      onError: (e) => errors.push(e),
+    },
+  );
   const join = () => {
     const sink = new FakeSink();
     let avc: AttendeeAvc | undefined;
@@ -102,10 +116,26 @@ function setup(options: { stillMs?: number; keyFrameIntervalMs?: number } = {}) 
       await wait();
     }
   };
-  return { s, native, encoder, errors, join, move };
+  return { s, native, created, encoder, errors, join, move };
 }
 
 describe('AttendeeAvc with the shared H.264 encoder', () => {
+  it('plans the encoder for the capture rate, then for the rate it really encodes at', async () => {
+    const t = setup({ maxFrameRate: 60 });
+    t.join();
+    expect(t.created).toEqual([h264RateFor({ width: 256, height: 128 }, 60)]);
+    // Motion at about 10 frames a second, for over a second: the plan follows it down, once.
+    for (let i = 0; i < 14; i++) {
+      t.s.markChanged([0]);
+      await wait(100);
+    }
+    expect(t.native.rates).toHaveLength(1);
+    expect(t.native.rates[0].frameRate).toBeGreaterThan(7);
+    expect(t.native.rates[0].frameRate).toBeLessThan(11);
+    expect(t.native.rates[0]).toEqual(h264RateFor({ width: 256, height: 128 }, t.native.rates[0].frameRate));
+    t.encoder.close();
+  });
+
   it('sends tiles in motion as AVC420 regions and everything else lossless; static changes cost no encode', async () => {
     const t = setup();
     const a = t.join();

@@ -148,4 +148,41 @@ describe('DesktopCapture', () => {
     expect(pixelOf(frame, 60, 10)).toEqual(screenPixel(screen, 60, 10));
     capture.close();
   });
+
+  it('searches a rectangle that keeps changing without a move only every 8th capture, and every capture once one scrolls', async () => {
+    const screen = new FakeScreen();
+    const capture = new DesktopCapture(
+      screen,
+      () => 0,
+      (e) => {
+        throw e;
+      },
+    );
+    await capture.setActive(true);
+    const whole = { x: 0, y: 0, width: SW, height: SH };
+    const captured = async (change: () => void) => {
+      const generation = capture.store.generation;
+      change();
+      await until(() => capture.store.generation > generation);
+    };
+    // Full-screen changes that are no move (video): after 3 fruitless searches the backoff starts.
+    for (let i = 0; i < 12; i++) await captured(() => screen.paint(whole, i + 1));
+    const scroll = () => {
+      screen.pixels.copyWithin(0, 16 * SW * 4);
+      screen.paint({ x: 0, y: SH - 16, width: SW, height: 16 }, 7);
+      (screen as unknown as { damage: (r: Rect[]) => void }).damage([whole]);
+    };
+    const found: boolean[] = [];
+    for (let i = 0; i < 12; i++) {
+      const before = capture.store.movesRecorded;
+      await captured(scroll);
+      found.push(capture.store.movesRecorded > before);
+    }
+    const first = found.indexOf(true);
+    // Skipped at first, found within 8 captures, then found in every capture.
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(8);
+    expect(found.slice(first).every(Boolean)).toBe(true);
+    capture.close();
+  });
 });
