@@ -21,6 +21,7 @@
         "src/native/window_activation.cc",
         "src/native/window_list.cc",
         "src/native/x_errors.cc",
+        "src/native/yuv_bindings.cc",
         "src/native/yuv_convert.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -4,6 +4,7 @@ import { isInteger } from './geometry.js';
 import { loadAddon } from './loader.js';
 import type { RawH264Encoder } from './native-binding.js';
 import { loadOpenH264 } from './openh264.js';
+import type { I420Frame } from './yuv.js';
 
 /** The largest picture edge the encoder takes (H.264 level 5.2 pictures are at most 4096 wide). */
 const MAX_EDGE = 4096;
@@ -52,6 +53,14 @@ export interface H264EncoderOptions {
    * (with diagonal motion, every frame) into a key frame.
    */
   content?: 'motion' | 'screen';
+  /**
+   * Temporal layers, 1 (default) or 2. With 2, frames alternate between the base layer (the 1st, 3rd, ... frame
+   * after each key frame), which predicts only from the previous base frame, and a non-reference layer, each
+   * frame of which predicts from the base frame just before it and from nothing else: two interleaved sequences
+   * (e.g. two views of each picture) share one stream and one decoder while the base sequence keeps its own
+   * prediction. Ask for key frames on base frames only. `frameRate` counts frames of both layers.
+   */
+  temporalLayers?: 1 | 2;
 }
 
 /** What one {@link H264Encoder.encode} produced. */
@@ -102,7 +111,14 @@ export class H264Encoder {
    * ```
    */
   static create(options: H264EncoderOptions): H264Encoder {
-    const { width, height, frameRate, bitrate, content = 'motion' } = options ?? ({} as H264EncoderOptions);
+    const {
+      width,
+      height,
+      frameRate,
+      bitrate,
+      content = 'motion',
+      temporalLayers = 1,
+    } = options ?? ({} as H264EncoderOptions);
     for (const [name, edge] of [
       ['width', width],
       ['height', height],
@@ -118,9 +134,19 @@ export class H264Encoder {
     if (content !== 'motion' && content !== 'screen') {
       throw new NativeError('INVALID_ARGUMENT', `H264Encoder content must be 'motion' or 'screen', got ${content}`);
     }
+    if (temporalLayers !== 1 && temporalLayers !== 2) {
+      throw new NativeError('INVALID_ARGUMENT', `H264Encoder temporalLayers must be 1 or 2, got ${temporalLayers}`);
+    }
     loadOpenH264();
     try {
-      const raw = new (loadAddon().H264Encoder)(width, height, frameRate, Math.round(bitrate), content === 'screen');
+      const raw = new (loadAddon().H264Encoder)(
+        width,
+        height,
+        frameRate,
+        Math.round(bitrate),
+        content === 'screen',
+        temporalLayers,
+      );
       return new H264Encoder(raw, width, height);
     } catch (error) {
       throw toNativeError(error);
@@ -129,7 +155,8 @@ export class H264Encoder {
 
   /**
    * Encodes one 32-bit BGRX frame (byte 3 ignored; `width` x `height` of the encoder, rows `stride` bytes apart, as
-   * `DesktopSource` captures them) on the libuv thread pool, into `output` as the Annex-B NAL units of one access
+   * `DesktopSource` captures them), or one {@link I420Frame} as it is (its planes of the encoder's size, chroma
+   * half width and half height, BT.709 full range), on the libuv thread pool, into `output` as the Annex-B NAL units of one access
    * unit; key frames carry SPS and PPS. Neither buffer may be changed until the promise settles (both are read and
    * written on another thread meanwhile). An output as large as the frame (`width * height * 4`) always suffices.
    *
@@ -145,14 +172,23 @@ export class H264Encoder {
    * ```
    */
   async encode(
-    frame: { data: Uint8Array; stride: number },
+    frame: { data: Uint8Array; stride: number } | I420Frame,
     output: Uint8Array,
     options: { keyFrame?: boolean } = {},
   ): Promise<H264EncodedFrame> {
-    assertFrame({ width: this.width, height: this.height, stride: frame?.stride, data: frame?.data }, 'frame');
     if (!(output instanceof Uint8Array)) throw new NativeError('INVALID_ARGUMENT', 'output must be a Uint8Array');
+    const keyFrame = options.keyFrame === true;
+    if (frame && 'y' in frame) {
+      this.#assertI420(frame);
+      try {
+        return await this.#raw.encodeI420(frame.y, frame.u, frame.v, frame.yStride, frame.uvStride, output, keyFrame);
+      } catch (error) {
+        throw toNativeError(error);
+      }
+    }
+    assertFrame({ width: this.width, height: this.height, stride: frame?.stride, data: frame?.data }, 'frame');
     try {
-      return await this.#raw.encode(frame.data, frame.stride, output, options.keyFrame === true);
+      return await this.#raw.encode(frame.data, frame.stride, output, keyFrame);
     } catch (error) {
       throw toNativeError(error);
     }
@@ -175,6 +211,27 @@ export class H264Encoder {
       this.#raw.setRate(rate.frameRate, Math.round(rate.bitrate));
     } catch (error) {
       throw toNativeError(error);
+    }
+  }
+
+  #assertI420(frame: I420Frame): void {
+    const { yStride, uvStride } = frame;
+    const half = { width: this.width / 2, height: this.height / 2 };
+    for (const [name, stride, size] of [
+      ['y', yStride, this],
+      ['u', uvStride, half],
+      ['v', uvStride, half],
+    ] as const) {
+      const plane = frame[name];
+      if (!(plane instanceof Uint8Array))
+        throw new NativeError('INVALID_ARGUMENT', `frame.${name} must be a Uint8Array`);
+      if (!isInteger(stride) || stride < size.width) {
+        throw new NativeError('INVALID_ARGUMENT', `frame.${name}'s stride ${stride} is less than ${size.width}`);
+      }
+      const needed = stride * (size.height - 1) + size.width;
+      if (plane.byteLength < needed) {
+        throw new NativeError('OUT_OF_BOUNDS', `frame.${name} holds ${plane.byteLength} bytes, ${needed} are needed`);
+      }
     }
   }
 

@@ -26,3 +26,4 @@ export { X11DesktopSource } from './x11/x11-desktop-source.js';
 export { X11DisplayClaim } from './x11/x11-display-claim.js';
 export { X11InputSink } from './x11/x11-input-sink.js';
 export { X11WindowTracker } from './x11/x11-window-tracker.js';
+export { allocateYuv444, bgrxToYuv444, type I420Frame, type Yuv444Frame } from './yuv.js';

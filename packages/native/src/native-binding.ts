@@ -108,6 +108,15 @@ export interface RawH264Encoder {
   ): Promise<{ byteLength: number; keyFrame: boolean }>;
   /** Throws ENCODER_CLOSED or INVALID_ARGUMENT; the next encode takes the rate. */
   setRate(frameRate: number, bitrate: number): void;
+  encodeI420(
+    y: Uint8Array,
+    u: Uint8Array,
+    v: Uint8Array,
+    yStride: number,
+    uvStride: number,
+    output: Uint8Array,
+    keyFrame: boolean,
+  ): Promise<{ byteLength: number; keyFrame: boolean }>;
   close(): void;
 }
 
@@ -150,6 +159,17 @@ export interface NativeAddon {
     frameRate: number,
     bitrate: number,
     screen: boolean,
+    temporalLayers: number,
   ) => RawH264Encoder;
   H264Decoder: new () => RawH264Decoder;
+  bgrxToYuv444(
+    frame: Uint8Array,
+    stride: number,
+    width: number,
+    height: number,
+    y: Uint8Array,
+    u: Uint8Array,
+    v: Uint8Array,
+    planeStride: number,
+  ): Promise<void>;
 }

@@ -7,6 +7,7 @@
 #include "native_desktop.h"
 #include "openh264_binding.h"
 #include "tile_bindings.h"
+#include "yuv_bindings.h"
 
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -16,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("loadOpenH264", Napi::Function::New<rdshare::LoadOpenH264Binding>(env, "loadOpenH264"));
   exports.Set("H264Encoder", rdshare::H264Encoder::Define(env));
   exports.Set("H264Decoder", rdshare::H264Decoder::Define(env));
+  exports.Set("bgrxToYuv444", Napi::Function::New<rdshare::BgrxToYuv444Async>(env, "bgrxToYuv444"));
   return exports;
 }
 }  // namespace

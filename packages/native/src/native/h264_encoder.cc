@@ -32,6 +32,7 @@ struct H264EncoderState {
   // What setRate() asked for last, handed to each encode when it is queued (the JS thread's copy).
   float wanted_frame_rate = 0;
   int wanted_bitrate = 0;
+  int temporal_layers = 1;
 
   ~H264EncoderState() { Destroy(); }
 
@@ -75,7 +76,8 @@ bool ValidRate(double frame_rate, int64_t bitrate) {
 // scene-change detection, which it cannot run without (its parameter validation turns it back on), turns general
 // motion into a key frame per frame. The sharer hands the encoder the regions in motion and sends still text
 // losslessly, so camera mode is the default and screen mode an option.
-std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_rate, int bitrate, bool screen) {
+std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_rate, int bitrate, bool screen,
+                      int temporal_layers) {
   int log_level = WELS_LOG_ERROR;
   encoder->SetOption(ENCODER_OPTION_TRACE_LEVEL, &log_level);
   SEncParamExt p;
@@ -89,7 +91,9 @@ std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_r
   // spent 5-50 % more bits for an equal or lower PSNR.
   p.iRCMode = RC_BITRATE_MODE;
   p.fMaxFrameRate = frame_rate;
-  p.iTemporalLayerNum = 1;
+  // With two layers every second frame is a non-reference frame predicted from the one before it, and the others
+  // predict only from each other: two interleaved pictures per instant (AVC444's views) share one stream.
+  p.iTemporalLayerNum = temporal_layers;
   p.iSpatialLayerNum = 1;
   p.uiIntraPeriod = 0;
   p.eSpsPpsIdStrategy = CONSTANT_ID;
@@ -164,7 +168,7 @@ std::string H264EncoderState::Open() {
     encoder = nullptr;
     return "OpenH264 could not create an encoder";
   }
-  std::string error = Configure(encoder, width, height, frame_rate, bitrate, screen);
+  std::string error = Configure(encoder, width, height, frame_rate, bitrate, screen, temporal_layers);
   if (!error.empty()) {
     Destroy();
     return "OpenH264 refused the encoder settings: " + error;
@@ -190,6 +194,17 @@ class EncodeWorker : public Napi::AsyncWorker {
         frame_rate_(frame_rate),
         bitrate_(bitrate) {}
 
+  /** Encodes the caller's I420 planes as they are (no conversion, no copy). */
+  EncodeWorker(Napi::Env env, std::shared_ptr<H264EncoderState> state, Napi::Uint8Array planes[3], size_t y_stride,
+               size_t uv_stride, Napi::Uint8Array output, bool key_frame, float frame_rate, int bitrate)
+      : EncodeWorker(env, std::move(state), planes[0], y_stride, output, key_frame, frame_rate, bitrate) {
+    for (int i = 0; i < 3; i++) {
+      plane_refs_[i] = Napi::Persistent(planes[i]);
+      planes_[i] = planes[i].Data();
+    }
+    uv_stride_ = uv_stride;
+  }
+
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
@@ -209,14 +224,17 @@ class EncodeWorker : public Napi::AsyncWorker {
     const int w = s.width, h = s.height;
     I420View yuv{s.planes.data(), s.planes.data() + w * h, s.planes.data() + w * h + (w / 2) * (h / 2),
                  static_cast<size_t>(w), static_cast<size_t>(w / 2)};
-    BgrxToI420(frame_, stride_, w, h, yuv);
+    if (planes_[0] != nullptr)
+      yuv = I420View{planes_[0], planes_[1], planes_[2], stride_, uv_stride_};
+    else
+      BgrxToI420(frame_, stride_, w, h, yuv);
     if (key_frame_ || s.force_key_frame) s.encoder->ForceIntraFrame(true);
     SSourcePicture picture{};
     picture.iColorFormat = videoFormatI420;
     picture.iPicWidth = w;
     picture.iPicHeight = h;
-    picture.iStride[0] = w;
-    picture.iStride[1] = picture.iStride[2] = w / 2;
+    picture.iStride[0] = static_cast<int>(yuv.y_stride);
+    picture.iStride[1] = picture.iStride[2] = static_cast<int>(yuv.uv_stride);
     picture.pData[0] = yuv.y;
     picture.pData[1] = yuv.u;
     picture.pData[2] = yuv.v;
@@ -298,9 +316,11 @@ class EncodeWorker : public Napi::AsyncWorker {
 
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<H264EncoderState> state_;
-  Napi::Reference<Napi::Uint8Array> frame_ref_, output_ref_;
+  Napi::Reference<Napi::Uint8Array> frame_ref_, output_ref_, plane_refs_[3];
   const uint8_t* frame_;
   size_t stride_;
+  uint8_t* planes_[3] = {nullptr, nullptr, nullptr};  // I420 input, when given instead of a BGRX frame
+  size_t uv_stride_ = 0;
   uint8_t* output_;
   size_t capacity_;
   bool key_frame_;
@@ -314,7 +334,8 @@ class EncodeWorker : public Napi::AsyncWorker {
 
 Napi::Function H264Encoder::Define(Napi::Env env) {
   return DefineClass(env, "H264Encoder",
-                     {InstanceMethod<&H264Encoder::Encode>("encode"), InstanceMethod<&H264Encoder::SetRate>("setRate"),
+                     {InstanceMethod<&H264Encoder::Encode>("encode"), InstanceMethod<&H264Encoder::EncodeI420>("encodeI420"),
+                      InstanceMethod<&H264Encoder::SetRate>("setRate"),
                       InstanceMethod<&H264Encoder::Close>("close")});
 }
 
@@ -329,9 +350,10 @@ H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264
   double frame_rate = info[2].ToNumber().DoubleValue();
   int64_t bitrate = info[3].ToNumber().Int64Value();
   bool screen = info[4].ToBoolean();
+  int64_t temporal_layers = info.Length() > 5 ? info[5].ToNumber().Int64Value() : 1;
   // The TypeScript layer validates with friendlier messages; this keeps a bad call from reaching the library.
   if (width < 2 || height < 2 || width > 4096 || height > 4096 || width % 2 != 0 || height % 2 != 0 ||
-      !ValidRate(frame_rate, bitrate)) {
+      !ValidRate(frame_rate, bitrate) || temporal_layers < 1 || temporal_layers > 2) {
     ThrowCoded(env, "INVALID_ARGUMENT", "H264Encoder: invalid size, frame rate or bitrate");
     return;
   }
@@ -342,6 +364,7 @@ H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264
   state->frame_rate = state->wanted_frame_rate = static_cast<float>(frame_rate);
   state->bitrate = state->wanted_bitrate = static_cast<int>(bitrate);
   state->screen = screen;
+  state->temporal_layers = static_cast<int>(temporal_layers);
   state->planes.resize(width * height * 3 / 2);
   std::string error = state->Open();
   if (!error.empty()) {
@@ -386,6 +409,32 @@ void H264Encoder::SetRate(const Napi::CallbackInfo& info) {
   // Taken by the next encode: one in flight keeps the rate it started with.
   state_->wanted_frame_rate = static_cast<float>(frame_rate);
   state_->wanted_bitrate = static_cast<int>(bitrate);
+}
+
+Napi::Value H264Encoder::EncodeI420(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state_ || state_->closed) return ThrowCoded(env, "ENCODER_CLOSED", "the H.264 encoder is closed");
+  if (state_->busy)
+    return ThrowCoded(env, "ENCODER_BUSY", "the H.264 encoder is still encoding the previous frame");
+  if (info.Length() < 7 || !IsBytes(info[0]) || !IsBytes(info[1]) || !IsBytes(info[2]) || !IsBytes(info[5]))
+    return ThrowCoded(env, "INVALID_ARGUMENT",
+                      "encodeI420: expected Y, U and V Uint8Arrays, their strides and an output Uint8Array");
+  Napi::Uint8Array planes[3] = {info[0].As<Napi::Uint8Array>(), info[1].As<Napi::Uint8Array>(),
+                                info[2].As<Napi::Uint8Array>()};
+  const int64_t y_stride = info[3].ToNumber().Int64Value(), uv_stride = info[4].ToNumber().Int64Value();
+  const int64_t w = state_->width, h = state_->height;
+  if (y_stride < w || uv_stride < w / 2 ||
+      static_cast<int64_t>(planes[0].ByteLength()) < y_stride * (h - 1) + w ||
+      static_cast<int64_t>(planes[1].ByteLength()) < uv_stride * (h / 2 - 1) + w / 2 ||
+      static_cast<int64_t>(planes[2].ByteLength()) < uv_stride * (h / 2 - 1) + w / 2)
+    return ThrowCoded(env, "OUT_OF_BOUNDS", "encodeI420: a plane is smaller than the encoder's picture");
+  state_->busy = true;
+  auto* worker = new EncodeWorker(env, state_, planes, static_cast<size_t>(y_stride), static_cast<size_t>(uv_stride),
+                                  info[5].As<Napi::Uint8Array>(), info[6].ToBoolean(), state_->wanted_frame_rate,
+                                  state_->wanted_bitrate);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
 }
 
 void H264Encoder::Close(const Napi::CallbackInfo&) {

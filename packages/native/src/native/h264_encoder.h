@@ -9,8 +9,9 @@ namespace rdshare {
 struct H264EncoderState;
 
 /**
- * An OpenH264 encoder for one picture size: `new H264Encoder(width, height, frameRate, bitrate, screen)`, then
- * `encode(data, stride, output, keyFrame)` resolves `{ byteLength, keyFrame }` after encoding on a libuv worker;
+ * An OpenH264 encoder for one picture size: `new H264Encoder(width, height, frameRate, bitrate, screen,
+ * temporalLayers)`, then `encode(data, stride, output, keyFrame)` (BGRX) or `encodeI420(y, u, v, yStride, uvStride,
+ * output, keyFrame)` resolves `{ byteLength, keyFrame }` after encoding on a libuv worker;
  * `setRate(frameRate, bitrate)` changes the rate control's plan from the next encode on.
  * One encode at a time (ENCODER_BUSY otherwise). OpenH264 must have been loaded with loadOpenH264() first.
  */
@@ -22,6 +23,7 @@ class H264Encoder : public Napi::ObjectWrap<H264Encoder> {
  private:
   Napi::Value Encode(const Napi::CallbackInfo& info);
   void SetRate(const Napi::CallbackInfo& info);
+  Napi::Value EncodeI420(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
 
   // Shared with the worker of an encode in flight, so close() or garbage collection never frees it under the worker.

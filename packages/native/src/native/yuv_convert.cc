@@ -58,6 +58,24 @@ void BgrxToI420(const uint8_t* bgrx, size_t stride, int width, int height, const
 }
 
 RDSHARE_VECTOR_CLONES
+void BgrxToYuv444(const uint8_t* bgrx, size_t stride, int width, int height, const Yuv444View& out) {
+  constexpr int kRound = 1 << (kShift - 1);
+  constexpr int kChromaBias = (128 << kShift) + kRound;
+  for (int row = 0; row < height; row++) {
+    const uint8_t* __restrict in = bgrx + stride * row;
+    uint8_t* __restrict y = out.y + out.stride * row;
+    uint8_t* __restrict u = out.u + out.stride * row;
+    uint8_t* __restrict v = out.v + out.stride * row;
+    for (int x = 0; x < width; x++) {
+      const int blue = in[x * 4], green = in[x * 4 + 1], red = in[x * 4 + 2];
+      y[x] = static_cast<uint8_t>((kYR * red + kYG * green + kYB * blue + kRound) >> kShift);
+      u[x] = Clamp255((kUR * red + kUG * green + kUB * blue + kChromaBias) >> kShift);
+      v[x] = Clamp255((kVR * red + kVG * green + kVB * blue + kChromaBias) >> kShift);
+    }
+  }
+}
+
+RDSHARE_VECTOR_CLONES
 void I420ToBgra(const uint8_t* y, const uint8_t* u, const uint8_t* v, size_t y_stride, size_t uv_stride, int width,
                 int height, uint8_t* bgra, size_t stride) {
   for (int row = 0; row < height; row++) {

@@ -24,8 +24,23 @@ struct I420View {
   size_t uv_stride;
 };
 
+/** Three full-resolution planes of a 4:4:4 picture, all rows `stride` bytes apart. */
+struct Yuv444View {
+  uint8_t* y;
+  uint8_t* u;
+  uint8_t* v;
+  size_t stride;
+};
+
 /** BGRX (byte 3 ignored) to I420, chroma of each 2x2 block from the block's mean colour. Even sizes only. */
 void BgrxToI420(const uint8_t* bgrx, size_t stride, int width, int height, const I420View& out);
+
+/**
+ * BGRX (byte 3 ignored) to YUV 4:4:4 with the same weights as BgrxToI420, one chroma sample per pixel: averaging
+ * each 2x2 block of its chroma (rounding half up) gives what BgrxToI420 writes, give or take the rounding of the
+ * per-pixel values.
+ */
+void BgrxToYuv444(const uint8_t* bgrx, size_t stride, int width, int height, const Yuv444View& out);
 
 /**
  * I420 to BGRA with alpha 255, nearest chroma (each chroma sample covers its 2x2 block), as FreeRDP does. Even
