@@ -59,3 +59,12 @@ export function gfxSupportsAvc420(set: GfxCapabilitySet): boolean {
   if (set.version === GfxCapsVersion.VERSION81) return (set.flags & GfxCapsFlags.AVC420_ENABLED) !== 0;
   return (set.flags & GfxCapsFlags.AVC_DISABLED) === 0;
 }
+
+/**
+ * Whether a confirmed set lets the server send AVC444 and AVC444v2: every 10.x set without AVC_DISABLED, whose
+ * client MUST then process YUV444 mode (MS-RDPEGFX 2.2.3.3 to 2.2.3.10); 8.0 and 8.1 know only AVC420.
+ */
+export function gfxSupportsAvc444(set: GfxCapabilitySet): boolean {
+  if (set.version === GfxCapsVersion.VERSION8 || set.version === GfxCapsVersion.VERSION81) return false;
+  return (set.flags & GfxCapsFlags.AVC_DISABLED) === 0;
+}
