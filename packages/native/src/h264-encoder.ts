@@ -61,6 +61,12 @@ export interface H264EncoderOptions {
    * prediction. Ask for key frames on base frames only. `frameRate` counts frames of both layers.
    */
   temporalLayers?: 1 | 2;
+  /**
+   * A fixed quantiser (1-51) instead of rate control: every frame is coded at this QP whatever it costs, base-layer
+   * frames 3 finer when there are two temporal layers (`bitrate` then only sizes the encoder's buffers). For
+   * streams whose layers differ in cost, which rate control would balance by starving the cheaper one.
+   */
+  qp?: number;
 }
 
 /** What one {@link H264Encoder.encode} produced. */
@@ -118,6 +124,7 @@ export class H264Encoder {
       bitrate,
       content = 'motion',
       temporalLayers = 1,
+      qp,
     } = options ?? ({} as H264EncoderOptions);
     for (const [name, edge] of [
       ['width', width],
@@ -137,6 +144,9 @@ export class H264Encoder {
     if (temporalLayers !== 1 && temporalLayers !== 2) {
       throw new NativeError('INVALID_ARGUMENT', `H264Encoder temporalLayers must be 1 or 2, got ${temporalLayers}`);
     }
+    if (qp !== undefined && !(isInteger(qp) && qp >= 1 && qp <= 51)) {
+      throw new NativeError('INVALID_ARGUMENT', `H264Encoder qp must be an integer from 1 to 51, got ${qp}`);
+    }
     loadOpenH264();
     try {
       const raw = new (loadAddon().H264Encoder)(
@@ -146,6 +156,7 @@ export class H264Encoder {
         Math.round(bitrate),
         content === 'screen',
         temporalLayers,
+        qp ?? 0,
       );
       return new H264Encoder(raw, width, height);
     } catch (error) {

@@ -160,6 +160,7 @@ export interface NativeAddon {
     bitrate: number,
     screen: boolean,
     temporalLayers: number,
+    qp: number,
   ) => RawH264Encoder;
   H264Decoder: new () => RawH264Decoder;
   bgrxToYuv444(

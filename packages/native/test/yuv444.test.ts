@@ -111,6 +111,21 @@ describe('H264Encoder with I420 input and two temporal layers', () => {
     }
   });
 
+  it('with a fixed qp, codes finer at a lower qp whatever the bitrate says', async () => {
+    const sizes: number[] = [];
+    for (const qp of [20, 40]) {
+      const encoder = H264Encoder.create({ width: WIDTH, height: HEIGHT, frameRate: 30, bitrate: 100_000, qp });
+      const output = new Uint8Array(WIDTH * HEIGHT * 4);
+      try {
+        sizes.push((await encoder.encode(grey(0, false), output)).byteLength);
+      } finally {
+        encoder.close();
+      }
+    }
+    expect(sizes[0]).toBeGreaterThan(sizes[1] * 2);
+    expect(() => H264Encoder.create({ width: WIDTH, height: HEIGHT, frameRate: 30, bitrate: 1, qp: 52 })).toThrow(/qp/);
+  });
+
   it('refuses a third temporal layer', () => {
     expect(() =>
       H264Encoder.create({

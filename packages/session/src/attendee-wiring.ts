@@ -191,10 +191,13 @@ function countingPipelineFrames(viewer: GraphicsViewer, connection: AttendeeConn
       },
       codec,
       avc && {
-        accessUnitBacklog: () => avc.accessUnitBacklog(),
-        sendAvc420: (regions, bitstream) => {
-          connection.traffic.frame();
-          avc.sendAvc420(regions, bitstream);
+        format: avc.format,
+        sink: {
+          accessUnitBacklog: () => avc.sink.accessUnitBacklog(),
+          sendAccessUnit: (regions, unit) => {
+            connection.traffic.frame();
+            avc.sink.sendAccessUnit(regions, unit);
+          },
         },
       },
     );

@@ -72,7 +72,7 @@ export class OpenSession {
       this.shared.area,
       () => ctx.applicationFilter.visibleRegion(),
       {
-        create: (size, rate) => H264Encoder.create({ ...size, ...rate }),
+        create: (size, setup) => H264Encoder.create({ ...size, ...setup }),
         closed: (stats) => ctx.logger.info('H.264 encoder closed', stats),
       },
     );

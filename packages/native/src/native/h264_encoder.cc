@@ -33,6 +33,7 @@ struct H264EncoderState {
   float wanted_frame_rate = 0;
   int wanted_bitrate = 0;
   int temporal_layers = 1;
+  int qp = 0;  // 0: rate control
 
   ~H264EncoderState() { Destroy(); }
 
@@ -77,7 +78,7 @@ bool ValidRate(double frame_rate, int64_t bitrate) {
 // motion into a key frame per frame. The sharer hands the encoder the regions in motion and sends still text
 // losslessly, so camera mode is the default and screen mode an option.
 std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_rate, int bitrate, bool screen,
-                      int temporal_layers) {
+                      int temporal_layers, int qp) {
   int log_level = WELS_LOG_ERROR;
   encoder->SetOption(ENCODER_OPTION_TRACE_LEVEL, &log_level);
   SEncParamExt p;
@@ -141,6 +142,11 @@ std::string Configure(ISVCEncoder* encoder, int width, int height, float frame_r
   layer.uiColorPrimaries = CP_BT709;
   layer.uiTransferCharacteristics = TRC_BT709;
   layer.uiColorMatrix = CM_BT709;
+  if (qp > 0) {
+    // A fixed quantiser: OpenH264 codes base-layer frames at qp - 3 and the frames between them at qp.
+    p.iRCMode = RC_OFF_MODE;
+    layer.iDLayerQp = qp;
+  }
   int rc = encoder->InitializeExt(&p);
   if (rc != cmResultSuccess) return "InitializeExt failed with " + std::to_string(rc);
   int format = videoFormatI420;
@@ -168,7 +174,7 @@ std::string H264EncoderState::Open() {
     encoder = nullptr;
     return "OpenH264 could not create an encoder";
   }
-  std::string error = Configure(encoder, width, height, frame_rate, bitrate, screen, temporal_layers);
+  std::string error = Configure(encoder, width, height, frame_rate, bitrate, screen, temporal_layers, qp);
   if (!error.empty()) {
     Destroy();
     return "OpenH264 refused the encoder settings: " + error;
@@ -351,9 +357,10 @@ H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264
   int64_t bitrate = info[3].ToNumber().Int64Value();
   bool screen = info[4].ToBoolean();
   int64_t temporal_layers = info.Length() > 5 ? info[5].ToNumber().Int64Value() : 1;
+  int64_t qp = info.Length() > 6 ? info[6].ToNumber().Int64Value() : 0;
   // The TypeScript layer validates with friendlier messages; this keeps a bad call from reaching the library.
   if (width < 2 || height < 2 || width > 4096 || height > 4096 || width % 2 != 0 || height % 2 != 0 ||
-      !ValidRate(frame_rate, bitrate) || temporal_layers < 1 || temporal_layers > 2) {
+      !ValidRate(frame_rate, bitrate) || temporal_layers < 1 || temporal_layers > 2 || qp < 0 || qp > 51) {
     ThrowCoded(env, "INVALID_ARGUMENT", "H264Encoder: invalid size, frame rate or bitrate");
     return;
   }
@@ -365,6 +372,7 @@ H264Encoder::H264Encoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<H264
   state->bitrate = state->wanted_bitrate = static_cast<int>(bitrate);
   state->screen = screen;
   state->temporal_layers = static_cast<int>(temporal_layers);
+  state->qp = static_cast<int>(qp);
   state->planes.resize(width * height * 3 / 2);
   std::string error = state->Open();
   if (!error.empty()) {

@@ -2,12 +2,12 @@ import type { AttendeeGraphics } from './attendee-graphics.js';
 import type { AccessUnit, AccessUnitReceiver, H264SurfaceEncoder } from './h264-surface-encoder.js';
 import type { Rect, TileGrid } from './tile-grid.js';
 
-/** Where an attendee's AVC420 pictures go: its graphics pipeline. */
+/** Where an attendee's H.264 pictures go: its graphics pipeline. */
 export interface AvcSink {
   /** As {@link GraphicsSink.backlog} for access units: at the high-water mark it takes nothing. */
   accessUnitBacklog(): number;
-  /** Sends one access unit of the whole surface, of which the client shows `regions` only. */
-  sendAvc420(regions: readonly Rect[], bitstream: Uint8Array): void;
+  /** Sends one access unit of the whole surface (AVC444: both views), of which the client shows `regions` only. */
+  sendAccessUnit(regions: readonly Rect[], unit: Pick<AccessUnit, 'bitstream' | 'auxiliary'>): void;
 }
 
 export interface AttendeeAvcOptions {
@@ -16,7 +16,7 @@ export interface AttendeeAvcOptions {
 }
 
 /**
- * The AVC420 half of one attendee's mixed stream; {@link AttendeeGraphics} is the lossless half. While the
+ * The H.264 half (AVC420 or AVC444) of one attendee's mixed stream; {@link AttendeeGraphics} is the lossless half. While the
  * attendee is in sync with the shared encoder, tiles in motion are its (the lossless stream leaves them alone) and
  * each access unit shows, of the tiles in motion, those whose newest version the attendee lacks. When a tile stops
  * moving the lossless stream takes it back, and since a picture shown lossy never counts as sent lossless, that
@@ -74,8 +74,13 @@ export class AttendeeAvc implements AccessUnitReceiver {
       this.shown[t] = version;
       tiles.push(t);
     }
-    // Sent even when it shows nothing: the decoder needs every access unit to decode the next.
-    this.sink.sendAvc420(tileRegions(this.grid, tiles), unit.bitstream);
+    // Sent even when it shows nothing: the decoder needs every access unit to decode the next. AVC444's regions
+    // stay one tile row high: FreeRDP 2.x recovers each 2x2 block's top-left chroma sample (its chroma filter)
+    // at the wrong place for a region that does not start at the surface's top left, and a region one tile row
+    // high below the first row makes it skip that step (the sample keeps the block's mean), while in the first
+    // row, in left-to-right order, it only touches regions not yet combined, where the step changes nothing.
+    const regions = tileRegions(this.grid, tiles, unit.auxiliary === undefined);
+    this.sink.sendAccessUnit(regions, unit);
     this.inSync = true;
   }
 
@@ -98,10 +103,11 @@ export class AttendeeAvc implements AccessUnitReceiver {
 }
 
 /**
- * Tiles as few rectangles: runs of neighbouring tiles in a row, and runs that span the same columns in
- * consecutive rows as one rectangle (a moving window is one or a few rectangles, not hundreds of tiles).
+ * Tiles as few rectangles: runs of neighbouring tiles in a row, and (with `acrossRows`) runs that span the same
+ * columns in consecutive rows as one rectangle (a moving window is one or a few rectangles, not hundreds of
+ * tiles). Without `acrossRows` the runs come row by row, left to right.
  */
-export function tileRegions(grid: TileGrid, tiles: readonly number[]): Rect[] {
+export function tileRegions(grid: TileGrid, tiles: readonly number[], acrossRows = true): Rect[] {
   const sorted = [...tiles].sort((a, b) => a - b);
   /** Open rectangles by their column span, from the previous row. */
   let open = new Map<string, { rect: Rect; row: number }>();
@@ -121,7 +127,7 @@ export function tileRegions(grid: TileGrid, tiles: readonly number[]): Rect[] {
       const a = grid.rectOf(first);
       const b = grid.rectOf(last);
       const key = `${a.x}:${b.x + b.width}`;
-      const above = open.get(key);
+      const above = acrossRows ? open.get(key) : undefined;
       if (above && above.row === row - 1) {
         above.rect.height = b.y + b.height - above.rect.y;
         above.row = row;

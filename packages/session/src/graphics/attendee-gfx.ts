@@ -41,8 +41,9 @@ export function attachAttendeeGfx(
     { width: client.width, height: client.height },
     {
       onReady: (ready) => {
-        logger.info('graphics pipeline ready', { attendee: attendeeId, avc420: ready.avc420 });
-        viewer.useSink(ready, 'gfx-planar-32', ready.avc420 ? ready : undefined);
+        const format = ready.avcFormat;
+        logger.info('graphics pipeline ready', { attendee: attendeeId, avc: format ?? 'none' });
+        viewer.useSink(ready, 'gfx-planar-32', format && { sink: ready, format });
       },
       onUnavailable: (reason) => logger.info('graphics pipeline unavailable', { attendee: attendeeId, reason }),
     },

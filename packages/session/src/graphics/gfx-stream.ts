@@ -1,10 +1,12 @@
 import {
+  Avc444Lc,
   chooseGfxCapabilitySet,
   DRDYNVC_CHANNEL_NAME,
   type DvcChannel,
   DvcServerManager,
   decodeGfxPdus,
   encodeAvc420BitmapStream,
+  encodeAvc444BitmapStream,
   encodeGfxPdus,
   encodeSegmentedData,
   GFX_CHANNEL_NAME,
@@ -13,14 +15,17 @@ import {
   GfxPixelFormat,
   GfxQueueDepth,
   gfxSupportsAvc420,
+  gfxSupportsAvc444,
   MonitorFlags,
   ProtocolError,
 } from '@rdshare/protocol';
 import type { AvcSink } from './attendee-avc.js';
 import type { GraphicsSink } from './attendee-graphics.js';
+import type { AvcFormat } from './avc-picture-coder.js';
 import type { EncodedTile } from './encoded-tile-cache.js';
 import { gfxFramePdus } from './gfx-frame.js';
 import { GfxSurfaceCache, gfxCacheLimits } from './gfx-surface-cache.js';
+import type { AccessUnit } from './h264-surface-encoder.js';
 import type { SurfaceMove } from './scroll-detector.js';
 import type { Rect } from './tile-grid.js';
 
@@ -36,7 +41,7 @@ export interface GfxStreamOptions {
   maxFramesInFlight?: number;
   /**
    * Called once the client confirmed a capability set and the surface is mapped: send tiles here now, and
-   * access units too when `stream.avc420`.
+   * access units too when `stream.avcFormat` is set.
    */
   onReady(stream: GfxStream): void;
   /** The client refused the graphics channel or offered no known version: it stays on bitmap updates. */
@@ -50,6 +55,12 @@ const SURFACE_ID = 0;
  * single value is true; clients use these only as hints (FreeRDP ignores them). 22 is a common mid-quality QP.
  */
 const AVC420_REGION_QUALITY = { qp: 22, progressive: false, qualityVal: 100 };
+/** The codec of each H.264 format's WireToSurface1 (MS-RDPEGFX 2.2.2.1). */
+const AVC_CODEC_IDS: Record<AvcFormat, number> = {
+  avc420: GfxCodecId.AVC420,
+  avc444: GfxCodecId.AVC444,
+  avc444v2: GfxCodecId.AVC444V2,
+};
 /** Tells the stream to hold back: more than any socket high-water mark. */
 const HOLD_BACK = Number.MAX_SAFE_INTEGER;
 
@@ -68,9 +79,9 @@ function frameTimestamp(now: Date): number {
  * One attendee's graphics pipeline (MS-RDPEGFX over MS-RDPEDYC): opens the graphics channel, confirms the
  * client's capabilities, resets graphics and maps one surface of the shared size, then acts as the attendee's
  * {@link GraphicsSink}: each batch of tiles goes as one lossless frame (scroll copies, solid fills, cache hits
- * and planar WireToSurface1 PDUs, see {@link gfxFramePdus}), and, when the confirmed capabilities allow AVC420,
- * as the attendee's {@link AvcSink} each access unit goes as one frame of an AVC420 WireToSurface1 over the whole
- * surface. Frames the
+ * and planar WireToSurface1 PDUs, see {@link gfxFramePdus}), and, when the confirmed capabilities allow H.264,
+ * as the attendee's {@link AvcSink} each access unit goes as one frame of an AVC420 or AVC444v2 WireToSurface1 over
+ * the whole surface. Frames the
  * client has not acknowledged count against `maxFramesInFlight`; at the cap the sink reports a full backlog, so
  * the attendee's latest-wins stream skips to the newest tiles instead of queueing frames. Protocol errors in
  * what the client sends throw `ProtocolError` from {@link receive}.
@@ -89,8 +100,12 @@ export class GfxStream implements GraphicsSink, AvcSink {
   readonly copiesSurface = true;
   /** Frames the client acknowledged (for tests and statistics). */
   framesAcknowledged = 0;
-  /** Whether the confirmed capability set lets the client decode AVC420 (MS-RDPEGFX 3.3.8.3.2). */
-  avc420 = false;
+  /**
+   * The best H.264 format the confirmed capability set allows: AVC444v2 for a 10.x set without AVC_DISABLED
+   * (such a client MUST decode YUV444; v2 packs the auxiliary view's chroma as two coherent half pictures, which
+   * code better than v1's interleaved rows), AVC420 for an 8.1 set with AVC420_ENABLED; undefined for none.
+   */
+  avcFormat: AvcFormat | undefined;
 
   constructor(
     private readonly link: GfxStreamLink,
@@ -158,19 +173,32 @@ export class GfxStream implements GraphicsSink, AvcSink {
     this.sendFrame(gfxFramePdus(SURFACE_ID, tiles, copies, this.cache));
   }
 
-  sendAvc420(regions: readonly Rect[], bitstream: Uint8Array): void {
-    if (!this.ready) return;
+  sendAccessUnit(regions: readonly Rect[], unit: Pick<AccessUnit, 'bitstream' | 'auxiliary'>): void {
+    if (!this.ready || !this.avcFormat) return;
     const { width, height } = this.size;
-    const bitmapData = encodeAvc420BitmapStream({
-      regionRects: regions.map((r) => ({ left: r.x, top: r.y, right: r.x + r.width, bottom: r.y + r.height })),
+    const regionRects = regions.map((r) => ({
+      left: r.x,
+      top: r.y,
+      right: r.x + r.width,
+      bottom: r.y + r.height,
+    }));
+    const view = (bitstream: Uint8Array) => ({
+      regionRects,
       quantQualityVals: regions.map(() => AVC420_REGION_QUALITY),
       bitstream,
     });
+    const bitmapData = unit.auxiliary
+      ? encodeAvc444BitmapStream({
+          lc: Avc444Lc.LUMA_AND_CHROMA,
+          main: view(unit.bitstream),
+          auxiliary: view(unit.auxiliary),
+        })
+      : encodeAvc420BitmapStream(view(unit.bitstream));
     this.sendFrame([
       {
         type: 'wireToSurface1',
         surfaceId: SURFACE_ID,
-        codecId: GfxCodecId.AVC420,
+        codecId: AVC_CODEC_IDS[this.avcFormat],
         pixelFormat: GfxPixelFormat.XRGB_8888,
         destRect: { left: 0, top: 0, right: width, bottom: height },
         bitmapData,
@@ -218,7 +246,7 @@ export class GfxStream implements GraphicsSink, AvcSink {
       return;
     }
     this.send([{ type: 'capsConfirm', capsSet }, ...this.surfaceSetup()]);
-    this.avc420 = gfxSupportsAvc420(capsSet);
+    this.avcFormat = gfxSupportsAvc444(capsSet) ? 'avc444v2' : gfxSupportsAvc420(capsSet) ? 'avc420' : undefined;
     this.cache = new GfxSurfaceCache(gfxCacheLimits(capsSet));
     this.ready = true;
     this.options.onReady(this);

@@ -1,6 +1,7 @@
 import type { DesktopSource } from '@rdshare/native';
 import { AttendeeAvc, type AvcSink } from './attendee-avc.js';
 import { AttendeeGraphics, type GraphicsSink } from './attendee-graphics.js';
+import type { AvcFormat, H264EncoderFactory } from './avc-picture-coder.js';
 import {
   activationUpdates,
   type BitmapCodecClass,
@@ -10,7 +11,7 @@ import {
 import { DesktopCapture } from './desktop-capture.js';
 import { EncodedTileCache } from './encoded-tile-cache.js';
 import { gfxTileEncoder } from './gfx-tile-encoder.js';
-import { type H264EncoderFactory, H264SurfaceEncoder } from './h264-surface-encoder.js';
+import { H264SurfaceEncoder } from './h264-surface-encoder.js';
 import type { Region } from './region.js';
 import type { Rect } from './tile-grid.js';
 
@@ -35,19 +36,20 @@ export interface GraphicsViewer {
   /**
    * Sends the attendee's tiles to `target` from now on, encoded as `codec` (a graphics pipeline that took over
    * from bitmap updates). The new target starts with nothing, so every tile is sent to it once. With `avc` (a
-   * pipeline whose client decodes AVC420) tiles in motion go to it as H.264 from the shared encoder.
+   * pipeline whose client decodes H.264) tiles in motion go to `avc.sink` as H.264 in `avc.format` from the
+   * encoder shared by the attendees of that format.
    */
-  useSink(target: GraphicsSink, codec: BitmapCodecClass, avc?: AvcSink): void;
+  useSink(target: GraphicsSink, codec: BitmapCodecClass, avc?: { sink: AvcSink; format: AvcFormat }): void;
   /** The attendee left: stops its stream and its share of the capture. */
   close(): void;
 }
 
-/** H.264 for attendees whose clients decode AVC420. */
+/** H.264 for attendees whose clients decode it. */
 export interface H264Support {
-  /** Makes the encoder of a surface (called for the first AVC attendee of each capture). */
+  /** Makes the encoder of a surface (called for the first attendee of each format and capture). */
   create: H264EncoderFactory;
   /** A shared encoder closed (its last attendee left, or the shared area changed): what it did. */
-  closed?(stats: { width: number; height: number; encodes: number; keyFrames: number }): void;
+  closed?(stats: { format: AvcFormat; width: number; height: number; encodes: number; keyFrames: number }): void;
 }
 
 interface ViewerState {
@@ -61,12 +63,14 @@ interface ViewerState {
 interface ViewerStreams {
   graphics: AttendeeGraphics;
   avc?: AttendeeAvc;
+  format?: AvcFormat;
 }
 
 /**
  * The desktop's pixels fanned out to the attendees: one capture of the shared area into one tile store, one
- * encoded-tile cache per codec class (encode once, send to many), one H.264 encoder for the tiles in motion shared
- * by every attendee whose client decodes AVC420, one latest-wins stream per attendee. Capture
+ * encoded-tile cache per codec class (encode once, send to many), one H.264 encoder for the tiles in motion per
+ * H.264 format (AVC420, AVC444) shared by every attendee whose client decodes that format best, one latest-wins
+ * stream per attendee. Capture
  * runs only while at least one attendee watches; a pause stops every stream. The shared rectangle and the
  * application filter's blanking are applied in the capture, once for all attendees. When the shared area changes
  * size or place (shared rectangle, display resize), `resize` starts a new capture and every attendee's client
@@ -75,8 +79,8 @@ interface ViewerStreams {
 export class GraphicsFanout {
   private capture: DesktopCapture;
   private readonly caches = new Map<BitmapCodecClass, EncodedTileCache>();
-  /** The shared H.264 encoder of the current capture, while attendees use it. */
-  private avc?: { capture: DesktopCapture; encoder: H264SurfaceEncoder };
+  /** The shared H.264 encoders of the current capture by format, while attendees use them. */
+  private readonly avc = new Map<AvcFormat, H264SurfaceEncoder>();
   private watchers = 0;
   private paused = false;
   /** Each viewer's hooks: re-evaluation of whether its stream runs (pause, resume), and the move to a new area. */
@@ -108,7 +112,7 @@ export class GraphicsFanout {
     this.capture.close();
     this.capture = this.startCapture(area);
     this.caches.clear();
-    this.closeAvcEncoder();
+    this.closeAvcEncoders();
     for (const v of this.viewers) v.rebind();
     if (this.watchers > 0) this.capture.setActive(true).catch((error) => this.onError(error, 'capture failed'));
   }
@@ -123,22 +127,22 @@ export class GraphicsFanout {
     let codec = bitmapCodecClassFor(colorDepth);
     /** Where tiles go: the connection's bitmap updates, or a graphics pipeline that took over. */
     let target: GraphicsSink = sink;
-    /** Where pictures of tiles in motion go, when the target's client decodes AVC420. */
-    let avcTarget: AvcSink | undefined;
+    /** Where pictures of tiles in motion go, when the target's client decodes H.264. */
+    let avcTarget: { sink: AvcSink; format: AvcFormat } | undefined;
     const streamOn = (capture: DesktopCapture): ViewerStreams => {
       let avc: AttendeeAvc | undefined;
       const graphics = new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), target, {
         claimed: (tile) => avc?.claims(tile) ?? false,
       });
-      const encoder = avcTarget && this.avcEncoderFor(capture);
-      if (avcTarget && encoder) avc = new AttendeeAvc(encoder, graphics, avcTarget, capture.store.grid);
-      return { graphics, avc };
+      const encoder = avcTarget && this.avcEncoderFor(capture, avcTarget.format);
+      if (avcTarget && encoder) avc = new AttendeeAvc(encoder, graphics, avcTarget.sink, capture.store.grid);
+      return { graphics, avc, format: avcTarget?.format };
     };
-    const closeStreams = ({ graphics, avc }: ViewerStreams) => {
+    const closeStreams = ({ graphics, avc, format }: ViewerStreams) => {
       graphics.close();
-      if (!avc) return;
+      if (!avc || !format) return;
       avc.close();
-      this.releaseAvcEncoder();
+      this.releaseAvcEncoder(format);
     };
     let streams = streamOn(this.capture);
     let wanted = false;
@@ -221,22 +225,25 @@ export class GraphicsFanout {
 
   close(): void {
     this.capture.close();
-    this.closeAvcEncoder();
+    this.closeAvcEncoders();
   }
 
   /**
-   * The capture's shared H.264 encoder, made for its first AVC attendee; undefined when H.264 is unavailable
-   * (no factory, or the encoder cannot be made: those attendees stay lossless, the failure is reported once).
+   * The capture's shared H.264 encoder of `format`, made for its first attendee; undefined when H.264 is
+   * unavailable (no factory, or the encoder cannot be made: those attendees stay lossless, the failure is
+   * reported once). Every encoder is of the current capture: a new capture closes them all.
    */
-  private avcEncoderFor(capture: DesktopCapture): H264SurfaceEncoder | undefined {
-    if (this.avc?.capture === capture) return this.avc.encoder;
+  private avcEncoderFor(capture: DesktopCapture, format: AvcFormat): H264SurfaceEncoder | undefined {
+    const existing = this.avc.get(format);
+    if (existing) return existing;
     if (!this.h264) return undefined;
     try {
       const encoder = new H264SurfaceEncoder(capture.store, this.h264.create, {
+        format,
         maxFrameRate: 1000 / Math.max(1, this.captureInterval()),
         onError: (error) => this.onError(error, 'H.264 encoding failed'),
       });
-      this.avc = { capture, encoder };
+      this.avc.set(format, encoder);
       return encoder;
     } catch (error) {
       this.h264 = undefined;
@@ -245,18 +252,21 @@ export class GraphicsFanout {
     }
   }
 
-  /** Closes the shared encoder once its last attendee left. */
-  private releaseAvcEncoder(): void {
-    if (this.avc?.encoder.receiverCount === 0) this.closeAvcEncoder();
+  /** Closes the shared encoder of `format` once its last attendee left. */
+  private releaseAvcEncoder(format: AvcFormat): void {
+    const encoder = this.avc.get(format);
+    if (encoder?.receiverCount === 0) this.closeAvcEncoder(encoder);
   }
 
-  private closeAvcEncoder(): void {
-    if (!this.avc) return;
-    const { encoder } = this.avc;
-    this.avc = undefined;
+  private closeAvcEncoders(): void {
+    for (const encoder of [...this.avc.values()]) this.closeAvcEncoder(encoder);
+  }
+
+  private closeAvcEncoder(encoder: H264SurfaceEncoder): void {
+    this.avc.delete(encoder.format);
     encoder.close();
-    const { width, height, encodes, keyFrames } = encoder;
-    this.h264?.closed?.({ width, height, encodes, keyFrames });
+    const { format, width, height, encodes, keyFrames } = encoder;
+    this.h264?.closed?.({ format, width, height, encodes, keyFrames });
   }
 
   private startCapture(area: Rect): DesktopCapture {

@@ -1,27 +1,15 @@
-import { type H264Rate, H264RatePlanner } from './h264-rate-plan.js';
+import { type AvcFormat, createPictureCoder, type H264EncoderFactory, type PictureCoder } from './avc-picture-coder.js';
+import { H264RatePlanner } from './h264-rate-plan.js';
 import { MotionTracker, type MotionTrackerOptions } from './motion-tracker.js';
 import { TILE_SIZE } from './tile-grid.js';
 import type { TileStore } from './tile-store.js';
 
-/** What the surface encoder needs of an H.264 encoder (`@rdshare/native`'s `H264Encoder`). */
-export interface H264FrameEncoder {
-  encode(
-    frame: { data: Uint8Array; stride: number },
-    output: Uint8Array,
-    options?: { keyFrame?: boolean },
-  ): Promise<{ byteLength: number; keyFrame: boolean }>;
-  /** Changes the rate plan from the next encode on. */
-  setRate(rate: H264Rate): void;
-  close(): void;
-}
-
-/** Makes an encoder for frames of `width` x `height` (multiples of 16) with its first rate plan. */
-export type H264EncoderFactory = (size: { width: number; height: number }, rate: H264Rate) => H264FrameEncoder;
-
 /** One encoded picture of the whole surface, shared by every attendee that receives it. */
 export interface AccessUnit {
-  /** The Annex B bytes; never changed once made. */
+  /** The Annex B bytes (AVC444: of the main view); never changed once made. */
   readonly bitstream: Uint8Array;
+  /** AVC444's auxiliary view, the next picture of the same stream. */
+  readonly auxiliary?: Uint8Array;
   readonly keyFrame: boolean;
   /** The store's tile versions the picture shows. */
   readonly versions: Uint32Array;
@@ -41,6 +29,8 @@ export interface AccessUnitReceiver {
 }
 
 export interface H264SurfaceEncoderOptions {
+  /** What the pictures are coded as (default AVC420). */
+  format?: AvcFormat;
   /** Fewest ms between two key frames forced for receivers out of sync (default 1000). */
   keyFrameIntervalMs?: number;
   /** The most frames a second there can be to encode: the capture rate (default 30). */
@@ -51,13 +41,12 @@ export interface H264SurfaceEncoderOptions {
 
 /** H.264 frames are whole macroblocks: the surface is encoded padded to a multiple of this. */
 const MACROBLOCK_SIZE = 16;
-/** Output room per pixel: as large as the BGRX frame, which the native encoder guarantees always suffices. */
-const OUTPUT_BYTES_PER_PIXEL = 4;
 
 const padded = (n: number) => Math.ceil(n / MACROBLOCK_SIZE) * MACROBLOCK_SIZE;
 
 /**
- * Encode once for every AVC attendee of a surface: one H.264 encoder for the tile store's surface, run only
+ * Encode once for every AVC attendee of a surface in one {@link AvcFormat}: one H.264 encoder for the tile store's
+ * surface, run only
  * when a capture changed tiles in motion and some attendee can use the picture, never more than once per capture
  * (captures that arrive during an encode are coalesced into the next one), and nothing at all while the desktop
  * is idle. Every receiver in sync gets the same access unit.
@@ -77,12 +66,12 @@ export class H264SurfaceEncoder {
   /** Encodes and key frames done (for tests and benchmarks of the encode-once promise). */
   encodes = 0;
   keyFrames = 0;
-  private readonly encoder: H264FrameEncoder;
+  readonly format: AvcFormat;
+  private readonly coder: PictureCoder;
   private readonly rate: H264RatePlanner;
   private readonly input: Uint8Array;
   /** Per tile the version {@link input} holds (0: none yet). */
   private readonly copied: Uint32Array;
-  private readonly output: Uint8Array;
   private readonly receivers = new Set<AccessUnitReceiver>();
   private readonly keyFrameIntervalMs: number;
   private lastKeyFrame = Number.NEGATIVE_INFINITY;
@@ -105,10 +94,10 @@ export class H264SurfaceEncoder {
     this.height = padded(store.frame.height);
     const size = { width: this.width, height: this.height };
     this.rate = new H264RatePlanner(size, options.maxFrameRate ?? 30);
-    this.encoder = createEncoder(size, this.rate.initial());
+    this.format = options.format ?? 'avc420';
+    this.coder = createPictureCoder(this.format, size, createEncoder, this.rate.initial());
     this.input = new Uint8Array(this.width * this.height * 4);
     this.copied = new Uint32Array(store.grid.count);
-    this.output = new Uint8Array(this.width * this.height * OUTPUT_BYTES_PER_PIXEL);
     this.unsubscribe = store.onChange((tiles) => {
       if (tiles.some((t) => this.motion.isMoving(t))) this.schedule();
     });
@@ -130,7 +119,7 @@ export class H264SurfaceEncoder {
     this.unsubscribe();
     this.motion.close();
     this.receivers.clear();
-    this.encoder.close();
+    this.coder.close();
   }
 
   private schedule(): void {
@@ -162,9 +151,12 @@ export class H264SurfaceEncoder {
       const moving = this.motion.tilesInMotion();
       this.copyInput();
       const plan = this.rate.encoding();
-      if (plan) this.encoder.setRate(plan);
-      const result = await this.encoder.encode({ data: this.input, stride: this.width * 4 }, this.output, {
-        keyFrame,
+      if (plan) this.coder.setRate(plan);
+      const inMotion = new Set(moving);
+      const { grid } = this.store;
+      const result = await this.coder.code({ data: this.input, stride: this.width * 4 }, keyFrame, (x, y) => {
+        const tile = grid.tileAt(x, y);
+        return tile !== undefined && inMotion.has(tile);
       });
       if (this.closed) return;
       this.encodes++;
@@ -174,7 +166,8 @@ export class H264SurfaceEncoder {
         this.mustKeyFrame = false;
       }
       const unit: AccessUnit = {
-        bitstream: this.output.slice(0, result.byteLength),
+        bitstream: result.bitstream,
+        auxiliary: result.auxiliary,
         keyFrame: result.keyFrame,
         versions,
         moving,

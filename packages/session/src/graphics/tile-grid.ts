@@ -31,6 +31,12 @@ export class TileGrid {
     return { x, y, width: Math.min(TILE_SIZE, this.width - x), height: Math.min(TILE_SIZE, this.height - y) };
   }
 
+  /** The tile holding the pixel at (x, y); undefined outside the desktop. */
+  tileAt(x: number, y: number): number | undefined {
+    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return undefined;
+    return Math.floor(y / TILE_SIZE) * this.columns + Math.floor(x / TILE_SIZE);
+  }
+
   /** Calls `fn` with every tile index that `rect` (clipped to the desktop) touches. */
   forEachTileIn(rect: Rect, fn: (tile: number) => void): void {
     const x0 = Math.max(0, rect.x);

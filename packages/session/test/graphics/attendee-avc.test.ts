@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AttendeeAvc, type AvcSink, tileRegions } from '../../src/graphics/attendee-avc.js';
 import { AttendeeGraphics, type GraphicsSink } from '../../src/graphics/attendee-graphics.js';
+import type { H264FrameEncoder } from '../../src/graphics/avc-picture-coder.js';
 import { type EncodedTile, EncodedTileCache } from '../../src/graphics/encoded-tile-cache.js';
 import { type H264Rate, h264RateFor } from '../../src/graphics/h264-rate-plan.js';
-import { type H264FrameEncoder, H264SurfaceEncoder } from '../../src/graphics/h264-surface-encoder.js';
+import { type AccessUnit, H264SurfaceEncoder } from '../../src/graphics/h264-surface-encoder.js';
 import { type Rect, TileGrid } from '../../src/graphics/tile-grid.js';
 import { TileStore } from '../../src/graphics/tile-store.js';
 
@@ -52,7 +53,7 @@ class FakeSink implements GraphicsSink, AvcSink {
   sendTiles(tiles: EncodedTile[]) {
     this.tiles.push(...tiles);
   }
-  sendAvc420(regions: readonly Rect[], bitstream: Uint8Array) {
+  sendAccessUnit(regions: readonly Rect[], { bitstream }: Pick<AccessUnit, 'bitstream'>) {
     this.units.push({ regions: [...regions], unit: bitstream[0], key: bitstream[1] === 1 });
   }
   onDrain(l: () => void) {
@@ -87,8 +88,8 @@ function setup(options: { stillMs?: number; keyFrameIntervalMs?: number; maxFram
   const created: H264Rate[] = [];
   const encoder = new H264SurfaceEncoder(
     s,
-    (_size, rate) => {
-      created.push(rate);
+    (_size, { frameRate, bitrate }) => {
+      created.push({ frameRate, bitrate });
       return native;
     },
     {

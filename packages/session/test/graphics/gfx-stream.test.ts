@@ -1,6 +1,8 @@
 import {
+  Avc444Lc,
   CACHE_IMPORT_MAX_ENTRIES,
   decodeAvc420BitmapStream,
+  decodeAvc444BitmapStream,
   decodeDvcPdu,
   decodeGfxPdus,
   decodeSegmentedData,
@@ -110,25 +112,29 @@ describe('GfxStream', () => {
   });
 
   it.each([
-    ['8.0', GfxCapsVersion.VERSION8, 0, false],
-    ['8.1 without AVC420_ENABLED', GfxCapsVersion.VERSION81, 0, false],
-    ['8.1 with AVC420_ENABLED', GfxCapsVersion.VERSION81, GfxCapsFlags.AVC420_ENABLED, true],
-    ['10.0', GfxCapsVersion.VERSION10, 0, true],
-    ['10.7 with AVC_DISABLED', GfxCapsVersion.VERSION107, GfxCapsFlags.AVC_DISABLED, false],
-  ])('a confirmed %s set allows AVC420: %s', async (_, version, flags, avc) => {
+    ['8.0', GfxCapsVersion.VERSION8, 0, undefined],
+    ['8.1 without AVC420_ENABLED', GfxCapsVersion.VERSION81, 0, undefined],
+    ['8.1 with AVC420_ENABLED', GfxCapsVersion.VERSION81, GfxCapsFlags.AVC420_ENABLED, 'avc420'],
+    ['10.0', GfxCapsVersion.VERSION10, 0, 'avc444v2'],
+    ['10.7', GfxCapsVersion.VERSION107, GfxCapsFlags.SMALL_CACHE, 'avc444v2'],
+    ['10.7 with AVC_DISABLED', GfxCapsVersion.VERSION107, GfxCapsFlags.AVC_DISABLED, undefined],
+  ])('a confirmed %s set allows H.264 format %s', async (_, version, flags, format) => {
     const t = setup();
     await t.open();
     t.clientSends({ type: 'capsAdvertise', capsSets: [{ version, flags }] });
-    expect(t.stream.avc420).toBe(avc);
+    expect(t.stream.avcFormat).toBe(format);
   });
 
   it('sends an access unit as one frame: AVC420 over the whole surface, showing the regions given', async () => {
     const t = setup();
     await t.open();
-    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    t.clientSends({
+      type: 'capsAdvertise',
+      capsSets: [{ version: GfxCapsVersion.VERSION81, flags: GfxCapsFlags.AVC420_ENABLED }],
+    });
     t.gfx.length = 0;
     const bitstream = new Uint8Array([0, 0, 0, 1, 0x67]);
-    t.stream.sendAvc420([{ x: 64, y: 0, width: 64, height: 64 }], bitstream);
+    t.stream.sendAccessUnit([{ x: 64, y: 0, width: 64, height: 64 }], { bitstream });
     expect(t.gfx.map((p) => p.type)).toEqual(['startFrame', 'wireToSurface1', 'endFrame']);
     const command = t.gfx[1] as Extract<GfxPdu, { type: 'wireToSurface1' }>;
     expect(command).toMatchObject({
@@ -139,6 +145,32 @@ describe('GfxStream', () => {
       regionRects: [{ left: 64, top: 0, right: 128, bottom: 64 }],
       quantQualityVals: [{ qp: 22, progressive: false, qualityVal: 100 }],
       bitstream,
+    });
+  });
+
+  it('sends both views of an AVC444 access unit as one AVC444v2 frame (LC 0), each view with the regions', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION106, flags: 0 }] });
+    t.gfx.length = 0;
+    const bitstream = new Uint8Array([0, 0, 0, 1, 0x65]);
+    const auxiliary = new Uint8Array([0, 0, 0, 1, 0x01]);
+    t.stream.sendAccessUnit([{ x: 0, y: 0, width: 64, height: 64 }], { bitstream, auxiliary });
+    expect(t.gfx.map((p) => p.type)).toEqual(['startFrame', 'wireToSurface1', 'endFrame']);
+    const command = t.gfx[1] as Extract<GfxPdu, { type: 'wireToSurface1' }>;
+    expect(command).toMatchObject({
+      codecId: GfxCodecId.AVC444V2,
+      destRect: { left: 0, top: 0, right: 128, bottom: 64 },
+    });
+    const view = (b: Uint8Array) => ({
+      regionRects: [{ left: 0, top: 0, right: 64, bottom: 64 }],
+      quantQualityVals: [{ qp: 22, progressive: false, qualityVal: 100 }],
+      bitstream: b,
+    });
+    expect(decodeAvc444BitmapStream(command.bitmapData)).toEqual({
+      lc: Avc444Lc.LUMA_AND_CHROMA,
+      main: view(bitstream),
+      auxiliary: view(auxiliary),
     });
   });
 
@@ -155,7 +187,7 @@ describe('GfxStream', () => {
     expect(t.stream.backlog()).toBeGreaterThan(1 << 30);
     // An access unit may take one frame past the cap, no more.
     expect(t.stream.accessUnitBacklog()).toBe(7);
-    t.stream.sendAvc420([], new Uint8Array([0, 0, 0, 1]));
+    t.stream.sendAccessUnit([], { bitstream: new Uint8Array([0, 0, 0, 1]), auxiliary: new Uint8Array([0, 0, 0, 1]) });
     expect(t.stream.accessUnitBacklog()).toBeGreaterThan(1 << 30);
     t.clientSends({ type: 'frameAcknowledge', queueDepth: 0, frameId: 2, totalFramesDecoded: 2 });
     expect(t.stream.accessUnitBacklog()).toBe(7);
