@@ -9,12 +9,14 @@ const MAX_FRAME_RATE = 240;
 /** The frame rate at which each frame gets {@link BITS_PER_PIXEL_AT_REFERENCE}. */
 const REFERENCE_FRAME_RATE = 30;
 /**
- * Bits per pixel per frame at 30 frames/s: 1.08 Mbit/s for 1280x800. Measured with `pnpm bench` in
- * @rdshare/native on the session bench's moving box at 1280x800, 30 fps: 23 kbit a frame at 34.8 dB luma PSNR,
- * against 35 kbit at 35.5 dB with twice the budget. Motion needs no more: every tile that stops moving is sent
- * again lossless within a second, so the picture the viewer keeps is exact whatever the motion cost.
+ * Bits per pixel per frame at 30 frames/s: 0.61 Mbit/s for 1280x800. Measured on the session bench's moving box
+ * at 1280x800 and 30 fps (`pnpm bench` in @rdshare/native draws it; luma PSNR of the whole decoded picture):
+ * 0.07 bit/pixel 33 kbit a frame at 36.0 dB, 0.035 27 kbit at 35.2 dB, 0.02 15 kbit at 34.0 dB, 0.01 4 kbit
+ * at 31.5 dB. In the session the box cost 26 kbit a frame at 0.035 and at 0.07 alike (the quantiser's floor), so
+ * only a budget below that saves bytes. Motion needs no more: every tile that stops moving is sent again lossless
+ * within a second, so the picture the viewer keeps is exact whatever the motion cost.
  */
-const BITS_PER_PIXEL_AT_REFERENCE = 0.035;
+const BITS_PER_PIXEL_AT_REFERENCE = 0.02;
 /** Below this a small surface's motion turns to mush. */
 const MIN_BITRATE = 500_000;
 
@@ -22,7 +24,7 @@ const MIN_BITRATE = 500_000;
  * The rate plan for a surface of `size` encoded `frameRate` times a second. Each frame's budget shrinks with the
  * square root of the frame rate, so bits per second grow with its square root only: at twice the frame rate each
  * picture carries half the change of the one before, and the eye holds a fast-moving picture less long. A
- * full-screen 1920x1088 motion gets 3.1 Mbit/s at 60 frames/s (0.025 bit/pixel a frame) and 2.2 at 30; in the
+ * full-screen 1920x1088 motion gets 1.8 Mbit/s at 60 frames/s (0.014 bit/pixel a frame) and 1.25 at 30; in the
  * native bench its frames cost ~190 kbit at 60 frames/s whatever the budget below 9 Mbit/s (OpenH264 at its
  * coarsest quantiser, 22 dB), so there the budget only keeps the rate control from aiming higher.
  */

@@ -4,8 +4,8 @@ import { H264RatePlanner, h264RateFor } from '../../src/graphics/h264-rate-plan.
 const HD = { width: 1920, height: 1088 };
 
 describe('h264RateFor', () => {
-  it('gives 0.035 bit per pixel a frame at 30 frames/s, and bits per second growing with the square root of the rate', () => {
-    expect(h264RateFor({ width: 1280, height: 800 }, 30)).toEqual({ frameRate: 30, bitrate: 1_075_200 });
+  it('gives 0.02 bit per pixel a frame at 30 frames/s, and bits per second growing with the square root of the rate', () => {
+    expect(h264RateFor({ width: 1280, height: 800 }, 30)).toEqual({ frameRate: 30, bitrate: 614_400 });
     const at15 = h264RateFor(HD, 15).bitrate;
     const at30 = h264RateFor(HD, 30).bitrate;
     const at60 = h264RateFor(HD, 60).bitrate;
