@@ -13,6 +13,7 @@
         "src/native/native_desktop.cc",
         "src/native/openh264_binding.cc",
         "src/native/openh264_library.cc",
+        "src/native/plane_shuffle.cc",
         "src/native/rect.cc",
         "src/native/scancodes.cc",
         "src/native/shm_capture.cc",

@@ -19,6 +19,7 @@ export {
   openDisplay,
 } from './open-display.js';
 export { explainH264Unavailable, loadOpenH264, OPENH264_LIBRARY_ENV, openH264Candidates } from './openh264.js';
+export { type Plane, type PlaneCopy, shufflePlanes } from './plane-shuffle.js';
 export { compareTiles, DEFAULT_TILE_SIZE, syncTiles, type TileOptions } from './tiles.js';
 export type { WindowEvent, WindowInfo, WindowTracker } from './window-tracker.js';
 export { X11CursorSource } from './x11/x11-cursor-source.js';

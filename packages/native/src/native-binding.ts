@@ -173,4 +173,6 @@ export interface NativeAddon {
     v: Uint8Array,
     planeStride: number,
   ): Promise<void>;
+  /** Each copy is 11 int32 fields: from, fromX, fromY, stepX, stepY, to, toX, toY, width, height, mean. */
+  shufflePlanes(planes: Uint8Array[], strides: number[], copies: Int32Array): Promise<void>;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allocateFrame, allocateYuv444, bgrxToYuv444, H264Decoder, H264Encoder, NativeError } from '../src/index.js';
+import {
+  allocateFrame,
+  allocateYuv444,
+  bgrxToYuv444,
+  H264Decoder,
+  H264Encoder,
+  NativeError,
+  shufflePlanes,
+} from '../src/index.js';
 
 describe('bgrxToYuv444', () => {
   it('converts each pixel with the BT.709 full-range weights of the 4:2:0 path', async () => {
@@ -136,5 +144,44 @@ describe('H264Encoder with I420 input and two temporal layers', () => {
         temporalLayers: 3 as 2,
       }),
     ).toThrow(/temporalLayers/);
+  });
+});
+
+describe('shufflePlanes', () => {
+  it('copies with steps and takes 2x2 means, in order', async () => {
+    const source = { data: Uint8Array.from({ length: 16 }, (_, i) => i * 10), stride: 4 }; // 4x4: 0, 10, ... 150
+    const target = { data: new Uint8Array(8), stride: 4 }; // 4x2
+    await shufflePlanes(
+      [source, target],
+      [
+        // Row 0 of the target: the odd columns of rows 0 and 2 of the source, side by side.
+        { from: 0, fromX: 1, fromY: 0, stepX: 2, stepY: 2, to: 1, toX: 0, toY: 0, width: 2, height: 1 },
+        { from: 0, fromX: 1, fromY: 2, stepX: 2, stepY: 2, to: 1, toX: 2, toY: 0, width: 2, height: 1 },
+      ],
+    );
+    expect([...target.data.subarray(0, 4)]).toEqual([10, 30, 90, 110]);
+    // The means of the four 2x2 blocks: (0 + 10 + 40 + 50 + 2) >> 2 = 25, ...
+    const means = { data: new Uint8Array(4), stride: 2 };
+    await shufflePlanes(
+      [source, means],
+      [{ from: 0, fromX: 0, fromY: 0, stepX: 2, stepY: 2, to: 1, toX: 0, toY: 0, width: 2, height: 2, mean: true }],
+    );
+    expect([...means.data]).toEqual([25, 45, 105, 125]);
+  });
+
+  it('refuses a copy that reaches outside its planes, before writing anything', async () => {
+    const a = { data: new Uint8Array(16).fill(1), stride: 4 };
+    const b = { data: new Uint8Array(16), stride: 4 };
+    const inside = { from: 0, fromX: 0, fromY: 0, stepX: 1, stepY: 1, to: 1, toX: 0, toY: 0, width: 4, height: 4 };
+    await expect(shufflePlanes([a, b], [inside, { ...inside, fromX: 1 }])).rejects.toMatchObject({
+      code: 'OUT_OF_BOUNDS',
+    });
+    await expect(shufflePlanes([a, b], [{ ...inside, to: 2 }])).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+    await expect(
+      shufflePlanes([a, b], [{ ...inside, width: 2, height: 2, fromX: 3, mean: true }]),
+    ).rejects.toMatchObject({
+      code: 'OUT_OF_BOUNDS',
+    });
+    expect(b.data.every((v) => v === 0)).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("H264Encoder", rdshare::H264Encoder::Define(env));
   exports.Set("H264Decoder", rdshare::H264Decoder::Define(env));
   exports.Set("bgrxToYuv444", Napi::Function::New<rdshare::BgrxToYuv444Async>(env, "bgrxToYuv444"));
+  exports.Set("shufflePlanes", Napi::Function::New<rdshare::ShufflePlanesAsync>(env, "shufflePlanes"));
   return exports;
 }
 }  // namespace

@@ -1,5 +1,5 @@
 import { allocateYuv444, bgrxToYuv444 } from '@rdshare/native';
-import { type Avc444Version, allocateI420, hideAuxiliary, splitAvc444Views } from './avc444-views.js';
+import { type Avc444Version, allocateI420, splitAvc444Views } from './avc444-views.js';
 import type { H264Rate } from './h264-rate-plan.js';
 
 /** What the surface encoder needs of an H.264 encoder (`@rdshare/native`'s `H264Encoder`). */
@@ -106,8 +106,7 @@ export function createPictureCoder(
     setRate: () => {},
     async code(frame, keyFrame, shown) {
       await bgrxToYuv444({ width, height, ...frame }, yuv);
-      splitAvc444Views(yuv, version, main, aux);
-      hideAuxiliary(version, main, aux, size, shown);
+      await splitAvc444Views(yuv, version, main, aux, shown);
       const first = await encoder.encode(main, output, { keyFrame });
       const bitstream = output.slice(0, first.byteLength);
       const second = await encoder.encode(aux, output);
