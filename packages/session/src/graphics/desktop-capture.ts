@@ -16,6 +16,8 @@ const MAX_MOVE_SEARCHES = 4;
  */
 const MOVE_SEARCH_MISSES = 3;
 const MOVE_SEARCH_BACKOFF = 8;
+/** The weight of the newest capture in the moving average of capture times. */
+const CAPTURE_TIME_WEIGHT = 0.25;
 /** Rectangles remembered for the backoff; past this the memory starts afresh. */
 const MAX_MISS_ENTRIES = 64;
 
@@ -27,6 +29,11 @@ export interface DesktopCaptureOptions {
    * Asked before each capture; everything outside it is blanked before it reaches the store.
    */
   visibleRegion?: () => Region | undefined;
+  /**
+   * How many ms from now the store's consumers could first use a new capture (an H.264 encode in progress takes
+   * only the newest one when it ends); asked when a capture is scheduled. Default: at once.
+   */
+  holdOff?: () => number;
 }
 
 /**
@@ -52,6 +59,9 @@ export class DesktopCapture {
   /** The shared area in screen pixels. */
   readonly area: Rect;
   private readonly visibleRegion: () => Region | undefined;
+  private readonly holdOff: () => number;
+  /** How long captures take (moving average, ms), so one held off ends when its consumer is ready. */
+  private captureMs = 0;
   /** Per damage rectangle, the searches in a row that found no move (and captures skipped since). */
   private readonly moveMisses = new Map<string, number>();
   /** The mask built for the last visible region seen (regions are replaced, never mutated). */
@@ -65,6 +75,7 @@ export class DesktopCapture {
   ) {
     this.area = options.area ?? { x: 0, y: 0, width: source.width, height: source.height };
     this.visibleRegion = options.visibleRegion ?? (() => undefined);
+    this.holdOff = options.holdOff ?? (() => 0);
     this.store = new TileStore(source.allocateFrame(this.area.width, this.area.height));
     this.scratch = source.allocateFrame(this.area.width, this.area.height);
     this.unsubscribe = source.onDamage((rects) => this.damaged(rects));
@@ -105,7 +116,7 @@ export class DesktopCapture {
 
   private schedule(): void {
     if (this.running || this.timer || this.closed || this.pending.length === 0) return;
-    const wait = Math.max(0, this.lastCapture + this.interval() - Date.now());
+    const wait = Math.max(0, this.lastCapture + this.interval() - Date.now(), this.holdOff() - this.captureMs);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.run().catch((error) => {
@@ -119,6 +130,7 @@ export class DesktopCapture {
     if (this.running || this.closed) return;
     this.running = true;
     this.lastCapture = Date.now();
+    const started = performance.now();
     try {
       // Asked first: a change of visibility found now adds its areas to this very capture.
       let visible = this.visibleRegion();
@@ -142,6 +154,7 @@ export class DesktopCapture {
         for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
       }
       this.store.markChanged(changed, moves);
+      this.captureMs += (performance.now() - started - this.captureMs) * CAPTURE_TIME_WEIGHT;
     } finally {
       this.running = false;
     }

@@ -273,6 +273,10 @@ export class GraphicsFanout {
     return new DesktopCapture(this.source, this.captureInterval, (error) => this.onError(error, 'capture failed'), {
       area,
       visibleRegion: this.visibleRegion,
+      // While every H.264 encoder is busy, a capture would only be replaced by the next one. Measured on the bench's
+      // 1080p full-screen motion (quiet machine, 2 rounds each): 24.4 frames/s delivered at 110 % CPU with the
+      // hold-off, 21.6 at 115 % without.
+      holdOff: () => (this.avc.size === 0 ? 0 : Math.min(...[...this.avc.values()].map((e) => e.busyFor()))),
     });
   }
 

@@ -42,6 +42,9 @@ export interface H264SurfaceEncoderOptions {
 /** H.264 frames are whole macroblocks: the surface is encoded padded to a multiple of this. */
 const MACROBLOCK_SIZE = 16;
 
+/** The weight of the newest encode in the moving average of encode times. */
+const ENCODE_TIME_WEIGHT = 0.25;
+
 const padded = (n: number) => Math.ceil(n / MACROBLOCK_SIZE) * MACROBLOCK_SIZE;
 
 /**
@@ -78,6 +81,9 @@ export class H264SurfaceEncoder {
   /** The encoder's state is unknown to every decoder (an encode failed): the next picture must be a key frame. */
   private mustKeyFrame = false;
   private encoding = false;
+  /** When the encode in progress started ({@link performance.now}), and how long encodes take (moving average). */
+  private encodeStarted = 0;
+  private encodeMs = 0;
   private pending = false;
   private closed = false;
   private readonly unsubscribe: () => void;
@@ -107,6 +113,15 @@ export class H264SurfaceEncoder {
   attach(receiver: AccessUnitReceiver): () => void {
     this.receivers.add(receiver);
     return () => this.receivers.delete(receiver);
+  }
+
+  /**
+   * How many ms from now the encode in progress should end (0 when none runs). A capture that completes sooner is
+   * only coalesced into a later one: the capture may wait that long, less its own duration, and save the work.
+   */
+  busyFor(): number {
+    if (!this.encoding) return 0;
+    return Math.max(0, this.encodeStarted + this.encodeMs - performance.now());
   }
 
   /** How many receivers are attached. */
@@ -154,11 +169,14 @@ export class H264SurfaceEncoder {
       if (plan) this.coder.setRate(plan);
       const inMotion = new Set(moving);
       const { grid } = this.store;
+      this.encodeStarted = performance.now();
       const result = await this.coder.code({ data: this.input, stride: this.width * 4 }, keyFrame, (x, y) => {
         const tile = grid.tileAt(x, y);
         return tile !== undefined && inMotion.has(tile);
       });
       if (this.closed) return;
+      const took = performance.now() - this.encodeStarted;
+      this.encodeMs = this.encodes === 0 ? took : this.encodeMs + (took - this.encodeMs) * ENCODE_TIME_WEIGHT;
       this.encodes++;
       if (result.keyFrame) {
         this.keyFrames++;

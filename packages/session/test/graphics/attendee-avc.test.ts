@@ -271,6 +271,31 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     expect(a.avc.inSync).toBe(true);
   });
 
+  it('tells how long the encode in progress should still take, from how long encodes took', async () => {
+    const t = setup();
+    t.join();
+    await wait();
+    expect(t.encoder.busyFor()).toBe(0);
+    let release = () => {};
+    t.native.gate = new Promise((r) => (release = r));
+    await t.move([1]);
+    await wait(100);
+    release();
+    await wait();
+    expect(t.native.calls.length).toBeGreaterThan(0);
+    expect(t.encoder.busyFor()).toBe(0); // nothing encodes now
+    t.native.gate = new Promise((r) => (release = r));
+    t.s.markChanged([1]);
+    await wait();
+    // The last encode took 100 ms or more: the one now running should end within that.
+    const busy = t.encoder.busyFor();
+    expect(busy).toBeGreaterThan(50);
+    expect(busy).toBeLessThanOrEqual(200);
+    release();
+    await wait();
+    t.encoder.close();
+  });
+
   it('an encoder failure is reported and puts every attendee back on the lossless path', async () => {
     const t = setup();
     const a = t.join();

@@ -185,4 +185,29 @@ describe('DesktopCapture', () => {
     expect(found.slice(first).every(Boolean)).toBe(true);
     capture.close();
   });
+
+  it('waits as long as its consumers ask before capturing damage (an encode in progress), then captures', async () => {
+    const screen = new FakeScreen();
+    let holdOff = 0;
+    const capture = new DesktopCapture(
+      screen,
+      () => 0,
+      (e) => {
+        throw e;
+      },
+      { holdOff: () => holdOff },
+    );
+    await capture.setActive(true);
+    holdOff = 300;
+    const generation = capture.store.generation;
+    const start = Date.now();
+    screen.paint({ x: 0, y: 0, width: 64, height: 64 }, 9);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(capture.store.generation).toBe(generation);
+    await until(() => capture.store.generation > generation);
+    expect(capture.store.generation).toBeGreaterThan(generation);
+    // Less its own (moving average) duration, which is short here.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(200);
+    capture.close();
+  });
 });
