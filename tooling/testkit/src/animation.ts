@@ -21,6 +21,8 @@ export interface AnimationOptions {
   speed?: number;
   /** `scrolling-text`: lines scrolled in per frame (2 unless told). */
   linesPerFrame?: number;
+  /** Record when each frame was drawn in {@link Animation.drawnAt} (true unless told; a soak needs only `latest`). */
+  recordDrawTimes?: boolean;
 }
 
 export interface Animation {
@@ -65,7 +67,7 @@ export async function startAnimation(display: XvfbDisplay, options: AnimationOpt
   const firstFrame = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const [counter, at] = line.split(' ').map(Number);
-      drawnAt.set(counter, at);
+      if (options.recordDrawTimes !== false) drawnAt.set(counter, at);
       latest = counter;
       resolve();
     });

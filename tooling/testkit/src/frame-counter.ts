@@ -9,8 +9,10 @@ export interface FrameSighting {
 }
 
 export interface FrameCounterReader {
-  /** Every change of the counter seen so far, in order. */
+  /** Every change of the counter seen so far, in order (the newest `keep` of them when that option is set). */
   readonly sightings: readonly FrameSighting[];
+  /** How many changes were seen in all, including those `keep` let go. */
+  readonly seen: number;
   /** Resolves with the first sighting at or after `sinceUs` (any, when omitted). */
   next(timeoutMs: number, sinceUs?: number): Promise<FrameSighting>;
   stop(): Promise<void>;
@@ -22,8 +24,14 @@ export interface FrameCounterReader {
  */
 export async function startFrameCounterReader(
   display: XvfbDisplay,
-  options: { pollsPerSecond?: number; origin?: { x: number; y: number } } = {},
+  options: {
+    pollsPerSecond?: number;
+    origin?: { x: number; y: number };
+    /** Keep only the newest this many sightings, so an hour-long soak's own memory stays flat (default: all). */
+    keep?: number;
+  } = {},
 ): Promise<FrameCounterReader> {
+  const keep = options.keep ?? Number.POSITIVE_INFINITY;
   const binary = await buildXClient('frame-counter-reader');
   const origin = options.origin ?? { x: 0, y: 0 };
   const child = display.spawn(
@@ -33,6 +41,7 @@ export async function startFrameCounterReader(
     'pipe',
   );
   const sightings: FrameSighting[] = [];
+  let seen = 0;
   const waiters = new Set<() => void>();
   let stderr = '';
   child.stderr?.on('data', (d) => {
@@ -41,6 +50,9 @@ export async function startFrameCounterReader(
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const [counter, atUs] = line.split(' ').map(Number);
     sightings.push({ counter, atUs });
+    seen++;
+    // Trimmed in batches, not one shift per frame.
+    if (sightings.length >= 2 * keep) sightings.splice(0, sightings.length - keep);
     for (const wake of waiters) wake();
   });
   const next = (timeoutMs: number, sinceUs = 0) =>
@@ -64,5 +76,12 @@ export async function startFrameCounterReader(
       waiters.add(check);
       check();
     });
-  return { sightings, next, stop: () => killAndWait(child) };
+  return {
+    sightings,
+    get seen() {
+      return seen;
+    },
+    next,
+    stop: () => killAndWait(child),
+  };
 }
