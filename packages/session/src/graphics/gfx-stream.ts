@@ -10,6 +10,7 @@ import {
   encodeGfxPdus,
   encodeSegmentedData,
   GFX_CHANNEL_NAME,
+  GfxCapsVersion,
   GfxCodecId,
   type GfxPdu,
   GfxPixelFormat,
@@ -101,9 +102,10 @@ export class GfxStream implements GraphicsSink, AvcSink {
   /** Frames the client acknowledged (for tests and statistics). */
   framesAcknowledged = 0;
   /**
-   * The best H.264 format the confirmed capability set allows: AVC444v2 for a 10.x set without AVC_DISABLED
-   * (such a client MUST decode YUV444; v2 packs the auxiliary view's chroma as two coherent half pictures, which
-   * code better than v1's interleaved rows), AVC420 for an 8.1 set with AVC420_ENABLED; undefined for none.
+   * The best H.264 format the confirmed capability set allows: AVC444 for a 10.x set without AVC_DISABLED (such a
+   * client MUST decode YUV444), as v2 from 10.1 on (what FreeRDP's and Windows' servers send: the auxiliary view's
+   * chroma as two coherent half pictures, which code better than v1's interleaved rows) and as the original v1
+   * to a client whose newest set is 10.0; AVC420 for an 8.1 set with AVC420_ENABLED; undefined for none.
    */
   avcFormat: AvcFormat | undefined;
 
@@ -246,7 +248,13 @@ export class GfxStream implements GraphicsSink, AvcSink {
       return;
     }
     this.send([{ type: 'capsConfirm', capsSet }, ...this.surfaceSetup()]);
-    this.avcFormat = gfxSupportsAvc444(capsSet) ? 'avc444v2' : gfxSupportsAvc420(capsSet) ? 'avc420' : undefined;
+    this.avcFormat = gfxSupportsAvc444(capsSet)
+      ? capsSet.version === GfxCapsVersion.VERSION10
+        ? 'avc444'
+        : 'avc444v2'
+      : gfxSupportsAvc420(capsSet)
+        ? 'avc420'
+        : undefined;
     this.cache = new GfxSurfaceCache(gfxCacheLimits(capsSet));
     this.ready = true;
     this.options.onReady(this);

@@ -19,6 +19,11 @@ const codecsOf = (pdus: GfxPdu[]) => new Set(wireToSurface(pdus).map((p) => p.co
 
 /** The tile size of the sharer's store: lossy pictures cover whole tiles. */
 const TILE = 64;
+/**
+ * xfreerdp's `/gfx:...,mask:` bits of the capability sets it leaves out, one per set in its list (8.0, 8.1, 10.0,
+ * 10.1, ...): these are 10.1 and every later one.
+ */
+const CAPS_ABOVE_10_0 = '0x7f8';
 /** How long the sharer's CPU and bytes are measured while the square moves. */
 const MEASURE_MS = 3000;
 /** Below this luma PSNR the viewer's square is not where the shared one is. */
@@ -161,6 +166,8 @@ describe('xfreerdp with AVC444 (/gfx:AVC444): motion in full colour from one sha
   it.each([
     ['/gfx:AVC420', GfxCodecId.AVC420],
     ['/gfx:AVC444', GfxCodecId.AVC444V2],
+    // Capability sets 10.1 to 10.7 filtered out: a 10.0 client gets the original layout.
+    [`/gfx:AVC444,mask:${CAPS_ABOVE_10_0}`, GfxCodecId.AVC444],
   ])(
     '%s: motion arrives as its H.264 format; stopped, the screen equals the shared display exactly',
     async (flag, codec) => {
@@ -183,7 +190,7 @@ describe('xfreerdp with AVC444 (/gfx:AVC444): motion in full colour from one sha
       expect(avc.length).toBeGreaterThan(10);
       // Only planar besides this viewer's H.264 format: AVC444 never reaches the AVC420 viewer, AVC420 never the other.
       expect(codecsOf(pdus)).toEqual(new Set([GfxCodecId.PLANAR, codec]));
-      if (codec === GfxCodecId.AVC444V2) {
+      if (codec !== GfxCodecId.AVC420) {
         for (const command of avc) {
           const stream = decodeAvc444BitmapStream(command.bitmapData);
           // Both views in every access unit, the same regions in each, one tile row high.
@@ -205,12 +212,14 @@ describe('xfreerdp with AVC444 (/gfx:AVC444): motion in full colour from one sha
     },
   );
 
-  it('AVC444 shows the moving colours more faithfully than AVC420 (same animation)', () => {
+  it('AVC444v2 shows the moving colours more faithfully than AVC420 (same animation)', () => {
     const avc420 = chroma.get('/gfx:AVC420');
-    const avc444 = chroma.get('/gfx:AVC444');
     expect(avc420).toBeDefined();
-    expect(avc444).toBeDefined();
-    expect(avc444!).toBeGreaterThan(avc420! + 2);
+    expect(chroma.get('/gfx:AVC444')).toBeGreaterThan(avc420! + 2);
+    // v1 is decoded (its access units above draw, and the screen settles exact), but xfreerdp 2.11 shows its
+    // colours no better than AVC420's: its SSSE3 v1 combination appears to write the auxiliary view's samples to
+    // the even columns instead of the odd ones. Only a client whose newest set is 10.0 gets v1.
+    expect(chroma.get(`/gfx:AVC444,mask:${CAPS_ABOVE_10_0}`)).toBeGreaterThan(avc420! - 3);
   });
 
   it('AVC444, AVC420 and lossless viewers of one session each get their own stream, all exact once still', async () => {

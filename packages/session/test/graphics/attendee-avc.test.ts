@@ -347,4 +347,12 @@ describe('tileRegions', () => {
     ]);
     expect(tileRegions(grid, [])).toEqual([]);
   });
+
+  it('without merging across rows, gives the runs of each row in order, top to bottom and left to right', () => {
+    expect(tileRegions(grid, [6, 0, 1, 3, 5], false)).toEqual([
+      { x: 0, y: 0, width: 128, height: 64 },
+      { x: 192, y: 0, width: 64, height: 64 },
+      { x: 0, y: 64, width: 128, height: 64 },
+    ]);
+  });
 });

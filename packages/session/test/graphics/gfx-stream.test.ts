@@ -115,7 +115,8 @@ describe('GfxStream', () => {
     ['8.0', GfxCapsVersion.VERSION8, 0, undefined],
     ['8.1 without AVC420_ENABLED', GfxCapsVersion.VERSION81, 0, undefined],
     ['8.1 with AVC420_ENABLED', GfxCapsVersion.VERSION81, GfxCapsFlags.AVC420_ENABLED, 'avc420'],
-    ['10.0', GfxCapsVersion.VERSION10, 0, 'avc444v2'],
+    ['10.0', GfxCapsVersion.VERSION10, 0, 'avc444'],
+    ['10.1', GfxCapsVersion.VERSION101, 0, 'avc444v2'],
     ['10.7', GfxCapsVersion.VERSION107, GfxCapsFlags.SMALL_CACHE, 'avc444v2'],
     ['10.7 with AVC_DISABLED', GfxCapsVersion.VERSION107, GfxCapsFlags.AVC_DISABLED, undefined],
   ])('a confirmed %s set allows H.264 format %s', async (_, version, flags, format) => {
