@@ -216,9 +216,9 @@ describe('xfreerdp with AVC444 (/gfx:AVC444): motion in full colour from one sha
     const avc420 = chroma.get('/gfx:AVC420');
     expect(avc420).toBeDefined();
     expect(chroma.get('/gfx:AVC444')).toBeGreaterThan(avc420! + 2);
-    // v1 is decoded (its access units above draw, and the screen settles exact), but xfreerdp 2.11 shows its
-    // colours no better than AVC420's: its SSSE3 v1 combination appears to write the auxiliary view's samples to
-    // the even columns instead of the odd ones. Only a client whose newest set is 10.0 gets v1.
+    // v1 is decoded too (its access units above draw, and the screen settles exact), but how close xfreerdp 2.11
+    // shows its colours varied from run to run here (30.0 to 35.5 dB against AVC420's 30.8): asserted only not
+    // to be worse. Only a client whose newest set is 10.0 gets v1.
     expect(chroma.get(`/gfx:AVC444,mask:${CAPS_ABOVE_10_0}`)).toBeGreaterThan(avc420! - 3);
   });
 
