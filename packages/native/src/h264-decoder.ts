@@ -57,6 +57,10 @@ export class H264Decoder {
    * lost reference: the last picture stays valid). Calls run one after another in call order, so a caller may
    * issue the next before the previous settles; leave both buffers alone until the promise settles.
    *
+   * With `{ planes: true }` the picture is written as decoded, without colour conversion: its Y plane (`width`
+   * bytes a row), then its U and V planes (`ceil(width / 2)` bytes a row, `ceil(height / 2)` rows), for callers
+   * that combine pictures before converting (RDP's AVC444 packs one 4:4:4 picture into two 4:2:0 ones).
+   *
    * Rejects with `OUTPUT_TOO_SMALL` (message gives the size needed; that picture is lost), `DECODE_FAILED` for a
    * damaged access unit, `DECODER_BUSY` when 16 decodes are already waiting, `CLOSED` after {@link close}.
    * A key frame of another size switches the decoder to that size.
@@ -65,9 +69,14 @@ export class H264Decoder {
    * ```ts
    * const size = await decoder.decode(accessUnit, picture);
    * if (size) paint(picture, size.width, size.height);
+   * const planes = await decoder.decode(nextAccessUnit, yuv, { planes: true }); // Y, then U, then V
    * ```
    */
-  decode(accessUnit: Uint8Array, output: Uint8Array): Promise<H264DecodedPicture | undefined> {
+  decode(
+    accessUnit: Uint8Array,
+    output: Uint8Array,
+    options: { planes?: boolean } = {},
+  ): Promise<H264DecodedPicture | undefined> {
     if (!(accessUnit instanceof Uint8Array) || accessUnit.byteLength === 0) {
       return Promise.reject(new NativeError('INVALID_ARGUMENT', 'accessUnit must be a non-empty Uint8Array'));
     }
@@ -82,7 +91,7 @@ export class H264Decoder {
     this.#queued++;
     const run = this.#tail.then(async () => {
       try {
-        return await this.#raw.decode(accessUnit, output);
+        return await this.#raw.decode(accessUnit, output, options.planes === true);
       } catch (error) {
         throw toNativeError(error);
       } finally {

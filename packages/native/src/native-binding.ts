@@ -123,7 +123,11 @@ export interface RawH264Encoder {
 /** The addon's OpenH264 decoder (src/native/h264_decoder.cc). */
 export interface RawH264Decoder {
   /** One at a time: the TypeScript layer queues. */
-  decode(accessUnit: Uint8Array, output: Uint8Array): Promise<{ width: number; height: number } | undefined>;
+  decode(
+    accessUnit: Uint8Array,
+    output: Uint8Array,
+    planes?: boolean,
+  ): Promise<{ width: number; height: number } | undefined>;
   close(): void;
 }
 

@@ -38,27 +38,32 @@ function accessUnits(stream: Uint8Array): Uint8Array[] {
   return starts.map((start, n) => stream.subarray(start, starts[n + 1] ?? stream.length));
 }
 
+/** Encodes the COLOURS frames with x264 as freerdp-shadow-cli does; the stream file and its access units. */
+function highProfileStream(): { file: string; units: Uint8Array[] } {
+  const raw = new Uint8Array(WIDTH * HEIGHT * 4 * COLOURS.length);
+  COLOURS.forEach(([r, g, b], f) => {
+    for (let p = 0; p < WIDTH * HEIGHT; p++) raw.set([b, g, r, 255], (f * WIDTH * HEIGHT + p) * 4);
+  });
+  const input = join(dir, 'frames.bgra');
+  const file = join(dir, 'stream.h264');
+  writeFileSync(input, raw);
+  // zerolatency: no B-frames and no lookahead, as an RDP server encodes; x264 still marks the stream High profile,
+  // which makes OpenH264 hold each picture back for display reordering.
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'bgra', '-s', `${WIDTH}x${HEIGHT}`, '-i', input],
+    // BT.709 full range: what RDP's AVC420 carries and the decoder converts back from.
+    ...['-vf', 'scale=out_color_matrix=bt709:out_range=pc', '-color_range', 'pc', '-colorspace', 'bt709'],
+    ...['-c:v', 'libx264', '-profile:v', 'high', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
+    ...['-x264-params', 'aud=1', '-f', 'h264', '-y', file],
+  ]);
+  return { file, units: accessUnits(readFileSync(file)) };
+}
+
 describe('H264Decoder on a High-profile stream (x264, as freerdp-shadow-cli sends)', () => {
   it('hands out each picture for its own access unit, not one access unit late', async () => {
-    const raw = new Uint8Array(WIDTH * HEIGHT * 4 * COLOURS.length);
-    COLOURS.forEach(([r, g, b], f) => {
-      for (let p = 0; p < WIDTH * HEIGHT; p++) raw.set([b, g, r, 255], (f * WIDTH * HEIGHT + p) * 4);
-    });
-    const input = join(dir, 'frames.bgra');
-    const output = join(dir, 'stream.h264');
-    writeFileSync(input, raw);
-    // zerolatency: no B-frames and no lookahead, as an RDP server encodes; x264 still marks the stream High profile,
-    // which makes OpenH264 hold each picture back for display reordering.
-    execFileSync('ffmpeg', [
-      ...['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'bgra', '-s', `${WIDTH}x${HEIGHT}`, '-i', input],
-      // BT.709 full range: what RDP's AVC420 carries and the decoder converts back from.
-      ...['-vf', 'scale=out_color_matrix=bt709:out_range=pc', '-color_range', 'pc', '-colorspace', 'bt709'],
-      ...['-c:v', 'libx264', '-profile:v', 'high', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
-      ...['-x264-params', 'aud=1', '-f', 'h264', '-y', output],
-    ]);
-    const units = accessUnits(readFileSync(output));
+    const { file, units } = highProfileStream();
     expect(units).toHaveLength(COLOURS.length);
-    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=profile', '-of', 'csv=p=0', output]);
+    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=profile', '-of', 'csv=p=0', file]);
     expect(String(probe).trim()).toBe('High');
 
     const decoder = H264Decoder.create();
@@ -72,6 +77,31 @@ describe('H264Decoder on a High-profile stream (x264, as freerdp-shadow-cli send
           expect(Math.abs(shown[c] - COLOURS[n][c]), `access unit ${n} showed ${shown}`).toBeLessThanOrEqual(8);
         }
       }
+    } finally {
+      decoder.close();
+    }
+  });
+
+  it('with { planes: true } hands out the decoded Y, U and V planes, equal to what ffmpeg decodes, byte for byte', async () => {
+    const { file, units } = highProfileStream();
+    const yuvFile = join(dir, 'stream.yuv');
+    // ffmpeg's planes as decoded: no pixel format asked for, so no range conversion.
+    execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-y', yuvFile]);
+    const theirs = readFileSync(yuvFile);
+    const pictureBytes = (WIDTH * HEIGHT * 3) / 2;
+    expect(theirs.length).toBe(pictureBytes * units.length);
+    const decoder = H264Decoder.create();
+    const planes = new Uint8Array(pictureBytes);
+    try {
+      for (const [n, unit] of units.entries()) {
+        expect(await decoder.decode(unit, planes, { planes: true })).toEqual({ width: WIDTH, height: HEIGHT });
+        const expected = theirs.subarray(n * pictureBytes, (n + 1) * pictureBytes);
+        expect(Buffer.compare(Buffer.from(planes), expected), `access unit ${n}`).toBe(0);
+      }
+      await expect(decoder.decode(units[0], new Uint8Array(pictureBytes - 1), { planes: true })).rejects.toMatchObject({
+        code: 'OUTPUT_TOO_SMALL',
+        message: expect.stringContaining(`needs ${pictureBytes} bytes`),
+      });
     } finally {
       decoder.close();
     }

@@ -35,8 +35,9 @@ constexpr int kFatalStates = dsBitstreamError | dsInvalidArgument | dsInitialOpt
 class DecodeWorker : public Napi::AsyncWorker {
  public:
   DecodeWorker(Napi::Env env, std::shared_ptr<H264DecoderState> state, Napi::Uint8Array input,
-               Napi::Uint8Array output)
+               Napi::Uint8Array output, bool planes)
       : Napi::AsyncWorker(env, "rdshare.h264Decode"),
+        planes_(planes),
         deferred_(Napi::Promise::Deferred::New(env)),
         state_(std::move(state)),
         input_ref_(Napi::Persistent(input)),
@@ -76,15 +77,26 @@ class DecodeWorker : public Napi::AsyncWorker {
       return;
     }
     const SSysMEMBuffer& picture = info.UsrData.sSystemBuffer;
-    const size_t needed = static_cast<size_t>(picture.iWidth) * picture.iHeight * 4;
+    const size_t width = picture.iWidth;
+    const size_t height = picture.iHeight;
+    const size_t chroma_width = (width + 1) / 2;
+    const size_t chroma_height = (height + 1) / 2;
+    const size_t needed = planes_ ? width * height + 2 * chroma_width * chroma_height : width * height * 4;
     if (needed > capacity_) {
-      Fail("OUTPUT_TOO_SMALL", "the decoded " + std::to_string(picture.iWidth) + "x" +
-                                   std::to_string(picture.iHeight) + " picture needs " + std::to_string(needed) +
-                                   " bytes and the output holds " + std::to_string(capacity_));
+      Fail("OUTPUT_TOO_SMALL", "the decoded " + std::to_string(width) + "x" + std::to_string(height) +
+                                   " picture needs " + std::to_string(needed) + " bytes and the output holds " +
+                                   std::to_string(capacity_));
       return;
     }
-    I420ToBgra(planes[0], planes[1], planes[2], picture.iStride[0], picture.iStride[1], picture.iWidth,
-               picture.iHeight, output_, static_cast<size_t>(picture.iWidth) * 4);
+    if (planes_) {
+      CopyPlane(planes[0], picture.iStride[0], width, height, output_);
+      CopyPlane(planes[1], picture.iStride[1], chroma_width, chroma_height, output_ + width * height);
+      CopyPlane(planes[2], picture.iStride[1], chroma_width, chroma_height,
+                output_ + width * height + chroma_width * chroma_height);
+    } else {
+      I420ToBgra(planes[0], planes[1], planes[2], picture.iStride[0], picture.iStride[1], picture.iWidth,
+                 picture.iHeight, output_, width * 4);
+    }
     width_ = picture.iWidth;
     height_ = picture.iHeight;
   }
@@ -107,6 +119,12 @@ class DecodeWorker : public Napi::AsyncWorker {
   }
 
  private:
+  static void CopyPlane(const uint8_t* from, size_t stride, size_t width, size_t height, uint8_t* to) {
+    for (size_t row = 0; row < height; row++) {
+      std::copy(from + row * stride, from + row * stride + width, to + row * width);
+    }
+  }
+
   void Fail(const std::string& code, const std::string& message) {
     code_ = code;
     SetError(message);
@@ -117,6 +135,7 @@ class DecodeWorker : public Napi::AsyncWorker {
     if (state_->closed) state_->Destroy();
   }
 
+  bool planes_;
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<H264DecoderState> state_;
   Napi::Reference<Napi::Uint8Array> input_ref_, output_ref_;
@@ -169,11 +188,12 @@ Napi::Value H264Decoder::Decode(const Napi::CallbackInfo& info) {
   if (state_->busy) return ThrowCoded(env, "DECODER_BUSY", "the H.264 decoder is still decoding");
   if (info.Length() < 2 || !IsBytes(info[0]) || !IsBytes(info[1]))
     return ThrowCoded(env, "INVALID_ARGUMENT", "decode: expected an access unit and an output Uint8Array");
+  const bool planes = info.Length() > 2 && info[2].ToBoolean().Value();
   Napi::Uint8Array input = info[0].As<Napi::Uint8Array>();
   if (input.ByteLength() == 0 || input.ByteLength() > INT32_MAX)
     return ThrowCoded(env, "INVALID_ARGUMENT", "decode: the access unit is empty or larger than 2 GiB");
   state_->busy = true;
-  auto* worker = new DecodeWorker(env, state_, input, info[1].As<Napi::Uint8Array>());
+  auto* worker = new DecodeWorker(env, state_, input, info[1].As<Napi::Uint8Array>(), planes);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
