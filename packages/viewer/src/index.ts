@@ -6,7 +6,7 @@ export { FrameBuffer, type FrameRect } from './frame-buffer.js';
 export { GFX_SMALL_CACHE_BYTES, GFX_SMALL_CACHE_SLOTS, type GfxCacheEntry } from './graphics-pipeline/gfx-cache.js';
 export { type GfxClientStats, gfxClientCapabilities } from './graphics-pipeline/gfx-client.js';
 export { GfxPersistentCache } from './graphics-pipeline/gfx-persistent-cache.js';
-export type { H264Decoder, H264DecoderFactory, H264Picture } from './graphics-pipeline/h264-decoder.js';
+export type { H264Decoder, H264DecoderFactory, H264Picture, H264Planes } from './graphics-pipeline/h264-decoder.js';
 export { webCodecsH264Decoder } from './graphics-pipeline/web-codecs-h264-decoder.js';
 export { type PointerImage, PointerState, type PointerView, pointerImage } from './pointer-state.js';
 export { RdpViewer, type RdpViewerOptions, ViewerState } from './rdp-viewer.js';

@@ -1,6 +1,8 @@
 import {
+  Avc444Lc,
   CACHE_IMPORT_MAX_ENTRIES,
   decodeAvc420BitmapStream,
+  decodeAvc444BitmapStream,
   decodeGfxPdus,
   decodePlanar,
   decodeSegmentedData,
@@ -12,19 +14,27 @@ import {
   type GfxPdu,
   GfxPixelFormat,
   ProtocolError,
+  type Rect,
 } from '@rdshare/protocol';
 import type { FrameBuffer, FrameRect } from '../frame-buffer.js';
+import { Avc444Picture, type Avc444Version } from './avc444-picture.js';
 import { GfxCache, type GfxCacheEntry } from './gfx-cache.js';
 import type { GfxPersistentCache } from './gfx-persistent-cache.js';
 import { type GfxSurface, GfxSurfaces, intersectRect } from './gfx-surfaces.js';
-import type { H264Decoder, H264DecoderFactory } from './h264-decoder.js';
+import type { H264Decoder, H264DecoderFactory, H264Planes } from './h264-decoder.js';
 
 const PDU = 'MS-RDPEGFX';
 const BYTES_PER_PIXEL = 4;
 /** Largest RDPGFX message after segment reassembly: a full 8192x8192 uncompressed frame and its headers. */
 const MAX_MESSAGE_LENGTH = 8192 * 8192 * BYTES_PER_PIXEL + 4096;
+/** H.264 codes whole 16x16 macroblocks: a picture is the surface rounded up to them. */
+const MACROBLOCK = 16;
 /** Bytes received and not yet processed (waiting behind an H.264 decode) before the server counts as flooding. */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+function roundUpToMacroblock(n: number): number {
+  return Math.ceil(n / MACROBLOCK) * MACROBLOCK;
+}
 
 /** What the graphics pipeline needs from the viewer around it. */
 export interface GfxClientHost {
@@ -61,9 +71,24 @@ export interface GfxClientStats {
   cacheToSurface: number;
 }
 
-/** Capability sets advertised: the small cache everywhere (bounded memory), AVC only with a decoder. */
-export function gfxClientCapabilities(avc420: boolean): GfxCapabilitySet[] {
+/**
+ * Capability sets advertised: the small cache everywhere (bounded memory), AVC only with a decoder, and the 10.x
+ * sets (which promise AVC444 unless they disable AVC) with AVC only when the decoder hands out planes.
+ */
+export function gfxClientCapabilities(avc420: boolean, avc444 = false): GfxCapabilitySet[] {
   const small = GfxCapsFlags.SMALL_CACHE;
+  if (avc444) {
+    return [
+      { version: GfxCapsVersion.VERSION8, flags: small },
+      { version: GfxCapsVersion.VERSION81, flags: small | GfxCapsFlags.AVC420_ENABLED },
+      { version: GfxCapsVersion.VERSION10, flags: small },
+      { version: GfxCapsVersion.VERSION102, flags: small },
+      { version: GfxCapsVersion.VERSION104, flags: small },
+      { version: GfxCapsVersion.VERSION105, flags: small },
+      { version: GfxCapsVersion.VERSION106, flags: small },
+      { version: GfxCapsVersion.VERSION107, flags: small | GfxCapsFlags.SCALEDMAP_DISABLE },
+    ];
+  }
   if (avc420) {
     // Every 10.x set without AVC_DISABLED also promises AVC444, which this client does not decode: with a decoder
     // it stops at 8.1, where AVC420_ENABLED promises AVC420 alone.
@@ -108,6 +133,8 @@ export class GfxClient {
   private readonly surfaces = new GfxSurfaces();
   private readonly cache = new GfxCache();
   private readonly decoders = new Map<number, Promise<H264Decoder>>();
+  /** Each AVC444 surface's YUV444 picture, rebuilt from the views as they come. */
+  private readonly avc444 = new Map<number, Avc444Picture>();
   private tail: Promise<void> = Promise.resolve();
   private queuedBytes = 0;
   /** EndFrames received whose frames are not composed yet. */
@@ -124,8 +151,12 @@ export class GfxClient {
 
   /** The channel opened: advertise what this client decodes. */
   start(): void {
+    const h264 = this.options.h264;
     this.host.send(
-      encodeGfxPdu({ type: 'capsAdvertise', capsSets: gfxClientCapabilities(this.options.h264 !== undefined) }),
+      encodeGfxPdu({
+        type: 'capsAdvertise',
+        capsSets: gfxClientCapabilities(h264 !== undefined, h264?.yuvPlanes === true),
+      }),
     );
   }
 
@@ -171,6 +202,7 @@ export class GfxClient {
         () => undefined,
       );
     this.decoders.clear();
+    this.avc444.clear();
     this.surfaces.clear();
     this.cache.clear();
   }
@@ -330,9 +362,69 @@ export class GfxClient {
         }
         return;
       }
+      case GfxCodecId.AVC444:
+      case GfxCodecId.AVC444V2:
+        await this.avc444Views(surface, pdu, pdu.codecId === GfxCodecId.AVC444 ? 1 : 2);
+        return;
       default:
         throw new ProtocolError('UNSUPPORTED', `codecId 0x${pdu.codecId.toString(16)} was not advertised`, PDU);
     }
+  }
+
+  /**
+   * AVC444 (MS-RDPEGFX 2.2.4.5, 2.2.4.6): the main and auxiliary views are consecutive pictures of the surface's
+   * one H.264 stream, decoded to planes and combined into its YUV444 picture; the regions either view changed are
+   * converted onto the surface, within the destination rectangle.
+   */
+  private async avc444Views(
+    surface: GfxSurface,
+    pdu: Extract<GfxPdu, { type: 'wireToSurface1' }>,
+    version: Avc444Version,
+  ): Promise<void> {
+    const stream = decodeAvc444BitmapStream(pdu.bitmapData);
+    const decoder = await (this.decoders.get(surface.surfaceId) ?? this.newDecoder(surface));
+    if (!decoder.decodePlanes) throw new ProtocolError('UNSUPPORTED', 'AVC444 was not advertised', PDU);
+    const changed: Rect[] = [];
+    if (stream.lc !== Avc444Lc.CHROMA) {
+      const view = await decoder.decodePlanes(stream.main.bitstream);
+      if (view) {
+        this.avc444Picture(surface, view).applyMain(view, stream.main.regionRects);
+        changed.push(...stream.main.regionRects);
+      }
+    }
+    if (stream.lc !== Avc444Lc.LUMA) {
+      const view = await decoder.decodePlanes(stream.auxiliary.bitstream);
+      if (view) {
+        this.avc444Picture(surface, view).applyAuxiliary(view, version, stream.auxiliary.regionRects);
+        changed.push(...stream.auxiliary.regionRects);
+      }
+    }
+    const picture = this.avc444.get(surface.surfaceId);
+    if (!picture) return;
+    for (const region of changed) {
+      const r = intersectRect(intersectRect(region, pdu.destRect), surface.bounds);
+      if (r.right <= r.left || r.bottom <= r.top) continue;
+      const width = r.right - r.left;
+      const pixels = new Uint8Array(width * (r.bottom - r.top) * BYTES_PER_PIXEL);
+      picture.toBgra(r, pixels, 0, width * BYTES_PER_PIXEL);
+      surface.write(pixels, 0, width * BYTES_PER_PIXEL, r.left, r.top, width, r.bottom - r.top, true);
+    }
+  }
+
+  /** The surface's YUV444 picture, made (or remade, after a key frame of another size) at the views' size. */
+  private avc444Picture(surface: GfxSurface, view: H264Planes): Avc444Picture {
+    const known = this.avc444.get(surface.surfaceId);
+    if (known && known.width === view.width && known.height === view.height) return known;
+    if (view.width > roundUpToMacroblock(surface.width) || view.height > roundUpToMacroblock(surface.height)) {
+      throw new ProtocolError(
+        'OVERSIZE',
+        `a ${view.width}x${view.height} AVC444 view on a ${surface.width}x${surface.height} surface`,
+        PDU,
+      );
+    }
+    const picture = new Avc444Picture(view.width, view.height);
+    this.avc444.set(surface.surfaceId, picture);
+    return picture;
   }
 
   /**
@@ -358,6 +450,7 @@ export class GfxClient {
 
   private deleteSurface(surfaceId: number): void {
     this.surfaces.delete(surfaceId);
+    this.avc444.delete(surfaceId);
     const decoder = this.decoders.get(surfaceId);
     this.decoders.delete(surfaceId);
     decoder?.then(

@@ -3,7 +3,11 @@ import type { H264Decoder, H264DecoderFactory } from '../graphics-pipeline/h264-
 
 /** The part of `@rdshare/native`'s OpenH264 decoder used here (an optional peer dependency of this entry). */
 interface NativeH264Decoder {
-  decode(accessUnit: Uint8Array, output: Uint8Array): Promise<{ width: number; height: number } | undefined>;
+  decode(
+    accessUnit: Uint8Array,
+    output: Uint8Array,
+    options?: { planes?: boolean },
+  ): Promise<{ width: number; height: number } | undefined>;
   close(): void;
 }
 interface NativeModule {
@@ -19,7 +23,7 @@ function roundUp(n: number): number {
 
 /**
  * An {@link H264DecoderFactory} over the OpenH264 decoder of `@rdshare/native` (decoding runs off the JS
- * thread, into a BGRA buffer the viewer owns). The addon is loaded on first use, so viewers that never receive
+ * thread, into a buffer the viewer owns: BGRA for AVC420, the planes for AVC444, which it therefore offers). The addon is loaded on first use, so viewers that never receive
  * AVC420 do not need it; a missing addon is an UNSUPPORTED ProtocolError that ends that connection.
  *
  * @example
@@ -37,7 +41,7 @@ function roundUp(n: number): number {
  * ```
  */
 export function nativeH264Decoder(): H264DecoderFactory {
-  return async (width, height) => {
+  const factory = async (width: number, height: number) => {
     let native: NativeModule;
     try {
       native = (await import('@rdshare/native')) as NativeModule;
@@ -65,10 +69,23 @@ export function nativeH264Decoder(): H264DecoderFactory {
         if (!picture) return undefined;
         return { width: picture.width, height: picture.height, data: output };
       },
+      async decodePlanes(accessUnit) {
+        const picture = await decoder.decode(accessUnit, output, { planes: true });
+        if (!picture) return undefined;
+        const { width, height } = picture;
+        const uvStride = Math.ceil(width / 2);
+        const chroma = uvStride * Math.ceil(height / 2);
+        const y = output.subarray(0, width * height);
+        const u = output.subarray(y.length, y.length + chroma);
+        const v = output.subarray(y.length + chroma, y.length + 2 * chroma);
+        return { width, height, y, u, v, yStride: width, uvStride };
+      },
       close() {
         decoder.close();
       },
     };
     return h264;
   };
+  // The addon's decoder hands out planes: AVC444 can be advertised.
+  return Object.assign(factory, { yuvPlanes: true });
 }

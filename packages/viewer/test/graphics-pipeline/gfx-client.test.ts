@@ -85,6 +85,19 @@ describe('GfxClient capabilities', () => {
       { version: GfxCapsVersion.VERSION81, flags: GfxCapsFlags.SMALL_CACHE | GfxCapsFlags.AVC420_ENABLED },
     ]);
   });
+
+  it('with a decoder that hands out planes, the 10.x sets too, AVC enabled (AVC444)', () => {
+    const decoder = () => ({ decode: async () => undefined, close() {} });
+    const { client, sentPdus } = setup({ h264: Object.assign(decoder, { yuvPlanes: true }) });
+    client.start();
+    const advertised = sentPdus()[0];
+    expect(advertised.type === 'capsAdvertise' && advertised.capsSets).toEqual(gfxClientCapabilities(true, true));
+    const tenX = gfxClientCapabilities(true, true).filter((s) => s.version >= GfxCapsVersion.VERSION10);
+    expect(tenX.map((s) => s.version)).toContain(GfxCapsVersion.VERSION107);
+    for (const set of tenX) {
+      expect(set.flags & (GfxCapsFlags.AVC_DISABLED | GfxCapsFlags.SMALL_CACHE)).toBe(GfxCapsFlags.SMALL_CACHE);
+    }
+  });
 });
 
 describe('GfxClient frames', () => {

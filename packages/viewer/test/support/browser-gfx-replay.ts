@@ -8,15 +8,19 @@ import { decodeRecording, frameBufferDigest, frameDigest, replaySession } from '
 // Browser-safe (no node: imports): bundled for headless Chromium, and imported by the Node side of the same test
 // so both run this very code.
 
-/** Replays a recorded session (JSON form) through a viewer with the graphics pipeline on; the frame buffer digest. */
-export async function replayGraphicsSession(json: string, useWebCodecs: boolean): Promise<string> {
+/**
+ * Replays a recorded session (JSON form) through a viewer with the graphics pipeline on, H.264 decoded by `h264`
+ * ('webcodecs' for the browser's, a factory for another); the frame buffer digest.
+ */
+export async function replayGraphicsSession(json: string, h264?: 'webcodecs' | H264DecoderFactory): Promise<string> {
+  const decoder = h264 === 'webcodecs' ? webCodecsH264Decoder : h264;
   const make = (transport: ViewerTransport) =>
     new RdpViewer({
       crypto: scriptCryptoProvider(),
       transport,
       security: { tls: true, rdp: false },
       graphicsPipeline: true,
-      ...(useWebCodecs ? { h264Decoder: webCodecsH264Decoder } : {}),
+      ...(decoder ? { h264Decoder: decoder } : {}),
     });
   const viewer = await replaySession(decodeRecording(json), make);
   await viewer.graphicsIdle();
