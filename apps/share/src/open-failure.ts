@@ -26,10 +26,7 @@ export function explainOpenFailure(error: unknown, target: ListenTarget, display
         `stop the other rdshare sharing ${display}, or share another display (--display :N) or an embedded one (--virtual WxH)`,
       );
     case 'DISPLAY_UNAVAILABLE':
-      return new CliError(
-        `cannot share display ${display}: ${message}`,
-        'start that X server or pass the display that runs (xdpyinfo -display :N tells), or use --virtual WxH for an embedded one',
-      );
+      return displayUnavailable(error as RdshareError, display);
     case 'NATIVE_UNAVAILABLE':
       return new CliError(
         `rdshare's native addon cannot be loaded: ${message}`,
@@ -49,6 +46,22 @@ export function explainOpenFailure(error: unknown, target: ListenTarget, display
         1,
       );
   }
+}
+
+/** The addon's own reason (its `cause`) says more than the session's wrapping of it, and tells a server that runs. */
+function displayUnavailable(error: RdshareError, display: string): CliError {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const reason = firstLine(typeof cause?.message === 'string' ? cause.message : error.message);
+  if (cause?.code === 'MISSING_EXTENSION') {
+    return new CliError(
+      `cannot share display ${display}: ${reason}`,
+      'share an X server that has it (Xorg and Xvfb do unless started with -extension NAME), or use --virtual WxH for an embedded one',
+    );
+  }
+  return new CliError(
+    `cannot share display ${display}: ${reason}`,
+    'start that X server or pass the display that runs (xdpyinfo -display :N tells), or use --virtual WxH for an embedded one',
+  );
 }
 
 function listenFailure(error: RdshareError, { listen, port }: ListenTarget): CliError {

@@ -43,6 +43,17 @@ describe('what session.open() threw, told with its own fix', () => {
     expect(`${error.message} ${error.fix}`).not.toMatch(/--listen|--port|listen on/);
   });
 
+  it('a display that runs but lacks an extension is not told to start an X server', () => {
+    const missing = failure('DISPLAY_UNAVAILABLE', 'cannot open display :7: X display :7 does not offer DAMAGE', {
+      code: 'MISSING_EXTENSION',
+      message: 'X display :7 does not offer DAMAGE',
+    });
+    expect(missing.message).toBe('cannot share display :7: X display :7 does not offer DAMAGE');
+    expect(missing.fix).toMatch(/^share an X server that has it .*-extension NAME.*--virtual WxH/);
+    const refused = failure('DISPLAY_UNAVAILABLE', 'cannot open display :7: refused', { code: 'DISPLAY_REFUSED' });
+    expect(refused.fix).toMatch(/^start that X server/);
+  });
+
   it('a failure that is not a user mistake exits 1, not 2; anything but an RdshareError counts as one', () => {
     expect(failure('INTERNAL_ERROR', 'boom').exitCode).toBe(1);
     expect(explainOpenFailure(new TypeError('x is undefined'), target, ':7')).toMatchObject({

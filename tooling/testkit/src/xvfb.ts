@@ -10,6 +10,8 @@ export interface XvfbOptions {
   depth?: 16 | 24;
   /** First display number to try; the next free one is used. */
   from?: number;
+  /** X extensions to turn off (`-extension NAME`), to see how a sharer copes with a server that lacks one. */
+  withoutExtensions?: string[];
 }
 
 export interface XvfbDisplay {
@@ -53,7 +55,18 @@ export async function startXvfb(options: XvfbOptions = {}): Promise<XvfbDisplay>
   const display = `:${number}`;
   const proc = spawn(
     'Xvfb',
-    [display, '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp', '-noreset', '+extension', 'RANDR'],
+    [
+      display,
+      '-screen',
+      '0',
+      `${width}x${height}x${depth}`,
+      '-nolisten',
+      'tcp',
+      '-noreset',
+      '+extension',
+      'RANDR',
+      ...(options.withoutExtensions ?? []).flatMap((name) => ['-extension', name]),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

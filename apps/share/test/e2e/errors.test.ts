@@ -106,6 +106,20 @@ describe('rdshare errors say what is wrong and how to fix it', () => {
     }
   });
 
+  it('a display that runs without an extension the sharer needs: named, with a fix that is not "start it"', async () => {
+    const display = await startXvfb({ width: 320, height: 240, withoutExtensions: ['DAMAGE'] });
+    try {
+      const run = await fails(['share', '--display', display.display, '--json']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `rdshare: cannot share display ${display.display}: X display ${display.display} does not offer DAMAGE\n` +
+          '  fix: share an X server that has it (Xorg and Xvfb do unless started with -extension NAME), or use --virtual WxH for an embedded one\n',
+      );
+    } finally {
+      await display.stop();
+    }
+  });
+
   it('no display: neither the one named nor the one in DISPLAY runs', async () => {
     const named = await fails(['share', '--display', ':597', '--json']);
     expect(named.code).toBe(2);

@@ -25,6 +25,18 @@ describe('display faults', () => {
     expect(error.message).toMatch(/cannot open display :987: .+/);
   });
 
+  it('reports a display without an extension it needs as DISPLAY_UNAVAILABLE naming it, the addon error as cause', async () => {
+    const display = await startXvfb({ width: 320, height: 240, withoutExtensions: ['DAMAGE'] });
+    cleanup.push(() => display.stop());
+    const session = new RdpSession({ display: display.display, listenAddress: '127.0.0.1', logger: silentLogger() });
+    const error = (await session.open().catch((e) => e)) as RdshareError;
+    expect(error.code).toBe('DISPLAY_UNAVAILABLE');
+    expect(error.message).toBe(
+      `cannot open display ${display.display}: X display ${display.display} does not offer DAMAGE`,
+    );
+    expect(error.cause).toMatchObject({ name: 'NativeError', code: 'MISSING_EXTENSION' });
+  });
+
   it('refuses a second session on the same display from another process', async () => {
     const display = await startXvfb({ width: 320, height: 240 });
     cleanup.push(() => display.stop());
