@@ -27,6 +27,8 @@ export interface OpenOptions {
   limits: HandshakeLimits;
   /** Serve 40- and 56-bit RC4 to Standard RDP Security clients that offer nothing stronger. */
   allowWeakRc4: boolean;
+  /** Whether scrolls and window moves are looked for and sent as surface copies. */
+  surfaceCopies: boolean;
   /** Where refusals an attacker can provoke at will are logged, rate-limited. */
   log: RateLimitedLog;
 }
@@ -60,6 +62,7 @@ export class OpenSession {
     private readonly limits: HandshakeLimits,
     private readonly allowWeakRc4: boolean,
     private readonly log: RateLimitedLog,
+    surfaceCopies: boolean,
   ) {
     this.pending = new PendingHandshakes(limits);
     const { source } = desktop;
@@ -75,6 +78,7 @@ export class OpenSession {
         create: (size, setup) => H264Encoder.create({ ...size, ...setup }),
         closed: (stats) => ctx.logger.info('H.264 encoder closed', stats),
       },
+      surfaceCopies ? { windows: () => desktop.windows.list() } : undefined,
     );
     this.pointer = new PointerFanout(desktop.cursor, () => this.graphics.area);
     this.stopFollowingScreen = source.onResize((size) => {
@@ -105,7 +109,17 @@ export class OpenSession {
       open = displayCall(
         ctx.display,
         () =>
-          new OpenSession(ctx, admission, claim, opened, identity, options.limits, options.allowWeakRc4, options.log),
+          new OpenSession(
+            ctx,
+            admission,
+            claim,
+            opened,
+            identity,
+            options.limits,
+            options.allowWeakRc4,
+            options.log,
+            options.surfaceCopies,
+          ),
       );
       await open.listen(options.listenAddress);
       return open;

@@ -59,6 +59,11 @@ export interface RdpSessionOptions {
    * are refused, since those key lengths are broken). Ignored with `EnforceStrongEncryption`.
    */
   allowWeakRc4?: boolean;
+  /**
+   * Find scrolls, panned views and dragged windows and send them to graphics-pipeline viewers as surface-to-surface
+   * copies (default true). Off, they go as re-encoded pixels: more bytes, a little less sharer CPU.
+   */
+  surfaceCopies?: boolean;
 }
 
 /** The session's life: only an open session has an `OpenSession`, so nothing open-time is ever missing. */
@@ -144,6 +149,9 @@ export class RdpSession {
     }
     if (options.allowWeakRc4 !== undefined && typeof options.allowWeakRc4 !== 'boolean') {
       throw invalidArgument(`allowWeakRc4 must be a boolean, got ${String(options.allowWeakRc4)}`);
+    }
+    if (options.surfaceCopies !== undefined && typeof options.surfaceCopies !== 'boolean') {
+      throw invalidArgument(`surfaceCopies must be a boolean, got ${String(options.surfaceCopies)}`);
     }
     this.log = new RateLimitedLog(this.logger);
     this.invitations = new InvitationManager(
@@ -247,6 +255,7 @@ export class RdpSession {
         tls: this.options.tls,
         limits: this.limits,
         allowWeakRc4: this.options.allowWeakRc4 === true,
+        surfaceCopies: this.options.surfaceCopies !== false,
         log: this.log,
       });
       if (this.isClosed()) {

@@ -6,9 +6,10 @@ import { killAndWait, type XvfbDisplay } from './xvfb.js';
  * What the animation paints besides the frame counter:
  * - `moving-box`: a square moving over a detailed static background (`animation-client.c`);
  * - `full-screen-motion`: every pixel moves every frame, a picture rippling in bands (`motion-client.c`);
- * - `scrolling-text`: a full screen of text scrolled up by a few lines a frame (`scrolling-text-client.c`).
+ * - `scrolling-text`: a full screen of text scrolled up by a few lines a frame (`scrolling-text-client.c`);
+ * - `panning-text`: a full screen of endless text lines panned left by a few characters a frame (the same client).
  */
-export type AnimationWorkload = 'moving-box' | 'full-screen-motion' | 'scrolling-text';
+export type AnimationWorkload = 'moving-box' | 'full-screen-motion' | 'scrolling-text' | 'panning-text';
 
 export interface AnimationOptions {
   /** `moving-box` unless told. */
@@ -23,6 +24,8 @@ export interface AnimationOptions {
   linesPerFrame?: number;
   /** Record when each frame was drawn in {@link Animation.drawnAt} (true unless told; a soak needs only `latest`). */
   recordDrawTimes?: boolean;
+  /** `panning-text`: characters panned in per frame (4 unless told). */
+  columnsPerFrame?: number;
 }
 
 export interface Animation {
@@ -46,6 +49,8 @@ function clientFor(options: AnimationOptions): { client: XClientName; args: numb
       return { client: 'motion-client', args: [fps] };
     case 'scrolling-text':
       return { client: 'scrolling-text-client', args: [fps, options.linesPerFrame ?? 2] };
+    case 'panning-text':
+      return { client: 'scrolling-text-client', args: [fps, 0, options.columnsPerFrame ?? 4] };
   }
 }
 

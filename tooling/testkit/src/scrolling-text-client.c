@@ -4,7 +4,11 @@
  * lines written at the bottom. Prints "<counter> <CLOCK_MONOTONIC us>" once the X server has drawn each frame
  * (counted-frames.h); the counter strip is painted over the scrolled text.
  *
- * Usage: scrolling-text-client <fps> <lines per frame>
+ * With a third argument the text pans sideways instead, as a wide document scrolled horizontally: every line
+ * is endless, the screen is moved left by that many characters each frame (XCopyArea) and the columns that come
+ * into view are drawn at the right edge.
+ *
+ * Usage: scrolling-text-client <fps> <lines per frame> [<columns per frame>]
  */
 #include <X11/Xlib.h>
 #include <stdlib.h>
@@ -28,12 +32,33 @@ static void text_line(char *out, size_t size, unsigned *seed, unsigned number) {
   }
 }
 
+/* The character at column `column` of endless line `line` of the panned document: words and spaces. */
+static char document_char(unsigned line, unsigned column) {
+  static const char LETTERS[] = "etaoinshrdlucmfwypvbgkqjxz0123456789";
+  unsigned h = (line * 2654435761u) ^ (column * 40503u);
+  h ^= h >> 13;
+  h *= 0x5bd1e995u;
+  h ^= h >> 15;
+  return h % 7 == 0 ? ' ' : LETTERS[h % (sizeof LETTERS - 1)];
+}
+
+/* Draws document columns [from, to) of every line, with column `offset` at the screen's left edge. */
+static void draw_columns(Display *dpy, Window root, GC gc, int char_w, int line_h, int ascent, int lines,
+                         unsigned offset, unsigned from, unsigned to) {
+  for (int l = 0; l < lines; l++) {
+    for (unsigned c = from; c < to; c++) {
+      char ch = document_char((unsigned)l, c);
+      XDrawString(dpy, root, gc, 2 + (int)(c - offset) * char_w, l * line_h + ascent, &ch, 1);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s <fps> <lines per frame>\n", argv[0]);
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: %s <fps> <lines per frame> [<columns per frame>]\n", argv[0]);
     return 2;
   }
-  int fps = atoi(argv[1]), per_frame = atoi(argv[2]);
+  int fps = atoi(argv[1]), per_frame = atoi(argv[2]), pan = argc == 4 ? atoi(argv[3]) : 0;
   struct screen s = open_screen();
   Display *dpy = s.dpy;
   Window root = s.root;
@@ -57,6 +82,23 @@ int main(int argc, char **argv) {
   int scroll = line_h * per_frame;
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
+  if (pan > 0) {
+    int char_w = font->max_bounds.width, lines = h / line_h, shift = pan * char_w;
+    unsigned offset = 0, visible = (unsigned)(w / char_w + 1);
+    XSetForeground(dpy, gc, rgb(visual, 0, 0, 0));
+    draw_columns(dpy, root, gc, char_w, line_h, font->ascent, lines, offset, 0, visible);
+    for (unsigned n = 1;; n++) {
+      XCopyArea(dpy, root, root, gc, shift, 0, w - shift, h, 0, 0);
+      XClearArea(dpy, root, w - shift, 0, shift, h, False);
+      offset += (unsigned)pan;
+      XSetForeground(dpy, gc, rgb(visual, 0, 0, 0));
+      /* From the column cut by the strip's left edge: drawn again whole, it paints the pixels it already had. */
+      unsigned first = offset + (unsigned)((w - shift - 2) / char_w);
+      draw_columns(dpy, root, gc, char_w, line_h, font->ascent, lines, offset, first, offset + visible);
+      if (!frame_done(dpy, root, gc, visual, n)) return 0;
+      next_tick(&next, fps);
+    }
+  }
   for (unsigned n = 1;; n++) {
     XCopyArea(dpy, root, root, gc, 0, scroll, w, h - scroll, 0, 0);
     XClearArea(dpy, root, 0, h - scroll, w, scroll, False);

@@ -1,4 +1,4 @@
-import type { AttendeeGraphics } from './attendee-graphics.js';
+import type { AttendeeGraphics, LossyStream } from './attendee-graphics.js';
 import type { AccessUnit, AccessUnitReceiver, H264SurfaceEncoder } from './h264-surface-encoder.js';
 import type { Rect, TileGrid } from './tile-grid.js';
 
@@ -13,6 +13,11 @@ export interface AvcSink {
 export interface AttendeeAvcOptions {
   /** As {@link AttendeeGraphicsOptions.highWaterMark} (default 256 KiB). */
   highWaterMark?: number;
+  /**
+   * How long a tile a copy made of lossy pixels stays this stream's after the copy (default 300 ms, a tile in
+   * motion's `stillMs`): while copies go on (a window dragged) it is not refined at every step, only after.
+   */
+  lossyCopyHoldMs?: number;
 }
 
 /**
@@ -22,14 +27,25 @@ export interface AttendeeAvcOptions {
  * moving the lossless stream takes it back, and since a picture shown lossy never counts as sent lossless, that
  * stream sends it again: the refinement that makes the client's screen pixel-exact.
  *
+ * Scrolls and window drags go as surface copies (the lossless stream sends them); what a copy made right is not
+ * shown from an access unit (the motion tracker does not count it as motion, and the attendee already holds its
+ * version), and a copy that read pixels this stream drew leaves its tiles lossy, so they are this stream's until
+ * refined like tiles in motion.
+ *
  * A decoder must see every access unit after a key frame. So the attendee starts out of sync, and falls out of
  * sync whenever it cannot take an access unit (flow control: it skips to the newest state, as for tiles); out of
  * sync it gets its tiles in motion lossless, and the next key frame brings it back.
  */
-export class AttendeeAvc implements AccessUnitReceiver {
+export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
   inSync = false;
-  /** Per tile the version the attendee shows from an access unit. */
+  /** Per tile the version the attendee shows lossy: from an access unit, or a copy of such pixels. */
   private readonly shown: Uint32Array;
+  /** Per tile until when (ms) a lossy copy keeps it this stream's. */
+  private readonly heldUntil: Float64Array;
+  private readonly lossyCopyHoldMs: number;
+  /** Wakes the lossless stream when the last hold ends. */
+  private holdTimer?: NodeJS.Timeout;
+  private lastHoldEnd = 0;
   private readonly grid: TileGrid;
   private readonly highWaterMark: number;
   private readonly unsubscribe: (() => void)[];
@@ -43,8 +59,11 @@ export class AttendeeAvc implements AccessUnitReceiver {
   ) {
     this.grid = grid;
     this.shown = new Uint32Array(grid.count);
+    this.heldUntil = new Float64Array(grid.count);
     this.highWaterMark = options.highWaterMark ?? 256 * 1024;
+    this.lossyCopyHoldMs = options.lossyCopyHoldMs ?? 300;
     this.unsubscribe = [encoder.attach(this), encoder.motion.onSettled(() => graphics.wake())];
+    graphics.lossy = this;
   }
 
   get receiving(): boolean {
@@ -53,7 +72,30 @@ export class AttendeeAvc implements AccessUnitReceiver {
 
   /** Whether `tile` goes through this stream rather than the lossless one now. */
   claims(tile: number): boolean {
-    return this.inSync && this.encoder.motion.isMoving(tile);
+    return this.inSync && (this.encoder.motion.isMoving(tile) || this.heldUntil[tile] > Date.now());
+  }
+
+  shownVersion(tile: number): number {
+    return this.shown[tile];
+  }
+
+  copiedLossy(tile: number, version: number): void {
+    this.shown[tile] = Math.max(this.shown[tile], version);
+    this.lastHoldEnd = Date.now() + this.lossyCopyHoldMs;
+    this.heldUntil[tile] = this.lastHoldEnd;
+    this.armHoldTimer();
+  }
+
+  private armHoldTimer(): void {
+    if (this.holdTimer) return;
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = undefined;
+        if (Date.now() < this.lastHoldEnd) this.armHoldTimer();
+        else this.graphics.wake();
+      },
+      Math.max(1, this.lastHoldEnd - Date.now()),
+    );
   }
 
   receive(unit: AccessUnit): void {
@@ -82,6 +124,8 @@ export class AttendeeAvc implements AccessUnitReceiver {
     const regions = tileRegions(this.grid, tiles, unit.auxiliary === undefined);
     this.sink.sendAccessUnit(regions, unit);
     this.inSync = true;
+    // Copies that read what this picture shows may have waited for it.
+    if (tiles.length > 0) this.graphics.wake();
   }
 
   lostSync(): void {
@@ -93,12 +137,21 @@ export class AttendeeAvc implements AccessUnitReceiver {
 
   /** Forgets what the attendee shows in `rects` (all when omitted), as the lossless stream does on Refresh Rect. */
   invalidate(rects?: readonly Rect[]): void {
-    if (!rects) this.shown.fill(0);
-    else for (const r of rects) this.grid.forEachTileIn(r, (t) => (this.shown[t] = 0));
+    if (!rects) {
+      this.shown.fill(0);
+      this.heldUntil.fill(0);
+    } else
+      for (const r of rects)
+        this.grid.forEachTileIn(r, (t) => {
+          this.shown[t] = 0;
+          this.heldUntil[t] = 0;
+        });
   }
 
   close(): void {
     for (const u of this.unsubscribe) u();
+    clearTimeout(this.holdTimer);
+    if (this.graphics.lossy === this) this.graphics.lossy = undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EncodedTile, EncodedTileCache } from './encoded-tile-cache.js';
-import type { SurfaceMove } from './scroll-detector.js';
+import type { SurfaceMove } from './move-detector.js';
 import type { Rect } from './tile-grid.js';
 import { TILE_SIZE } from './tile-grid.js';
 import type { StoreMove, TileStore } from './tile-store.js';
@@ -19,13 +19,24 @@ export interface GraphicsSink {
   onDrain(listener: () => void): () => void;
 }
 
+/**
+ * Another stream of the same attendee that draws tiles lossy (AVC420 for tiles in motion). The lossless stream
+ * leaves it the tiles it claims, and reads what it drew: a copy on the client's surface copies whatever is there.
+ */
+export interface LossyStream {
+  /** Whether it delivers `tile` now: the lossless stream leaves it alone. */
+  claims(tile: number): boolean;
+  /** The version of `tile` the attendee shows from it, lossy (0 for none). */
+  shownVersion(tile: number): number;
+  /** A copy put `version` of `tile` on the attendee's surface, made of lossy pixels. */
+  copiedLossy(tile: number, version: number): void;
+}
+
 export interface AttendeeGraphicsOptions {
   /** Stop sending while this many bytes wait in the socket (default 256 KiB). */
   highWaterMark?: number;
   /** Encoded bytes per bitmap update (default 64 KiB); the connection fragments larger ones. */
   maxUpdateBytes?: number;
-  /** Tiles another stream of the attendee delivers now (AVC420 for tiles in motion): this one leaves them. */
-  claimed?: (tile: number) => boolean;
 }
 
 /**
@@ -45,7 +56,8 @@ export class AttendeeGraphics {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly highWaterMark: number;
   private readonly maxUpdateBytes: number;
-  private readonly claimed: (tile: number) => boolean;
+  /** The attendee's lossy stream, while it has one. */
+  lossy?: LossyStream;
 
   constructor(
     private readonly store: TileStore,
@@ -57,7 +69,6 @@ export class AttendeeGraphics {
     this.nextMove = store.movesRecorded;
     this.highWaterMark = options.highWaterMark ?? 256 * 1024;
     this.maxUpdateBytes = options.maxUpdateBytes ?? 64 * 1024;
-    this.claimed = options.claimed ?? (() => false);
     this.unsubscribe.push(store.onChange(() => this.schedule()));
     this.unsubscribe.push(sink.onDrain(() => this.schedule()));
   }
@@ -109,7 +120,13 @@ export class AttendeeGraphics {
     const { versions } = this.store;
     const n = versions.length;
     if (this.sink.backlog() >= this.highWaterMark) return;
-    let copies = this.sink.copiesSurface ? this.takeMoves() : [];
+    if (this.store.writing) {
+      this.store.whenWritten().then(() => this.schedule());
+      return;
+    }
+    const copying = this.sink.copiesSurface === true;
+    let copies = copying ? this.takeMoves() : [];
+    const waiting = copying ? this.waitingTiles() : new Set<number>();
     let batch: EncodedTile[] = [];
     let batchBytes = 0;
     let scanned = 0;
@@ -118,7 +135,7 @@ export class AttendeeGraphics {
       const t = this.cursor;
       this.cursor = (this.cursor + 1) % n;
       scanned++;
-      if (this.sent[t] === versions[t] || this.claimed(t)) continue;
+      if (this.sent[t] === versions[t] || this.lossy?.claims(t) || waiting.has(t)) continue;
       const tile = this.cache.get(t);
       this.sent[t] = versions[t];
       batch.push(tile);
@@ -134,64 +151,146 @@ export class AttendeeGraphics {
   }
 
   /**
-   * The store's moves this stream has not considered, as copies that are exact on this client: a copy reads only
+   * The store's moves this stream has not considered, as copies that are right on this client: a copy reads only
    * tiles the client holds at the version the move was found against (a lagging client that lacks some tile rows
-   * gets the longest band of the move it can take, if that still fills a tile). Tiles a copy fills whole count as
-   * sent; so do tiles a whole move completes (changed only where it writes) if the client held them before. Where
-   * tiles are in motion and another stream (AVC420) claims them, motion takes precedence: no copy writes there.
+   * gets the longest band of the move it can take, if that still fills a tile), and never writes over a newer
+   * picture the lossy stream drew meanwhile. Tiles a copy fills whole count as sent when what it read there was
+   * lossless; read from lossy pixels (AVC420) they are the lossy stream's, refined once the motion stops. So are
+   * tiles a whole move completes (changed only where it writes) if the client held them before.
+   *
+   * A move that reads tiles whose picture of the move's version the lossy stream is still to send (the encoder
+   * runs behind the capture) waits for it, and so do the moves after it: copies are applied in order.
    */
   private takeMoves(): SurfaceMove[] {
     const copies: SurfaceMove[] = [];
     for (const move of this.store.moves) {
-      if (move.sequence < this.nextMove || this.writesClaimed(move)) continue;
+      if (move.sequence < this.nextMove) continue;
+      if (this.awaitsPicture(move)) return copies;
+      this.nextMove = move.sequence + 1;
+      if (this.writesOverNewer(move)) continue;
       const copy = this.usableBand(move);
       if (!copy) continue;
       copies.push(copy);
-      const dest = { ...copy.dest, width: copy.src.width, height: copy.src.height };
-      for (const t of this.store.grid.tilesWithin(dest)) {
-        this.sent[t] = move.coveredVersions[move.coveredTiles.indexOf(t)];
+      // Taken before the copy's tiles are marked: source and destination overlap.
+      const lossySources = new Set(move.sourceTiles.filter((t) => !this.isLossless(t)));
+      const dx = copy.dest.x - copy.src.x;
+      const dy = copy.dest.y - copy.src.y;
+      /** Whether what the copy writes into `tile` was read from lossless pixels only. */
+      const readsLossless = (tile: number) => {
+        const r = this.store.grid.rectOf(tile);
+        let lossless = true;
+        this.store.grid.forEachTileIn({ ...r, x: r.x - dx, y: r.y - dy }, (s) => {
+          lossless &&= !lossySources.has(s);
+        });
+        return lossless;
+      };
+      const full = copy.src.height === move.src.height && copy.src.width === move.src.width;
+      const completed = full ? move.completedTiles.filter((t, i) => this.holds(t) === move.completedBefore[i]) : [];
+      const completedLossless = completed.map((t) => this.isLossless(t));
+      for (const t of this.store.grid.tilesWithin({ ...copy.dest, width: copy.src.width, height: copy.src.height })) {
+        this.copied(t, move.coveredVersions[move.coveredTiles.indexOf(t)], readsLossless(t));
       }
-      if (copy.src.height !== move.src.height) continue;
-      move.completedTiles.forEach((t, i) => {
-        if (this.sent[t] === move.completedBefore[i]) this.sent[t] = move.completedAfter[i];
+      completed.forEach((t, i) => {
+        const after = move.completedAfter[move.completedTiles.indexOf(t)];
+        this.copied(t, after, completedLossless[i] && readsLossless(t));
       });
     }
     this.nextMove = this.store.movesRecorded;
     return copies;
   }
 
-  /** The longest band of `move` whose source lies in tile rows this client holds exactly, if it fills a tile. */
+  /** Whether `move` reads a tile the lossy stream claims and has not yet shown at the version the move read. */
+  private awaitsPicture(move: StoreMove): boolean {
+    const { lossy } = this;
+    if (!lossy) return false;
+    return move.sourceTiles.some((t, i) => {
+      const version = move.sourceVersions[i];
+      return this.holds(t) < version && lossy.claims(t);
+    });
+  }
+
+  /** The tiles the moves waiting for a picture write: sent by those copies, not as pixels now. */
+  private waitingTiles(): ReadonlySet<number> {
+    const tiles = new Set<number>();
+    for (const move of this.store.moves) {
+      if (move.sequence >= this.nextMove) for (const t of move.destTiles) tiles.add(t);
+    }
+    return tiles;
+  }
+
+  /** The version of `tile` on the client's surface, lossless or lossy (0 for none). */
+  private holds(tile: number): number {
+    return Math.max(this.sent[tile], this.lossy?.shownVersion(tile) ?? 0);
+  }
+
+  private isLossless(tile: number): boolean {
+    return this.sent[tile] >= (this.lossy?.shownVersion(tile) ?? 0);
+  }
+
+  private copied(tile: number, version: number, lossless: boolean): void {
+    if (lossless) this.sent[tile] = version;
+    else this.lossy?.copiedLossy(tile, version);
+  }
+
+  /**
+   * The largest band of `move` whose source lies in tile rows, or in tile columns, this client holds at the move's
+   * versions, if it fills a tile: a scroll's source usually lacks a row (the lines it exposed last time), a pan's
+   * a column.
+   */
   private usableBand(move: StoreMove): SurfaceMove | undefined {
     const { columns } = this.store.grid;
-    const lacking = new Set<number>();
+    const lackingRows = new Set<number>();
+    const lackingColumns = new Set<number>();
     move.sourceTiles.forEach((t, i) => {
-      if (this.sent[t] !== move.sourceVersions[i]) lacking.add(Math.floor(t / columns));
+      if (this.holds(t) === move.sourceVersions[i]) return;
+      lackingRows.add(Math.floor(t / columns));
+      lackingColumns.add(t % columns);
     });
-    if (lacking.size === 0) return { src: move.src, dest: move.dest };
-    const { src } = move;
-    let best: { top: number; bottom: number } | undefined;
-    let top = src.y;
-    for (let row = Math.floor(src.y / TILE_SIZE); row * TILE_SIZE < src.y + src.height; row++) {
-      if (!lacking.has(row)) continue;
-      const bottom = Math.max(top, row * TILE_SIZE);
-      if (bottom - top > (best ? best.bottom - best.top : 0)) best = { top, bottom };
-      top = (row + 1) * TILE_SIZE;
+    if (lackingRows.size === 0) return { src: move.src, dest: move.dest };
+    const { src, dest } = move;
+    const rows = longestSpan(src.y, src.height, lackingRows);
+    const cols = longestSpan(src.x, src.width, lackingColumns);
+    const rowsArea = rows ? (rows.end - rows.start) * src.width : 0;
+    const colsArea = cols ? (cols.end - cols.start) * src.height : 0;
+    if (rows && rowsArea >= colsArea) {
+      return {
+        src: { ...src, y: rows.start, height: rows.end - rows.start },
+        dest: { x: dest.x, y: dest.y + rows.start - src.y },
+      };
     }
-    const end = src.y + src.height;
-    if (end - top > (best ? best.bottom - best.top : 0)) best = { top, bottom: end };
-    if (!best || best.bottom - best.top < TILE_SIZE) return undefined;
+    if (!cols) return undefined;
     return {
-      src: { ...src, y: best.top, height: best.bottom - best.top },
-      dest: { x: move.dest.x, y: move.dest.y + best.top - src.y },
+      src: { ...src, x: cols.start, width: cols.end - cols.start },
+      dest: { x: dest.x + cols.start - src.x, y: dest.y },
     };
   }
 
-  private writesClaimed(move: SurfaceMove): boolean {
-    let claimed = false;
-    const dest = { ...move.dest, width: move.src.width, height: move.src.height };
-    this.store.grid.forEachTileIn(dest, (t) => {
-      claimed ||= this.claimed(t);
-    });
-    return claimed;
+  /** Whether the lossy stream drew a newer picture than the move's into a tile the move writes. */
+  private writesOverNewer(move: StoreMove): boolean {
+    return move.destTiles.some((t, i) => (this.lossy?.shownVersion(t) ?? 0) > move.destVersions[i]);
   }
+}
+
+/**
+ * The longest run of pixels in [start, start + length) that crosses none of the `lacking` tile rows (or columns),
+ * if it spans at least a tile.
+ */
+function longestSpan(
+  start: number,
+  length: number,
+  lacking: ReadonlySet<number>,
+): { start: number; end: number } | undefined {
+  let best: { start: number; end: number } | undefined;
+  let from = start;
+  const end = start + length;
+  const consider = (to: number) => {
+    if (to - from > (best ? best.end - best.start : 0)) best = { start: from, end: to };
+  };
+  for (let i = Math.floor(start / TILE_SIZE); i * TILE_SIZE < end; i++) {
+    if (!lacking.has(i)) continue;
+    consider(Math.max(from, i * TILE_SIZE));
+    from = Math.max(from, (i + 1) * TILE_SIZE);
+  }
+  consider(end);
+  return best && best.end - best.start >= TILE_SIZE ? best : undefined;
 }

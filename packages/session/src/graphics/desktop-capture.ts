@@ -1,6 +1,13 @@
-import { type DesktopSource, type Frame, type Rect, syncTiles } from '@rdshare/native';
+import { type DesktopSource, type Frame, type Rect, syncTiles, type WindowInfo } from '@rdshare/native';
+import {
+  detectMove,
+  type FoundMove,
+  type Shift,
+  type SurfaceMove,
+  tilesCompletedBy,
+  verifyShift,
+} from './move-detector.js';
 import { type Region, regionIntersect, regionWithin } from './region.js';
-import { detectVerticalMove, type FoundMove, type SurfaceMove, tilesCompletedBy } from './scroll-detector.js';
 import { boundingRect, intersectRect, TILE_SIZE } from './tile-grid.js';
 import { TileStore } from './tile-store.js';
 import { WindowMask } from './window-mask.js';
@@ -20,6 +27,11 @@ const MOVE_SEARCH_BACKOFF = 8;
 const CAPTURE_TIME_WEIGHT = 0.25;
 /** Rectangles remembered for the backoff; past this the memory starts afresh. */
 const MAX_MISS_ENTRIES = 64;
+/** Moved windows verified per capture (each costs a compare of the window's rows); a drag moves one. */
+const MAX_WINDOW_HINTS = 4;
+
+/** What the capture needs to know of a top-level window (`@rdshare/native`'s `WindowInfo`). */
+export type WindowGeometry = Pick<WindowInfo, 'id' | 'frame' | 'mapped'>;
 
 export interface DesktopCaptureOptions {
   /** The part of the screen to capture, in screen pixels (the shared rectangle); default the whole screen. */
@@ -34,6 +46,17 @@ export interface DesktopCaptureOptions {
    * only the newest one when it ends); asked when a capture is scheduled. Default: at once.
    */
   holdOff?: () => number;
+  /** Whether and how to find moves (scrolls, pans, window drags) for surface copies; undefined: none are. */
+  moves?: MoveDetection;
+}
+
+/** How the capture finds moves. */
+export interface MoveDetection {
+  /**
+   * The top-level windows now, in screen pixels (the window tracker's list): a window that moved since the last
+   * capture is a hint for a copy, verified byte for byte.
+   */
+  windows(): readonly WindowGeometry[];
 }
 
 /**
@@ -66,6 +89,11 @@ export class DesktopCapture {
   private readonly moveMisses = new Map<string, number>();
   /** The mask built for the last visible region seen (regions are replaced, never mutated). */
   private mask?: { region: Region; mask: WindowMask };
+  private readonly moves?: MoveDetection;
+  /** The shifts of the last capture's moves: the likeliest ones of the next. */
+  private lastShifts: Shift[] = [];
+  /** Where each mapped window was at the last capture, in screen pixels. */
+  private windowFrames = new Map<number, Rect>();
 
   constructor(
     private readonly source: DesktopSource,
@@ -76,6 +104,7 @@ export class DesktopCapture {
     this.area = options.area ?? { x: 0, y: 0, width: source.width, height: source.height };
     this.visibleRegion = options.visibleRegion ?? (() => undefined);
     this.holdOff = options.holdOff ?? (() => 0);
+    this.moves = options.moves;
     this.store = new TileStore(source.allocateFrame(this.area.width, this.area.height));
     this.scratch = source.allocateFrame(this.area.width, this.area.height);
     this.unsubscribe = source.onDamage((rects) => this.damaged(rects));
@@ -147,11 +176,16 @@ export class DesktopCapture {
         visible = after;
       }
       // Every new pixel is in the scratch frame and the store still holds the old ones: the moment to find scrolls.
-      const moves = this.findMoves(damage);
+      const moves = this.moves ? this.findMoves(damage) : [];
       const changed: number[] = [];
-      for (const region of regions) {
-        const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
-        for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
+      this.store.beginWrite();
+      try {
+        for (const region of regions) {
+          const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
+          for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
+        }
+      } finally {
+        this.store.endWrite();
       }
       this.store.markChanged(changed, moves);
       this.captureMs += (performance.now() - started - this.captureMs) * CAPTURE_TIME_WEIGHT;
@@ -186,26 +220,17 @@ export class DesktopCapture {
   }
 
   /**
-   * Scrolls within the damaged rectangles (store pixels): X reports a scroll's copy as damage of exactly the
-   * window's scrolled part, so each distinct rectangle large enough to hold a whole tile is searched once.
+   * Moves from the previous frame (the store) to the new one (the scratch frame), in store pixels. Windows that
+   * moved since the last capture come first: their shift is known, so verifying it is all it costs. Then scrolls
+   * within the damaged rectangles: X reports a scroll's copy as damage of exactly the window's scrolled part, so
+   * each distinct rectangle large enough to hold a whole tile, and not already explained by a moved window, is
+   * searched once.
    */
   private findMoves(damage: Rect[]): FoundMove[] {
-    const seen = new Set<string>();
     const moves: FoundMove[] = [];
-    for (const rect of damage) {
-      const key = `${rect.x},${rect.y},${rect.width},${rect.height}`;
-      if (seen.has(key) || seen.size >= MAX_MOVE_SEARCHES || rect.width < TILE_SIZE || rect.height < TILE_SIZE) {
-        continue;
-      }
-      seen.add(key);
-      const misses = this.moveMisses.get(key) ?? 0;
-      if (this.moveMisses.size >= MAX_MISS_ENTRIES && misses === 0) this.moveMisses.clear();
-      this.moveMisses.set(key, misses + 1);
-      if (misses >= MOVE_SEARCH_MISSES && misses % MOVE_SEARCH_BACKOFF !== 0) continue;
-      const move = detectVerticalMove(this.store.frame, this.scratch, rect);
-      if (move) this.moveMisses.delete(key);
+    const destOf = (m: SurfaceMove) => ({ ...m.dest, width: m.src.width, height: m.src.height });
+    const add = (move: SurfaceMove | undefined) => {
       // The client applies a capture's copies one after the other: none may read or write what another wrote.
-      const destOf = (m: SurfaceMove) => ({ ...m.dest, width: m.src.width, height: m.src.height });
       const clashes = (m: SurfaceMove) =>
         moves.some(
           (other) =>
@@ -213,10 +238,49 @@ export class DesktopCapture {
             intersectRect(destOf(m), destOf(other)) ||
             intersectRect(destOf(m), other.src),
         );
-      if (!move || clashes(move)) continue;
+      if (!move || clashes(move)) return;
       moves.push({ ...move, completes: tilesCompletedBy(move, this.store.frame, this.scratch, this.store.grid) });
+    };
+    for (const { area, shift } of this.movedWindows()) add(verifyShift(this.store.frame, this.scratch, area, shift));
+    const seen = new Set<string>();
+    for (const rect of damage) {
+      const key = `${rect.x},${rect.y},${rect.width},${rect.height}`;
+      if (seen.has(key) || seen.size >= MAX_MOVE_SEARCHES || rect.width < TILE_SIZE || rect.height < TILE_SIZE) {
+        continue;
+      }
+      if (moves.some((m) => intersectRect(rect, destOf(m)))) continue;
+      seen.add(key);
+      const misses = this.moveMisses.get(key) ?? 0;
+      if (this.moveMisses.size >= MAX_MISS_ENTRIES && misses === 0) this.moveMisses.clear();
+      this.moveMisses.set(key, misses + 1);
+      if (misses >= MOVE_SEARCH_MISSES && misses % MOVE_SEARCH_BACKOFF !== 0) continue;
+      const found = moves.length;
+      add(detectMove(this.store.frame, this.scratch, rect, this.lastShifts));
+      if (moves.length > found) this.moveMisses.delete(key);
     }
+    this.lastShifts = moves.map((m) => ({ dx: m.dest.x - m.src.x, dy: m.dest.y - m.src.y }));
     return moves;
+  }
+
+  /**
+   * The windows that kept their size but not their place since the last capture: where each is now (store
+   * pixels) and by how much it moved.
+   */
+  private movedWindows(): { area: Rect; shift: Shift }[] {
+    const before = this.windowFrames;
+    this.windowFrames = new Map(
+      (this.moves?.windows() ?? []).flatMap((w) => (w.mapped ? [[w.id, w.frame] as const] : [])),
+    );
+    const moved: { area: Rect; shift: Shift }[] = [];
+    for (const [id, frame] of this.windowFrames) {
+      const was = before.get(id);
+      if (!was || was.width !== frame.width || was.height !== frame.height) continue;
+      const shift = { dx: frame.x - was.x, dy: frame.y - was.y };
+      if (shift.dx === 0 && shift.dy === 0) continue;
+      moved.push({ area: { ...frame, x: frame.x - this.area.x, y: frame.y - this.area.y }, shift });
+      if (moved.length >= MAX_WINDOW_HINTS) break;
+    }
+    return moved;
   }
 
   /** Tile-aligned capture regions in store pixels for damage rectangles in store pixels. */

@@ -1,7 +1,7 @@
 import { GfxCodecId, type GfxPdu, GfxPixelFormat } from '@rdshare/protocol';
 import type { EncodedTile } from './encoded-tile-cache.js';
 import { cachedBytes, type GfxSurfaceCache } from './gfx-surface-cache.js';
-import type { SurfaceMove } from './scroll-detector.js';
+import type { SurfaceMove } from './move-detector.js';
 import { type FillTile, solidFillPdus } from './solid-fill.js';
 
 /**

@@ -27,7 +27,7 @@ import type { EncodedTile } from './encoded-tile-cache.js';
 import { gfxFramePdus } from './gfx-frame.js';
 import { GfxSurfaceCache, gfxCacheLimits } from './gfx-surface-cache.js';
 import type { AccessUnit } from './h264-surface-encoder.js';
-import type { SurfaceMove } from './scroll-detector.js';
+import type { SurfaceMove } from './move-detector.js';
 import type { Rect } from './tile-grid.js';
 
 /** What the stream needs from the attendee's connection. */
@@ -152,12 +152,12 @@ export class GfxStream implements GraphicsSink, AvcSink {
   }
 
   /**
-   * As {@link backlog}, with one frame more in flight allowed: tiles skipped now go with the next frame, but an
-   * access unit skipped costs the attendee its decoder's sync (lossless motion until a key frame), so a burst
-   * of tiles must not crowd it out.
+   * As {@link backlog}, with two frames more in flight allowed: tiles skipped now go with the next frame, but an
+   * access unit skipped costs the attendee its decoder's sync (lossless motion until a key frame), so neither a
+   * burst of tiles nor the frame of surface copies that comes with every capture of a scroll may crowd it out.
    */
   accessUnitBacklog(): number {
-    if (this.acknowledging && this.inFlight.size > this.maxFramesInFlight) return HOLD_BACK;
+    if (this.acknowledging && this.inFlight.size > this.maxFramesInFlight + 1) return HOLD_BACK;
     return this.link.backlog();
   }
 

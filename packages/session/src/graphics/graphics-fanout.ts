@@ -8,7 +8,7 @@ import {
   bitmapCodecClassFor,
   bitmapTileEncoder,
 } from './bitmap-tile-encoder.js';
-import { DesktopCapture } from './desktop-capture.js';
+import { DesktopCapture, type MoveDetection } from './desktop-capture.js';
 import { EncodedTileCache } from './encoded-tile-cache.js';
 import { gfxTileEncoder } from './gfx-tile-encoder.js';
 import { H264SurfaceEncoder } from './h264-surface-encoder.js';
@@ -95,6 +95,8 @@ export class GraphicsFanout {
     private readonly visibleRegion: () => Region | undefined = () => undefined,
     /** Without it every attendee gets lossless tiles only. */
     private h264?: H264Support,
+    /** Whether and how to find scrolls and moves for surface copies; undefined: none are looked for. */
+    private readonly moves?: MoveDetection,
   ) {
     this.capture = this.startCapture(area);
   }
@@ -131,9 +133,7 @@ export class GraphicsFanout {
     let avcTarget: { sink: AvcSink; format: AvcFormat } | undefined;
     const streamOn = (capture: DesktopCapture): ViewerStreams => {
       let avc: AttendeeAvc | undefined;
-      const graphics = new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), target, {
-        claimed: (tile) => avc?.claims(tile) ?? false,
-      });
+      const graphics = new AttendeeGraphics(capture.store, this.cacheFor(codec, capture), target);
       const encoder = avcTarget && this.avcEncoderFor(capture, avcTarget.format);
       if (avcTarget && encoder) avc = new AttendeeAvc(encoder, graphics, avcTarget.sink, capture.store.grid);
       return { graphics, avc, format: avcTarget?.format };
@@ -277,6 +277,7 @@ export class GraphicsFanout {
       // 1080p full-screen motion (quiet machine, 2 rounds each): 24.4 frames/s delivered at 110 % CPU with the
       // hold-off, 21.6 at 115 % without.
       holdOff: () => (this.avc.size === 0 ? 0 : Math.min(...[...this.avc.values()].map((e) => e.busyFor()))),
+      moves: this.moves,
     });
   }
 

@@ -162,12 +162,15 @@ export class H264SurfaceEncoder {
         this.mustKeyFrame || (receivers.some((r) => !r.inSync) && now - this.lastKeyFrame >= this.keyFrameIntervalMs);
       // A P-frame nobody can decode would be wasted work (the encoder simply predicts from its last picture).
       if (!this.motion.anyMoving || !(keyFrame || receivers.some((r) => r.inSync))) continue;
+      // Never a picture of a tile half written by a capture.
+      await this.store.whenWritten();
+      if (this.closed) return;
       const versions = this.store.versions.slice();
       const moving = this.motion.tilesInMotion();
-      this.copyInput();
+      const inMotion = new Set(moving);
+      this.copyInput(inMotion);
       const plan = this.rate.encoding();
       if (plan) this.coder.setRate(plan);
-      const inMotion = new Set(moving);
       const { grid } = this.store;
       this.encodeStarted = performance.now();
       const result = await this.coder.code({ data: this.input, stride: this.width * 4 }, keyFrame, (x, y) => {
@@ -195,11 +198,12 @@ export class H264SurfaceEncoder {
   }
 
   /**
-   * The store's tiles that changed since the last encode into the padded input (a copy: the next capture may
-   * write the store during the encode). Runs of changed tiles in a tile row go as one span per pixel row; a
-   * moving window or box copies its own tiles, not the 8 MB of a full screen.
+   * The store's tiles in motion that changed since the last encode into the padded input (a copy: the next
+   * capture may write the store during the encode). Runs of changed tiles in a tile row go as one span per pixel
+   * row; a moving window or box copies its own tiles, not the 8 MB of a full screen. Tiles not in motion are never
+   * shown from a picture: left as they were, what stands still or a surface copy moved costs no bits.
    */
-  private copyInput(): void {
+  private copyInput(inMotion: ReadonlySet<number>): void {
     const { data, stride, width, height } = this.store.frame;
     const { grid, versions } = this.store;
     const inputStride = this.width * 4;
@@ -207,12 +211,13 @@ export class H264SurfaceEncoder {
       let col = 0;
       while (col < grid.columns) {
         const first = row * grid.columns + col;
-        if (this.copied[first] === versions[first]) {
+        const stale = (t: number) => this.copied[t] !== versions[t] && inMotion.has(t);
+        if (!stale(first)) {
           col++;
           continue;
         }
         let end = col;
-        while (end < grid.columns && this.copied[row * grid.columns + end] !== versions[row * grid.columns + end]) {
+        while (end < grid.columns && stale(row * grid.columns + end)) {
           this.copied[row * grid.columns + end] = versions[row * grid.columns + end];
           end++;
         }

@@ -1,4 +1,4 @@
-import type { FoundMove, SurfaceMove } from './scroll-detector.js';
+import type { FoundMove, SurfaceMove } from './move-detector.js';
 import { TileGrid } from './tile-grid.js';
 
 /** A frame's pixels: 32-bit BGRX, `stride` bytes per row. */
@@ -20,6 +20,9 @@ export interface StoreMove extends SurfaceMove {
   sourceVersions: number[];
   coveredTiles: number[];
   coveredVersions: number[];
+  /** Every tile the copy writes into, whole or in part, and their versions after the change. */
+  destTiles: number[];
+  destVersions: number[];
   /** Tiles the copy brings up to date on a client that held them at `before`: their versions then and after. */
   completedTiles: number[];
   completedBefore: number[];
@@ -38,7 +41,9 @@ export class TileStore {
   readonly versions: Uint32Array;
   /** Bumped on every change, so a consumer can tell "nothing new" without scanning the tiles. */
   generation = 0;
-  private readonly listeners = new Set<(tiles: readonly number[]) => void>();
+  private readonly listeners = new Set<(tiles: readonly number[], copied: ReadonlySet<number>) => void>();
+  /** The capture's write in progress, if any: its end. */
+  private write?: { done: Promise<void>; end: () => void };
   /** The most recent moves, oldest first. */
   readonly moves: StoreMove[] = [];
   /** Moves recorded so far; the next one gets this sequence number. */
@@ -48,6 +53,33 @@ export class TileStore {
     this.grid = new TileGrid(frame.width, frame.height);
     // Version 1 for everything: a new attendee (all versions 0) needs every tile once.
     this.versions = new Uint32Array(this.grid.count).fill(1);
+  }
+
+  /**
+   * The capture starts writing `frame` off the JavaScript thread: until {@link endWrite} nobody may read it (an
+   * encode then could mix old and new pixels of a tile, and tag them with either version).
+   */
+  beginWrite(): void {
+    let end = () => {};
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    this.write = { done, end };
+  }
+
+  endWrite(): void {
+    this.write?.end();
+    this.write = undefined;
+  }
+
+  /** Whether a capture is writing `frame` now. */
+  get writing(): boolean {
+    return this.write !== undefined;
+  }
+
+  /** Resolves once no capture writes `frame` (at once when none does). */
+  whenWritten(): Promise<void> {
+    return this.write?.done ?? Promise.resolve();
   }
 
   /**
@@ -70,14 +102,21 @@ export class TileStore {
       changed.push(t);
     }
     if (changed.length === 0) return;
+    const copied = new Set<number>();
     moves.forEach(({ src, dest, completes }, i) => {
-      const coveredTiles = this.grid.tilesWithin({ ...dest, width: src.width, height: src.height });
+      const destRect = { ...dest, width: src.width, height: src.height };
+      const coveredTiles = this.grid.tilesWithin(destRect);
+      const destTiles: number[] = [];
+      this.grid.forEachTileIn(destRect, (t) => destTiles.push(t));
+      for (const t of [...coveredTiles, ...completes]) copied.add(t);
       this.moves.push({
         src,
         dest,
         ...before[i],
         coveredTiles,
         coveredVersions: coveredTiles.map((t) => this.versions[t]),
+        destTiles,
+        destVersions: destTiles.map((t) => this.versions[t]),
         completedTiles: completes,
         completedAfter: completes.map((t) => this.versions[t]),
         sequence: this.movesRecorded++,
@@ -85,11 +124,14 @@ export class TileStore {
     });
     if (this.moves.length > MAX_MOVES) this.moves.splice(0, this.moves.length - MAX_MOVES);
     this.generation++;
-    for (const l of this.listeners) l(changed);
+    for (const l of this.listeners) l(changed, copied);
   }
 
-  /** Calls `listener` after each capture that changed tiles, with those tiles (a tile may repeat). */
-  onChange(listener: (tiles: readonly number[]) => void): () => void {
+  /**
+   * Calls `listener` after each capture that changed tiles, with those tiles (a tile may repeat) and those of
+   * them the capture's moves bring up to date: a client that holds what a move reads needs no pixels for them.
+   */
+  onChange(listener: (tiles: readonly number[], copied: ReadonlySet<number>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

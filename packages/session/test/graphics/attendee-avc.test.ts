@@ -5,6 +5,7 @@ import type { H264FrameEncoder } from '../../src/graphics/avc-picture-coder.js';
 import { type EncodedTile, EncodedTileCache } from '../../src/graphics/encoded-tile-cache.js';
 import { type H264Rate, h264RateFor } from '../../src/graphics/h264-rate-plan.js';
 import { type AccessUnit, H264SurfaceEncoder } from '../../src/graphics/h264-surface-encoder.js';
+import type { FoundMove, SurfaceMove } from '../../src/graphics/move-detector.js';
 import { type Rect, TileGrid } from '../../src/graphics/tile-grid.js';
 import { TileStore } from '../../src/graphics/tile-store.js';
 
@@ -21,10 +22,13 @@ function store(width = 256, height = 128) {
  */
 class ScriptedEncoder implements H264FrameEncoder {
   calls: { keyFrame: boolean }[] = [];
+  /** The first byte of every tile of each picture's input. */
+  inputs: number[][] = [];
   fail = false;
   /** When set, encodes finish only once it resolves. */
   gate: Promise<void> | undefined;
-  async encode(_frame: { data: Uint8Array; stride: number }, output: Uint8Array, options?: { keyFrame?: boolean }) {
+  async encode(frame: { data: Uint8Array; stride: number }, output: Uint8Array, options?: { keyFrame?: boolean }) {
+    this.inputs.push([0, 1, 2, 3, 4, 5, 6, 7].map((t) => frame.data[(t >> 2) * 64 * frame.stride + (t & 3) * 256]));
     await (this.gate ?? Promise.resolve());
     if (this.fail) throw new Error('encoder broke');
     const keyFrame = this.calls.length === 0 || options?.keyFrame === true;
@@ -40,6 +44,8 @@ class ScriptedEncoder implements H264FrameEncoder {
 }
 
 class FakeSink implements GraphicsSink, AvcSink {
+  readonly copiesSurface = true;
+  copies: SurfaceMove[] = [];
   tiles: EncodedTile[] = [];
   units: { regions: Rect[]; unit: number; key: boolean }[] = [];
   queued = 0;
@@ -50,8 +56,9 @@ class FakeSink implements GraphicsSink, AvcSink {
   accessUnitBacklog() {
     return this.queued;
   }
-  sendTiles(tiles: EncodedTile[]) {
+  sendTiles(tiles: EncodedTile[], copies: readonly SurfaceMove[] = []) {
     this.tiles.push(...tiles);
+    this.copies.push(...copies);
   }
   sendAccessUnit(regions: readonly Rect[], { bitstream }: Pick<AccessUnit, 'bitstream'>) {
     this.units.push({ regions: [...regions], unit: bitstream[0], key: bitstream[1] === 1 });
@@ -71,6 +78,7 @@ class FakeSink implements GraphicsSink, AvcSink {
   clear() {
     this.tiles = [];
     this.units = [];
+    this.copies = [];
   }
 }
 
@@ -101,12 +109,8 @@ function setup(options: { stillMs?: number; keyFrameIntervalMs?: number; maxFram
   );
   const join = () => {
     const sink = new FakeSink();
-    let avc: AttendeeAvc | undefined;
-    const graphics = new AttendeeGraphics(s, cache, sink, {
-      highWaterMark: 100,
-      claimed: (t) => avc?.claims(t) ?? false,
-    });
-    avc = new AttendeeAvc(encoder, graphics, sink, s.grid, { highWaterMark: 100 });
+    const graphics = new AttendeeGraphics(s, cache, sink, { highWaterMark: 100 });
+    const avc = new AttendeeAvc(encoder, graphics, sink, s.grid, { highWaterMark: 100 });
     graphics.setEnabled(true);
     return { sink, graphics, avc };
   };
@@ -183,6 +187,105 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     a.sink.clear();
     await wait(20);
     expect(a.sink.tiles).toEqual([]);
+  });
+
+  it('sends a scroll in motion as a copy: what it made right is neither shown from the picture nor encoded', async () => {
+    const t = setup();
+    const a = t.join();
+    await wait();
+    const paint = (tile: number, value: number) => {
+      const { x, y } = t.s.grid.rectOf(tile);
+      t.s.frame.data[y * t.s.frame.stride + x * 4] = value;
+    };
+    // Tiles 1 and 2 scroll (their content changes three times quickly): in motion, as H.264.
+    for (let i = 1; i <= 3; i++) {
+      paint(1, i);
+      paint(2, 10 + i);
+      t.s.markChanged([1, 2]);
+      await wait();
+    }
+    expect(a.sink.units.at(-1)?.regions).toEqual([{ x: 64, y: 0, width: 128, height: 64 }]);
+    expect(t.native.inputs.at(-1)).toEqual([0, 3, 13, 0, 0, 0, 0, 0]);
+    a.sink.clear();
+    // Now the scroll is found: tile 1 is a copy of tile 5 (lossless on the client), tile 2 is new content.
+    const scroll: FoundMove = { src: t.s.grid.rectOf(5), dest: { x: 64, y: 0 }, completes: [] };
+    paint(1, 0);
+    paint(2, 14);
+    t.s.markChanged([1, 2], [scroll]);
+    await wait();
+    expect(a.sink.copies).toEqual([{ src: scroll.src, dest: scroll.dest }]);
+    // Tile 1 is the copy's: out of motion, not in the picture's regions, not sent lossless, its old pixels left in
+    // the input.
+    expect(t.encoder.motion.isMoving(1)).toBe(false);
+    expect(a.sink.units).toEqual([{ regions: [{ x: 128, y: 0, width: 64, height: 64 }], unit: 2, key: false }]);
+    expect(a.sink.lossless()).toEqual([]);
+    expect(t.native.inputs.at(-1)).toEqual([0, 3, 14, 0, 0, 0, 0, 0]);
+  });
+
+  it('leaves tiles a copy made of H.264 pixels to the H.264 stream until the copies stop, then refines them', async () => {
+    const t = setup({ stillMs: 10_000 });
+    const a = t.join();
+    await wait();
+    await t.move([5]);
+    expect(a.sink.units.at(-1)?.regions).toEqual([{ x: 64, y: 64, width: 64, height: 64 }]);
+    a.sink.clear();
+    // Tile 1 becomes a copy of tile 5, which the client shows from a picture: tile 1 is lossy now too.
+    const scroll: FoundMove = { src: t.s.grid.rectOf(5), dest: { x: 64, y: 0 }, completes: [] };
+    t.s.markChanged([1], [scroll]);
+    await wait();
+    expect(a.sink.copies).toHaveLength(1);
+    expect(a.sink.tiles).toEqual([]);
+    expect(a.avc.shownVersion(1)).toBe(t.s.versions[1]);
+    expect(a.avc.claims(1)).toBe(true);
+    // Held for lossyCopyHoldMs (300 ms) after the copy, then sent again lossless.
+    await wait(400);
+    expect(a.sink.lossless()).toEqual([[1, t.s.versions[1]]]);
+    a.avc.close();
+  });
+
+  it('holds back a copy that reads a picture still being encoded, and the tiles it writes, until it is sent', async () => {
+    const t = setup();
+    const a = t.join();
+    await wait();
+    await t.move([5]);
+    let release = () => {};
+    t.native.gate = new Promise((r) => {
+      release = r;
+    });
+    // Tile 5 changes again; its picture is being encoded when a capture finds tile 1 to be a copy of it.
+    t.s.markChanged([5]);
+    await wait();
+    a.sink.clear();
+    const scroll: FoundMove = { src: t.s.grid.rectOf(5), dest: { x: 64, y: 0 }, completes: [] };
+    t.s.markChanged([1], [scroll]);
+    await wait();
+    expect(a.sink.copies).toEqual([]);
+    expect(a.sink.tiles).toEqual([]);
+    release();
+    t.native.gate = undefined;
+    await wait();
+    expect(a.sink.units).toHaveLength(1);
+    expect(a.sink.copies).toEqual([{ src: scroll.src, dest: scroll.dest }]);
+    expect(a.sink.tiles).toEqual([]);
+    expect(a.avc.shownVersion(1)).toBe(t.s.versions[1]);
+    a.avc.close();
+  });
+
+  it('reads no tile while a capture writes the frame: lossless tiles and pictures wait for the write to end', async () => {
+    const t = setup();
+    const a = t.join();
+    await wait();
+    a.sink.clear();
+    // The capture's native copy into the frame runs off the JavaScript thread: an encode meanwhile would mix pixels.
+    t.s.beginWrite();
+    t.s.markChanged([7]);
+    await t.move([1]);
+    expect(a.sink.tiles).toEqual([]);
+    expect(t.native.calls).toHaveLength(0);
+    t.s.endWrite();
+    await wait();
+    expect(a.sink.lossless()).toEqual([[7, 2]]);
+    expect(t.native.calls).toHaveLength(1);
   });
 
   it('encodes once for every attendee: each gets the same access unit', async () => {

@@ -1,58 +1,30 @@
-import type { DesktopSource, Frame, Rect } from '@rdshare/native';
+import type { Frame, Rect } from '@rdshare/native';
 import { describe, expect, it } from 'vitest';
 import { DesktopCapture } from '../../src/graphics/desktop-capture.js';
 import type { Region } from '../../src/graphics/region.js';
+import { MemoryScreen } from './memory-screen.js';
 
 const SW = 320;
 const SH = 200;
 
-/** A screen in memory whose pixel (x, y) is a colour unique to it, never black. */
-class FakeScreen implements DesktopSource {
-  readonly display = ':fake';
-  readonly width = SW;
-  readonly height = SH;
-  readonly depth = 24;
-  pixels = new Uint8Array(SW * SH * 4);
-  private damage?: (rects: Rect[]) => void;
+/** A screen whose pixel (x, y) is a colour unique to it, never black. */
+class FakeScreen extends MemoryScreen {
   constructor() {
-    for (let i = 0; i < SW * SH; i++) {
-      this.pixels[i * 4] = (i & 0x7f) | 0x80;
-      this.pixels[i * 4 + 1] = (i >> 7) & 0xff;
-      this.pixels[i * 4 + 2] = (i >> 15) & 0xff;
-    }
+    super(SW, SH);
+    this.draw({ x: 0, y: 0, width: SW, height: SH }, (x, y) => {
+      const i = y * SW + x;
+      return [(i & 0x7f) | 0x80, (i >> 7) & 0xff, (i >> 15) & 0xff];
+    });
   }
-  async capture(rect: Rect, into: Frame, at = { x: 0, y: 0 }) {
-    for (let y = 0; y < rect.height; y++) {
-      const src = ((rect.y + y) * SW + rect.x) * 4;
-      into.data.set(this.pixels.subarray(src, src + rect.width * 4), (at.y + y) * into.stride + at.x * 4);
-    }
-  }
-  allocateFrame(width = SW, height = SH): Frame {
-    return { width, height, stride: width * 4, data: new Uint8Array(width * height * 4) };
-  }
-  onDamage(listener: (rects: Rect[]) => void) {
-    this.damage = listener;
-    return () => undefined;
-  }
-  onResize() {
-    return () => undefined;
-  }
-  onLost() {
-    return () => undefined;
-  }
-  close() {}
   paint(rect: Rect, blue: number) {
     for (let y = rect.y; y < rect.y + rect.height; y++)
       for (let x = rect.x; x < rect.x + rect.width; x++) this.pixels[(y * SW + x) * 4] = blue;
-    this.damage?.([rect]);
+    this.damaged([rect]);
   }
 }
 
 const pixelOf = (f: Frame, x: number, y: number) => [
   ...f.data.subarray((y * f.width + x) * 4, (y * f.width + x) * 4 + 4),
-];
-const screenPixel = (s: FakeScreen, x: number, y: number) => [
-  ...s.pixels.subarray((y * SW + x) * 4, (y * SW + x) * 4 + 4),
 ];
 /** Waits until `check` holds: captures run off the JavaScript thread, so a loaded machine takes its time. */
 async function until(check: () => boolean): Promise<void> {
@@ -79,7 +51,7 @@ describe('DesktopCapture', () => {
       [149, 99],
       [77, 41],
     ])
-      expect(pixelOf(frame, x, y)).toEqual(screenPixel(screen, x + 70, y + 30));
+      expect(pixelOf(frame, x, y)).toEqual(screen.pixel(x + 70, y + 30));
     const versions = [...capture.store.versions];
     const before = capture.store.generation;
     // Outside the area first, then inside: once the inside change is in, only its tile moved on.
@@ -105,8 +77,8 @@ describe('DesktopCapture', () => {
     );
     await capture.setActive(true);
     const frame = capture.store.frame;
-    expect(pixelOf(frame, 10, 10)).toEqual(screenPixel(screen, 10, 10));
-    expect(pixelOf(frame, 59, 49)).toEqual(screenPixel(screen, 59, 49));
+    expect(pixelOf(frame, 10, 10)).toEqual(screen.pixel(10, 10));
+    expect(pixelOf(frame, 59, 49)).toEqual(screen.pixel(59, 49));
     expect(pixelOf(frame, 60, 49)).toEqual([0, 0, 0, 0]);
     expect(pixelOf(frame, 200, 150)).toEqual([0, 0, 0, 0]);
     let lit = 0;
@@ -119,7 +91,7 @@ describe('DesktopCapture', () => {
     const generation = capture.store.generation;
     await until(() => capture.store.generation > generation);
     expect(pixelOf(frame, 10, 10)).toEqual([0, 0, 0, 0]);
-    expect(pixelOf(frame, 220, 130)).toEqual(screenPixel(screen, 220, 130));
+    expect(pixelOf(frame, 220, 130)).toEqual(screen.pixel(220, 130));
     capture.close();
   });
 
@@ -145,7 +117,7 @@ describe('DesktopCapture', () => {
     await capture.setActive(true);
     const frame = capture.store.frame;
     expect(pixelOf(frame, 10, 10)).toEqual([0, 0, 0, 0]);
-    expect(pixelOf(frame, 60, 10)).toEqual(screenPixel(screen, 60, 10));
+    expect(pixelOf(frame, 60, 10)).toEqual(screen.pixel(60, 10));
     capture.close();
   });
 
@@ -157,6 +129,7 @@ describe('DesktopCapture', () => {
       (e) => {
         throw e;
       },
+      { moves: { windows: () => [] } },
     );
     await capture.setActive(true);
     const whole = { x: 0, y: 0, width: SW, height: SH };
@@ -170,7 +143,7 @@ describe('DesktopCapture', () => {
     const scroll = () => {
       screen.pixels.copyWithin(0, 16 * SW * 4);
       screen.paint({ x: 0, y: SH - 16, width: SW, height: 16 }, 7);
-      (screen as unknown as { damage: (r: Rect[]) => void }).damage([whole]);
+      screen.damaged([whole]);
     };
     const found: boolean[] = [];
     for (let i = 0; i < 12; i++) {

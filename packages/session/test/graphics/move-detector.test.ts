@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { detectMove, detectVerticalMove, verifyShift } from '../../src/graphics/move-detector.js';
+
+const W = 160;
+const H = 160;
+
+function frame(fill: (x: number, y: number) => number) {
+  const data = new Uint8Array(W * H * 4);
+  const view = new DataView(data.buffer);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) view.setUint32((y * W + x) * 4, fill(x, y), true);
+  return { width: W, height: H, stride: W * 4, data };
+}
+/** A pixel unique to its row and column, as text lines differ. */
+const detail = (x: number, y: number) => (Math.imul(y + 1, 0x9e3779b1) ^ Math.imul(x + 7, 0x85ebca6b)) >>> 8;
+
+describe('detectVerticalMove', () => {
+  it('finds a scroll up by 11 rows as the copy that makes the new rows exactly', () => {
+    const before = frame(detail);
+    const after = frame((x, y) => (y < H - 11 ? detail(x, y + 11) : 0x123456));
+    expect(detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H })).toEqual({
+      src: { x: 0, y: 11, width: W, height: H - 11 },
+      dest: { x: 0, y: 0 },
+    });
+  });
+
+  it('finds a scroll down, reading rows from above the damaged rectangle', () => {
+    const before = frame(detail);
+    const after = frame((x, y) => (y >= 90 ? detail(x, y - 20) : detail(x, y)));
+    expect(detectVerticalMove(before, after, { x: 0, y: 90, width: W, height: 70 })).toEqual({
+      src: { x: 0, y: 70, width: W, height: 70 },
+      dest: { x: 0, y: 90 },
+    });
+  });
+
+  it('stops the copy at the first row that differs by one byte, also where its hash does not look', () => {
+    const before = frame(detail);
+    const after = frame((x, y) => (y === 100 && x === 40 ? detail(x, y + 3) ^ 1 : detail(x, y + 3)));
+    const move = detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H - 3 });
+    expect(move).toEqual({ src: { x: 0, y: 3, width: W, height: 100 }, dest: { x: 0, y: 0 } });
+  });
+
+  it('tells apart text lines that differ in one character only, as numbered log lines do', () => {
+    /** The same row everywhere but for a 6-pixel glyph that depends on where it is. */
+    const text = (x: number, y: number) => (x >= 40 && x < 46 ? detail(x, y) : (x * 0x010101) >>> 0);
+    const before = frame(text);
+    const after = frame((x, y) => text(x, y + 26));
+    expect(detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H })).toEqual({
+      src: { x: 0, y: 26, width: W, height: H - 26 },
+      dest: { x: 0, y: 0 },
+    });
+  });
+
+  it('finds nothing in new content, an unmoved picture, or fewer rows than a tile', () => {
+    const before = frame(detail);
+    expect(
+      detectVerticalMove(
+        before,
+        frame((x, y) => detail(x + 1, y)),
+        { x: 0, y: 0, width: W, height: H },
+      ),
+    ).toBe(undefined);
+    expect(detectVerticalMove(before, frame(detail), { x: 0, y: 0, width: W, height: H })).toBeUndefined();
+    const shifted = frame((x, y) => detail(x, y + 2));
+    expect(detectVerticalMove(before, shifted, { x: 0, y: 0, width: W, height: 63 })).toBeUndefined();
+  });
+});
+
+describe('detectMove', () => {
+  const all = { x: 0, y: 0, width: W, height: H };
+
+  it('finds a view panned left by 24 columns, the exposed strip on the right left out', () => {
+    const before = frame(detail);
+    const after = frame((x, y) => (x < W - 24 ? detail(x + 24, y) : 0x123456));
+    expect(detectMove(before, after, all)).toEqual({
+      src: { x: 24, y: 0, width: W - 24, height: H },
+      dest: { x: 0, y: 0 },
+    });
+  });
+
+  it('finds a pan to the right inside still margins, its columns narrowed to the view', () => {
+    const before = frame(detail);
+    // The view spans columns 20 to 139; its content moves 16 to the right and new content fills 20 to 35.
+    const after = frame((x, y) => {
+      if (x < 20 || x >= 140) return detail(x, y);
+      return x < 36 ? 0x777777 : detail(x - 16, y);
+    });
+    expect(detectMove(before, after, all)).toEqual({
+      src: { x: 20, y: 0, width: 104, height: H },
+      dest: { x: 36, y: 0 },
+    });
+  });
+
+  it('still finds vertical scrolls', () => {
+    const before = frame(detail);
+    const after = frame((x, y) => (y < H - 11 ? detail(x, y + 11) : 0x123456));
+    expect(detectMove(before, after, all)).toEqual({
+      src: { x: 0, y: 11, width: W, height: H - 11 },
+      dest: { x: 0, y: 0 },
+    });
+  });
+
+  it('finds no move in new content, in one colour panned, or where every row changed in one pixel', () => {
+    const before = frame(detail);
+    expect(
+      detectMove(
+        before,
+        frame((x, y) => detail(x, y) ^ 0x10101),
+        all,
+      ),
+    ).toBeUndefined();
+    expect(
+      detectMove(
+        frame(() => 0x445566),
+        frame(() => 0x445566),
+        all,
+      ),
+    ).toBeUndefined();
+    // Panned by 24, but each row has a pixel the old frame never had: no row matches byte for byte.
+    const marked = frame((x, y) => (x === y % (W - 24) ? 0xabcdef : detail(x + 24, y)));
+    expect(detectMove(before, marked, all)).toBeUndefined();
+  });
+
+  it('leaves a view narrower than two tiles alone (a pan there spares no tile)', () => {
+    const before = frame(detail);
+    const after = frame((x, y) => (x < 100 ? detail(x + 8, y) : detail(x, y)));
+    expect(detectMove(before, after, { x: 0, y: 0, width: 100, height: H })).toBeUndefined();
+  });
+});
+
+describe('verifyShift', () => {
+  /** A window of detail at (10, 20), 100 x 90, over a background of one colour, dragged to `to`. */
+  const windowAt = (at: { x: number; y: number }) =>
+    frame((x, y) =>
+      x >= at.x && x < at.x + 100 && y >= at.y && y < at.y + 90 ? detail(x - at.x + 10, y - at.y + 20) : 0x303030,
+    );
+
+  it('verifies a window dragged diagonally as the copy of its whole block', () => {
+    const before = windowAt({ x: 10, y: 20 });
+    const after = windowAt({ x: 40, y: 5 });
+    expect(verifyShift(before, after, { x: 40, y: 5, width: 100, height: 90 }, { dx: 30, dy: -15 })).toEqual({
+      src: { x: 10, y: 20, width: 100, height: 90 },
+      dest: { x: 40, y: 5 },
+    });
+  });
+
+  it('clips a window dragged partly off the frame to what is on it on both sides', () => {
+    const before = windowAt({ x: 10, y: 20 });
+    const after = windowAt({ x: 80, y: 60 });
+    expect(verifyShift(before, after, { x: 80, y: 60, width: 100, height: 90 }, { dx: 70, dy: 40 })).toEqual({
+      src: { x: 10, y: 20, width: 80, height: 90 },
+      dest: { x: 80, y: 60 },
+    });
+  });
+
+  it('refuses a shift the pixels do not bear out, no shift, and blocks smaller than a tile', () => {
+    const before = windowAt({ x: 10, y: 20 });
+    const after = windowAt({ x: 40, y: 5 });
+    const area = { x: 40, y: 5, width: 100, height: 90 };
+    expect(verifyShift(before, after, area, { dx: 29, dy: -15 })).toBeUndefined();
+    expect(verifyShift(before, before, area, { dx: 0, dy: 0 })).toBeUndefined();
+    expect(verifyShift(before, after, { ...area, height: 63 }, { dx: 30, dy: -15 })).toBeUndefined();
+    // Dragged and redrawn at once: one changed row splits the block, and only the part below it is a tile high.
+    const redrawn = frame((x, y) => (y === 30 ? 0x010203 : windowPixel(after, x, y)));
+    expect(verifyShift(before, redrawn, area, { dx: 30, dy: -15 })).toEqual({
+      src: { x: 10, y: 46, width: 100, height: 64 },
+      dest: { x: 40, y: 31 },
+    });
+    const twice = frame((x, y) => (y === 30 || y === 60 ? 0x010203 : windowPixel(after, x, y)));
+    expect(verifyShift(before, twice, area, { dx: 30, dy: -15 })).toBeUndefined();
+  });
+});
+
+function windowPixel(f: { data: Uint8Array }, x: number, y: number): number {
+  return new DataView(f.data.buffer).getUint32((y * W + x) * 4, true);
+}
