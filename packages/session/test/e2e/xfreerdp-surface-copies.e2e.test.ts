@@ -158,8 +158,8 @@ ${client.output()}`);
         ).catch((error) => {
           throw new Error(`${error.message}\n${clients[viewer].output()}`);
         });
-        expect(lines.filter((l) => l.message === 'graphics pipeline ready').at(-1)?.fields?.avc420).toBe(
-          viewer === 'avc420',
+        expect(lines.filter((l) => l.message === 'graphics pipeline ready').at(-1)?.fields?.avc).toBe(
+          viewer === 'avc420' ? 'avc420' : 'none',
         );
       }
       for (const viewer of ['lossless', 'avc420'] as const) await settled(viewer, clients[viewer]);
