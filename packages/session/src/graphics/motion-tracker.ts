@@ -13,7 +13,7 @@ export interface MotionTrackerOptions {
 }
 
 /**
- * Which tiles of the store are in motion: video, animation, scrolls and drags no copy explains. A tile is in motion once
+ * Which tiles of the store are in motion: video, animation, scrolling, a dragged window. A tile is in motion once
  * it changed in `changes` captures within `windowMs` (3 in 500 ms by default: at least ~6 changes a second,
  * which a moving picture always reaches and a blinking caret (2 a second), a clock or typing into one spot does
  * not), or as soon as it changes next to a tile in motion (a moving object entering it: without this every tile
@@ -61,7 +61,7 @@ export class MotionTracker {
     this.ringHead = new Uint8Array(count);
     this.lastCapture = new Uint32Array(count);
     this.moving = new Uint8Array(count);
-    this.unsubscribe = store.onChange((tiles, copied) => this.captured(tiles, copied));
+    this.unsubscribe = store.onChange((tiles) => this.captured(tiles));
   }
 
   /** Whether `tile` is in motion now. */
@@ -92,16 +92,11 @@ export class MotionTracker {
     this.settledListeners.clear();
   }
 
-  private captured(tiles: readonly number[], copied: ReadonlySet<number>): void {
+  private captured(tiles: readonly number[]): void {
     const now = this.now();
     const capture = ++this.captures;
     const n = this.changes;
-    // What a copy brings up to date is no motion: it needs no picture, and encoding it would cost the bytes the
-    // copy saves. A tile in motion that a copy now explains (a scroll found after it began) leaves motion at once.
-    const changed = copied.size === 0 ? tiles : tiles.filter((t) => !copied.has(t));
-    const stopped = [...copied].filter((t) => this.moving[t] === 1);
-    for (const t of stopped) this.stop(t);
-    for (const t of changed) {
+    for (const t of tiles) {
       if (this.lastCapture[t] === capture) continue;
       this.lastCapture[t] = capture;
       const head = this.ringHead[t];
@@ -111,10 +106,9 @@ export class MotionTracker {
       if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) this.setMoving(t);
     }
     // Then what changed beside motion joins it (one tile per capture: an object moves less than a tile a frame).
-    const joining = changed.filter((t) => this.moving[t] === 0 && this.neighbours(t).some((u) => this.moving[u] === 1));
+    const joining = tiles.filter((t) => this.moving[t] === 0 && this.neighbours(t).some((u) => this.moving[u] === 1));
     for (const t of joining) this.setMoving(t);
     if (this.movingTiles.size > 0 && !this.timer) this.armTimer(this.stillMs);
-    if (stopped.length > 0) for (const l of this.settledListeners) l(stopped);
   }
 
   private stop(tile: number): void {

@@ -41,7 +41,7 @@ export class TileStore {
   readonly versions: Uint32Array;
   /** Bumped on every change, so a consumer can tell "nothing new" without scanning the tiles. */
   generation = 0;
-  private readonly listeners = new Set<(tiles: readonly number[], copied: ReadonlySet<number>) => void>();
+  private readonly listeners = new Set<(tiles: readonly number[]) => void>();
   /** The capture's write in progress, if any: its end. */
   private write?: { done: Promise<void>; end: () => void };
   /** The most recent moves, oldest first. */
@@ -102,13 +102,11 @@ export class TileStore {
       changed.push(t);
     }
     if (changed.length === 0) return;
-    const copied = new Set<number>();
     moves.forEach(({ src, dest, completes }, i) => {
       const destRect = { ...dest, width: src.width, height: src.height };
       const coveredTiles = this.grid.tilesWithin(destRect);
       const destTiles: number[] = [];
       this.grid.forEachTileIn(destRect, (t) => destTiles.push(t));
-      for (const t of [...coveredTiles, ...completes]) copied.add(t);
       this.moves.push({
         src,
         dest,
@@ -124,14 +122,11 @@ export class TileStore {
     });
     if (this.moves.length > MAX_MOVES) this.moves.splice(0, this.moves.length - MAX_MOVES);
     this.generation++;
-    for (const l of this.listeners) l(changed, copied);
+    for (const l of this.listeners) l(changed);
   }
 
-  /**
-   * Calls `listener` after each capture that changed tiles, with those tiles (a tile may repeat) and those of
-   * them the capture's moves bring up to date: a client that holds what a move reads needs no pixels for them.
-   */
-  onChange(listener: (tiles: readonly number[], copied: ReadonlySet<number>) => void): () => void {
+  /** Calls `listener` after each capture that changed tiles, with those tiles (a tile may repeat). */
+  onChange(listener: (tiles: readonly number[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

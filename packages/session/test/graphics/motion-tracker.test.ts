@@ -46,29 +46,6 @@ describe('MotionTracker', () => {
     m.close();
   });
 
-  it('does not count changes a copy explains: a scrolled tile neither moves nor joins motion beside it', () => {
-    const s = store();
-    const m = new MotionTracker(s);
-    // Tile 1 is a copy of tile 5 each time (a scroll); tile 2, beside it, really changes.
-    const scroll = { src: { x: 64, y: 64, width: 64, height: 64 }, dest: { x: 64, y: 0 }, completes: [] };
-    for (let i = 0; i < 3; i++) {
-      s.markChanged([1, 2, 5], [scroll]);
-      vi.advanceTimersByTime(50);
-    }
-    expect(m.isMoving(2)).toBe(true);
-    expect(m.isMoving(5)).toBe(true);
-    expect(m.isMoving(1)).toBe(false);
-    s.markChanged([1, 6]);
-    // Changed without a copy beside motion, it joins; a copy there again takes it out, reported as settled.
-    expect(m.isMoving(1)).toBe(true);
-    const settled: number[][] = [];
-    m.onSettled((tiles) => settled.push([...tiles]));
-    s.markChanged([1, 2], [scroll]);
-    expect(m.isMoving(1)).toBe(false);
-    expect(settled).toEqual([[1]]);
-    m.close();
-  });
-
   it('counts a tile listed twice in one capture once', () => {
     const s = store();
     const m = new MotionTracker(s);
