@@ -10,6 +10,8 @@ const password = 'bench-pw';
 const quiet = () => {};
 const session = new RdpSession({
   display,
+  // RDSHARE_BENCH_SURFACE_COPIES=0: without surface copies, to measure what finding them costs and saves.
+  surfaceCopies: process.env.RDSHARE_BENCH_SURFACE_COPIES !== '0',
   listenAddress: '127.0.0.1',
   logger: {
     debug: quiet,

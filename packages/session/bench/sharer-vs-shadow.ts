@@ -7,6 +7,8 @@
 // Usage: pnpm bench [--quick] [--only=a,b,...] [--rounds=N] [--window=ms]
 //   --quick   one round of 3 s per sharer and scenario (a smoke run, about 3 minutes)
 //   --only    scenario ids: a b c d e1 e4 e8 lossless
+// Environment: RDSHARE_BENCH_SURFACE_COPIES=0 runs rdshare without surface copies (session-host.ts);
+// RDSHARE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each rdshare run there.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

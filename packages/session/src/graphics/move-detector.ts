@@ -108,10 +108,16 @@ export function verifyShift(
 
 const areaOf = (move: SurfaceMove | undefined) => (move ? move.src.width * move.src.height : 0);
 
+/** The share of a rectangle a hinted shift must explain to end the search (see {@link detectMove}). */
+const HINT_ENOUGH = 0.75;
+
 /**
  * The move that explains most of `rect` of `next` as pixels of `previous` (frames of one size), in any
  * direction the cheap searches find. `hints` (the vertical shifts found last time: a scroll often goes on at one
- * speed) are verified first, and one that explains all of `rect` but the rows it exposes ends the search. Then
+ * speed) are verified first, and one that explains at least {@link HINT_ENOUGH} of `rect` ends the search: no
+ * other shift can explain more than the rest, and what a scroll leaves out (the rows it exposes, a status line
+ * or counter painted over the text) would otherwise send every capture of a long scroll through the full
+ * search, the costliest work of the session's main thread while a terminal scrolls. Then
  * horizontal (a few sampled rows, almost free), then vertical (row hashes, a pass over the frame's columns)
  * unless the horizontal move already explains most of `rect`. Window drags, which move diagonally, are found from
  * the windows' geometry instead (see {@link verifyShift}).
@@ -125,7 +131,7 @@ export function detectMove(
   for (const hint of hints) {
     if (hint.dx !== 0) continue;
     const move = verifyShift(previous, next, rect, hint);
-    if (move && move.src.width === rect.width && move.src.height >= rect.height - Math.abs(hint.dy)) return move;
+    if (areaOf(move) >= rect.width * rect.height * HINT_ENOUGH) return move;
   }
   const horizontal = detectHorizontalMove(previous, next, rect);
   if (areaOf(horizontal) * 2 >= rect.width * rect.height) return horizontal;

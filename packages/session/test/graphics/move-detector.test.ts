@@ -173,3 +173,27 @@ describe('verifyShift', () => {
 function windowPixel(f: { data: Uint8Array }, x: number, y: number): number {
   return new DataView(f.data.buffer).getUint32((y * W + x) * 4, true);
 }
+
+describe('detectMove with hints', () => {
+  /** Rows that each occur twice in the frame: the hash search finds no row it could vote with. */
+  const twice = (x: number, y: number) => detail(x, y % (H / 2));
+  /** Scrolled up by 7 rows under a counter strip painted over the top left, as the bench's terminal has. */
+  const scrolled = frame((x, y) => (y < 24 && x < 64 ? 0xff0000 : twice(x, y + 7)));
+  const all = { x: 0, y: 0, width: W, height: H };
+
+  it('takes a hinted scroll that explains most of the rectangle, a strip painted over it left out', () => {
+    const before = frame(twice);
+    expect(detectMove(before, scrolled, all, [{ dx: 0, dy: -7 }])).toEqual({
+      src: { x: 0, y: 31, width: W, height: H - 31 },
+      dest: { x: 0, y: 24 },
+    });
+    // Without the hint the same frames give the search nothing to go on: the hint is what found it.
+    expect(detectMove(before, scrolled, all)).toBeUndefined();
+  });
+
+  it('searches on when the hinted shift explains too little', () => {
+    const before = frame(twice);
+    const mostlyNew = frame((x, y) => (y < H / 2 ? 0x123456 + x : twice(x, y + 7)));
+    expect(detectMove(before, mostlyNew, all, [{ dx: 0, dy: -7 }])).toBeUndefined();
+  });
+});
