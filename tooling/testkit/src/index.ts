@@ -10,4 +10,5 @@ export * from './tcp-bytes.js';
 export * from './x-client-build.js';
 export * from './xfreerdp.js';
 export * from './xfreerdp-direct.js';
+export * from './xterm-line-reader.js';
 export * from './xvfb.js';

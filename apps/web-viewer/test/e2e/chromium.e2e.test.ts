@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Attendee, CTRL_LEVEL, RdpSession } from '@rdshare/session';
-import { diffRgba, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { diffRgba, startXtermLineReader, startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -111,38 +111,16 @@ describe('the web viewer in headless Chromium joins an RdpSession over its WebSo
     await waitFor(() => attendee.controlLevel === CTRL_LEVEL.INTERACTIVE, 10_000, 'control to be granted');
     await page.waitForSelector('#request-control[hidden]', { state: 'attached', timeout: 10_000 });
 
-    const out = join(dir, 'typed.txt');
-    const xterm = shared.spawn('xterm', [
-      '-geometry',
-      '40x5+100+100',
-      '-e',
-      `sh -c 'read line; echo "$line" > ${out}'`,
-    ]);
+    const xterm = await startXtermLineReader(shared, '40x5+100+100');
     try {
-      await waitFor(
-        async () => (await shared.exec('xdotool', ['search', '--onlyvisible', '--class', 'xterm'])).trim() !== '',
-        10_000,
-        'xterm',
-      );
       const box = await page.locator('#desktop').boundingBox();
       // No click: the focus stays where the grant left it (the page must then send keys to the desktop).
       await page.mouse.move((box?.x ?? 0) + 150, (box?.y ?? 0) + 130);
       await page.keyboard.type('hi');
       await page.keyboard.press('Enter');
-      const typed = await waitFor(
-        () => {
-          try {
-            return readFileSync(out, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-        10_000,
-        'the typed line to reach the xterm',
-      );
-      expect(typed?.trim()).toBe('hi');
+      expect(await xterm.line()).toBe('hi');
     } finally {
-      xterm.kill();
+      xterm.close();
     }
   });
 

@@ -1,16 +1,9 @@
 import { decodeAvc420BitmapStream, GfxCodecId, type GfxPdu } from '@rdshare/protocol';
-import {
-  type Animation,
-  diffRgba,
-  startAnimation,
-  startXfreerdp,
-  waitFor,
-  type XfreerdpViewer,
-  type XvfbDisplay,
-} from '@rdshare/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HEIGHT, sharedSessionFixture, viewerDisplay, WIDTH } from './fixtures.js';
-import { sentGfxPdus, startWireTap, viaTap, type WireTap } from './wire-tap.js';
+import { waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { describe, expect, it } from 'vitest';
+import { avcSessionFixture } from './avc-fixture.js';
+import { HEIGHT, WIDTH } from './fixtures.js';
+import { sentGfxPdus } from './wire-tap.js';
 
 type WireToSurface1 = Extract<GfxPdu, { type: 'wireToSurface1' }>;
 
@@ -42,80 +35,17 @@ const ANIMATE_MS = 3000;
 const rates = new Map<string, number>();
 
 describe('xfreerdp with AVC420: motion as H.264 from one shared encoder, the rest lossless, exact once still', () => {
-  const fixture = sharedSessionFixture();
-  /** The fixture's viewer display and a second one. */
-  const viewers: XvfbDisplay[] = [];
-  /** What a test started, stopped after it in reverse order. */
-  const running: { stop(): Promise<unknown> }[] = [];
-  let invitations = 0;
+  const avcSession = avcSessionFixture(1);
+  const { fixture, viewers, running, settles } = avcSession;
 
-  beforeAll(async () => {
-    viewers.push(fixture.viewer, await viewerDisplay());
-  });
-
-  afterEach(async () => {
-    for (const r of running.splice(0).reverse()) await r.stop();
-    await waitFor(() => fixture.session.attendees.count === 0, 10_000, 'the attendees to leave');
-  });
-
-  afterAll(async () => {
-    await viewers[1]?.stop();
-  });
-
-  /** A wire tap, closed after the test. */
-  async function tapSession(): Promise<WireTap> {
-    const tap = await startWireTap({ host: '127.0.0.1', port: fixture.session.port });
-    running.push({ stop: () => tap.close() });
-    return tap;
+  /** Joins like the fixture, and the sharer chose AVC420 for this viewer. */
+  async function join(viewer: XvfbDisplay, args: string[]) {
+    const joined = await avcSession.join(viewer, args);
+    expect(joined.pipeline.fields?.avc).toBe('avc420');
+    return joined;
   }
 
-  async function join(viewer: XvfbDisplay, args: string[]): Promise<{ client: XfreerdpViewer; tap: WireTap }> {
-    const tap = await tapSession();
-    const invitation = fixture.session.invitations.createInvitation({
-      groupName: `avc-${++invitations}`,
-      password: 'pw-123',
-      attendeeLimit: 1,
-    });
-    const ready = () => fixture.lines.filter((l) => l.message === 'graphics pipeline ready');
-    const before = ready().length;
-    const client = startXfreerdp({
-      display: viewer,
-      connectionString: viaTap(invitation.connectionString, tap),
-      password: 'pw-123',
-      args,
-    });
-    running.push(client);
-    await waitFor(() => ready().length > before, 20_000, 'the client to confirm the graphics pipeline').catch(
-      (error) => {
-        throw new Error(`${error.message}\n${client.output()}`);
-      },
-    );
-    expect(ready().at(-1)?.fields?.avc).toBe('avc420');
-    return { client, tap };
-  }
-
-  async function animate(): Promise<Animation> {
-    const animation = await startAnimation(fixture.shared, { fps: 30 });
-    running.push(animation);
-    return animation;
-  }
-
-  /** Waits until `viewer` shows the shared display pixel for pixel; resolves with how long that took. */
-  async function settles(viewer: XvfbDisplay, client: XfreerdpViewer): Promise<number> {
-    const start = Date.now();
-    const expected = await fixture.shared.screenshot();
-    await waitFor(
-      async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
-      15_000,
-      'the viewer to show the shared display pixel for pixel',
-    ).catch(async (error) => {
-      const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
-      throw new Error(
-        `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`,
-      );
-    });
-    return Date.now() - start;
-  }
+  const animate = () => avcSession.animate({ fps: 30 });
 
   it.each([['/gfx:AVC420', ['/gfx:AVC420', '/bpp:32']]])(
     '%s: a moving picture arrives as AVC420; stopped, the screen equals the shared display exactly',
@@ -181,19 +111,7 @@ describe('xfreerdp with AVC420: motion as H.264 from one shared encoder, the res
   );
 
   it('the same animation costs a lossless-only viewer (/gfx:RFX: no H.264 offered) more bytes', async () => {
-    const tap = await tapSession();
-    const invitation = fixture.session.invitations.createInvitation({
-      groupName: 'planar',
-      password: 'pw-123',
-      attendeeLimit: 1,
-    });
-    const client = startXfreerdp({
-      display: viewers[0],
-      connectionString: viaTap(invitation.connectionString, tap),
-      password: 'pw-123',
-      args: ['/gfx:RFX', '/bpp:32'],
-    });
-    running.push(client);
+    const { client, tap } = await avcSession.join(viewers[0], ['/gfx:RFX', '/bpp:32']);
     await settles(viewers[0], client);
     const atStart = tap.sent().byteLength;
     const animation = await animate();

@@ -1,16 +1,9 @@
 import { Avc444Lc, decodeAvc444BitmapStream, GfxCodecId, type GfxPdu } from '@rdshare/protocol';
-import {
-  type Animation,
-  diffRgba,
-  startAnimation,
-  startXfreerdp,
-  waitFor,
-  type XfreerdpViewer,
-  type XvfbDisplay,
-} from '@rdshare/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HEIGHT, sharedSessionFixture, viewerDisplay, WIDTH } from './fixtures.js';
-import { sentGfxPdus, startWireTap, viaTap, type WireTap } from './wire-tap.js';
+import { type Animation, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { describe, expect, it } from 'vitest';
+import { avcSessionFixture } from './avc-fixture.js';
+import { HEIGHT, WIDTH } from './fixtures.js';
+import { sentGfxPdus } from './wire-tap.js';
 
 type WireToSurface1 = Extract<GfxPdu, { type: 'wireToSurface1' }>;
 
@@ -75,71 +68,17 @@ function fidelity(expected: Uint8Array, actual: Uint8Array): { luma: number; chr
 }
 
 describe('xfreerdp with AVC444 (/gfx:AVC444): motion in full colour from one shared encoder, exact once still', () => {
-  const fixture = sharedSessionFixture();
-  const viewers: XvfbDisplay[] = [];
-  const running: { stop(): Promise<unknown> }[] = [];
-  let invitations = 0;
+  const avcSession = avcSessionFixture(2);
+  const { fixture, viewers, running, settles } = avcSession;
   /** Chroma PSNR during motion, by viewer flags (the AVC420 run first). */
   const chroma = new Map<string, number>();
 
-  beforeAll(async () => {
-    viewers.push(fixture.viewer, await viewerDisplay(), await viewerDisplay());
-  });
+  /** Joins like the fixture, with xfreerdp logging the graphics pipeline's H.264 metablocks it parsed. */
+  const join = (viewer: XvfbDisplay, args: string[]) =>
+    avcSession.join(viewer, [...args, '/bpp:32', '/log-filters:com.freerdp.channels.rdpgfx.client:DEBUG']);
 
-  afterEach(async () => {
-    for (const r of running.splice(0).reverse()) await r.stop();
-    await waitFor(() => fixture.session.attendees.count === 0, 10_000, 'the attendees to leave');
-  });
-
-  afterAll(async () => {
-    for (const v of viewers.slice(1)) await v.stop();
-  });
-
-  async function join(viewer: XvfbDisplay, args: string[]): Promise<{ client: XfreerdpViewer; tap: WireTap }> {
-    const tap = await startWireTap({ host: '127.0.0.1', port: fixture.session.port });
-    running.push({ stop: () => tap.close() });
-    const invitation = fixture.session.invitations.createInvitation({
-      groupName: `avc444-${++invitations}`,
-      password: 'pw-123',
-      attendeeLimit: 1,
-    });
-    const ready = () => fixture.lines.filter((l) => l.message === 'graphics pipeline ready');
-    const before = ready().length;
-    const client = startXfreerdp({
-      display: viewer,
-      connectionString: viaTap(invitation.connectionString, tap),
-      password: 'pw-123',
-      args: [...args, '/bpp:32', '/log-filters:com.freerdp.channels.rdpgfx.client:DEBUG'],
-    });
-    running.push(client);
-    await waitFor(() => ready().length > before, 20_000, 'the client to confirm the graphics pipeline').catch(
-      (error) => {
-        throw new Error(`${error.message}\n${client.output()}`);
-      },
-    );
-    return { client, tap };
-  }
-
-  async function animate(): Promise<Animation> {
-    // An odd speed puts the square at an odd column every other frame.
-    const animation = await startAnimation(fixture.shared, { fps: 30, speed: 7 });
-    running.push(animation);
-    return animation;
-  }
-
-  async function settles(viewer: XvfbDisplay, client: XfreerdpViewer): Promise<void> {
-    const expected = await fixture.shared.screenshot();
-    await waitFor(
-      async () => diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT).differing === 0,
-      15_000,
-      'the viewer to show the shared display pixel for pixel',
-    ).catch(async (error) => {
-      const diff = diffRgba(expected, await viewer.screenshot(), WIDTH, HEIGHT);
-      throw new Error(
-        `${error.message}; ${diff.differing} pixels differ, first ${JSON.stringify(diff.first)}\n${client.output()}`,
-      );
-    });
-  }
+  // An odd speed puts the square at an odd column every other frame.
+  const animate = () => avcSession.animate({ fps: 30, speed: 7 });
 
   /**
    * The viewer's fidelity while the picture moves: the animation is frozen for a moment, shorter than the

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffRgba, startXvfb, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { diffRgba, startXtermLineReader, startXvfb, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { KeyboardCodeType, type RdpViewer } from '../../src/index.js';
 
 export const WIDTH = 640;
@@ -49,20 +49,14 @@ export async function expectFrameBufferEqualsScreen(
 const HI_ENTER = [0x23, 0x17, 0x1c];
 
 /**
- * Opens an xterm at the top left of `display` that writes the line it reads to a file, joins a viewer with
- * `connect` (one allowed to type), points at the xterm, types "hi" and Enter, and resolves with the line the xterm
- * read. The viewer is disconnected and the xterm closed either way.
+ * Opens an xterm at the top left of `display` that reads a line, joins a viewer with `connect` (one allowed to
+ * type), points at the xterm, types "hi" and Enter, and resolves with the line the xterm read. The viewer is
+ * disconnected and the xterm closed either way.
  */
 export async function typeLineIntoXterm(display: XvfbDisplay, connect: () => Promise<RdpViewer>): Promise<string> {
-  const out = join(mkdtempSync(join(tmpdir(), 'rdshare-typed-')), 'line.txt');
-  const xterm = display.spawn('xterm', ['-geometry', '40x5+0+0', '-e', `sh -c 'read line; echo "$line" > ${out}'`]);
+  const xterm = await startXtermLineReader(display, '40x5+0+0');
   let viewer: RdpViewer | undefined;
   try {
-    await waitFor(
-      async () => (await display.exec('xdotool', ['search', '--onlyvisible', '--class', 'xterm'])).trim() !== '',
-      10_000,
-      'xterm',
-    );
     viewer = await connect();
     // Without a window manager the keyboard focus follows the pointer.
     viewer.sendMouseMove(40, 30);
@@ -71,20 +65,9 @@ export async function typeLineIntoXterm(display: XvfbDisplay, connect: () => Pro
       viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, false);
       viewer.sendKeyboard(KeyboardCodeType.SCANCODE, code, true);
     }
-    const typed = await waitFor<string | undefined>(
-      () => {
-        try {
-          return readFileSync(out, 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-      10_000,
-      'the typed line to reach the xterm',
-    );
-    return typed?.trim() ?? '';
+    return await xterm.line();
   } finally {
     viewer?.disconnect();
-    xterm.kill();
+    xterm.close();
   }
 }

@@ -1,41 +1,19 @@
-import {
-  decodeGfxPdus,
-  encodeGfxPdus,
-  encodeSegmentedData,
-  GfxCapsFlags,
-  GfxCapsVersion,
-  GfxCodecId,
-  type GfxPdu,
-  GfxPixelFormat,
-  type ProtocolError,
-} from '@rdshare/protocol';
+import { GfxCapsFlags, GfxCapsVersion, GfxCodecId, type GfxPdu, GfxPixelFormat } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
-import { FrameBuffer } from '../../src/frame-buffer.js';
-import { GfxClient } from '../../src/graphics-pipeline/gfx-client.js';
+import type { FrameBuffer } from '../../src/frame-buffer.js';
 import { GfxPersistentCache } from '../../src/graphics-pipeline/gfx-persistent-cache.js';
 import { ViewerError } from '../../src/index.js';
+import { gfxHarness, wireToSurface1 } from '../support/gfx-harness.js';
 
-/** A client on a 4x2 surface sharing `persistentCache`; `feed` delivers PDUs, `sent` the PDUs it sent back. */
+/** A started client on a 4x2 surface sharing `persistentCache`; `feed` resolves once what it delivered is processed. */
 function connection(persistentCache: GfxPersistentCache) {
-  const sent: GfxPdu[] = [];
-  const failures: ProtocolError[] = [];
-  const frame = new FrameBuffer(4, 2);
-  const client = new GfxClient(
-    {
-      send: (m) => sent.push(...decodeGfxPdus(m)),
-      frameBuffer: () => frame,
-      resize: () => {},
-      frame: () => {},
-      fail: (e) => failures.push(e),
-    },
-    { persistentCache },
-  );
-  client.start();
+  const harness = gfxHarness({ persistentCache }, { width: 4, height: 2 });
+  harness.client.start();
   const feed = async (pdus: GfxPdu[]) => {
-    client.receive(encodeSegmentedData(encodeGfxPdus(pdus)));
-    await client.idle();
+    harness.feed(pdus);
+    await harness.client.idle();
   };
-  return { client, sent, failures, frame, feed };
+  return { ...harness, feed };
 }
 
 const CONFIRM: GfxPdu = {
@@ -60,14 +38,7 @@ describe('RDPGFX cache import (MS-RDPEGFX 2.2.2.16, 2.2.2.17)', () => {
       CONFIRM,
       ...SURFACE,
       { type: 'startFrame', timestamp: 0, frameId: 1 },
-      {
-        type: 'wireToSurface1',
-        surfaceId: 1,
-        codecId: GfxCodecId.UNCOMPRESSED,
-        pixelFormat: GfxPixelFormat.XRGB_8888,
-        destRect: { left: 0, top: 0, right: 4, bottom: 1 },
-        bitmapData: pixels,
-      },
+      wireToSurface1(GfxCodecId.UNCOMPRESSED, { left: 0, top: 0, right: 4, bottom: 1 }, pixels),
       {
         type: 'surfaceToCache',
         surfaceId: 1,
@@ -85,14 +56,14 @@ describe('RDPGFX cache import (MS-RDPEGFX 2.2.2.16, 2.2.2.17)', () => {
       { type: 'evictCacheEntry', cacheSlot: 3 }, // gone from this connection's cache, kept for the next
       { type: 'endFrame', frameId: 1 },
     ]);
-    expect(first.sent.map((p) => p.type)).toEqual(['capsAdvertise', 'frameAcknowledge']);
-    const drawn = row0(first.frame);
+    expect(first.sentPdus().map((p) => p.type)).toEqual(['capsAdvertise', 'frameAcknowledge']);
+    const drawn = row0(first.frame());
     first.client.close();
 
     const second = connection(persistent);
     await second.feed([CONFIRM]);
     // The entry cached last comes first; bitmapLength is its BGRA size.
-    expect(second.sent.at(-1)).toEqual({
+    expect(second.sentPdus().at(-1)).toEqual({
       type: 'cacheImportOffer',
       cacheEntries: [
         { cacheKey: 0xb2n, bitmapLength: 8 },
@@ -110,7 +81,7 @@ describe('RDPGFX cache import (MS-RDPEGFX 2.2.2.16, 2.2.2.17)', () => {
       { type: 'endFrame', frameId: 1 },
     ]);
     expect(second.failures).toEqual([]);
-    expect(row0(second.frame)).toEqual(drawn);
+    expect(row0(second.frame())).toEqual(drawn);
     expect(second.client.stats).toMatchObject({ cacheImported: 2, cacheToSurface: 2 });
   });
 
@@ -122,7 +93,7 @@ describe('RDPGFX cache import (MS-RDPEGFX 2.2.2.16, 2.2.2.17)', () => {
     await partial.feed([CONFIRM, { type: 'cacheImportReply', cacheSlots: [5] }]);
     await partial.feed([...SURFACE, { type: 'cacheToSurface', cacheSlot: 5, surfaceId: 1, destPts: [{ x: 0, y: 0 }] }]);
     expect(partial.failures).toEqual([]);
-    expect(row0(partial.frame).slice(0, 4)).toEqual([6, 5, 4, 255]); // key 2, offered first
+    expect(row0(partial.frame()).slice(0, 4)).toEqual([6, 5, 4, 255]); // key 2, offered first
     const greedy = connection(persistent);
     await greedy.feed([CONFIRM, { type: 'cacheImportReply', cacheSlots: [5, 6, 7] }]);
     expect(greedy.failures.map((e) => e.message)).toEqual(['MS-RDPEGFX cache: 3 slots imported for 2 entries offered']);

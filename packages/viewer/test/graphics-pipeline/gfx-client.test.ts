@@ -12,35 +12,14 @@ import {
   ProtocolError,
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
-import { FrameBuffer, type FrameRect } from '../../src/frame-buffer.js';
-import { GfxClient, gfxClientCapabilities } from '../../src/graphics-pipeline/gfx-client.js';
+import type { FrameBuffer } from '../../src/frame-buffer.js';
+import { gfxClientCapabilities } from '../../src/graphics-pipeline/gfx-client.js';
 import type { H264Decoder, H264Picture } from '../../src/graphics-pipeline/h264-decoder.js';
+import { gfxHarness, wireToSurface1 } from '../support/gfx-harness.js';
 import { prng } from '../support/prng.js';
 
 function hex(dump: string): Uint8Array {
   return Uint8Array.from(dump.split(/\s+/).filter(Boolean), (b) => Number.parseInt(b, 16));
-}
-
-function setup(options: ConstructorParameters<typeof GfxClient>[1] = {}, size = { width: 8, height: 4 }) {
-  const sent: Uint8Array[] = [];
-  const frames: FrameRect[][] = [];
-  const failures: ProtocolError[] = [];
-  let frame = new FrameBuffer(size.width, size.height);
-  const client = new GfxClient(
-    {
-      send: (m) => sent.push(m),
-      frameBuffer: () => frame,
-      resize: (w, h) => {
-        frame = new FrameBuffer(w, h);
-      },
-      frame: (rects) => frames.push(rects),
-      fail: (e) => failures.push(e),
-    },
-    options,
-  );
-  const feed = (pdus: GfxPdu[]) => client.receive(encodeSegmentedData(encodeGfxPdus(pdus)));
-  const sentPdus = () => sent.flatMap((m) => decodeGfxPdus(m));
-  return { client, sent, sentPdus, frames, failures, feed, frame: () => frame };
 }
 
 /** RGBA of the frame buffer pixel at x,y. */
@@ -62,7 +41,7 @@ const SETUP: GfxPdu[] = [
 
 describe('GfxClient capabilities', () => {
   it('advertises 8.0 to 10.7 with AVC disabled and the small cache when it has no H.264 decoder', () => {
-    const { client, sent } = setup();
+    const { client, sent } = gfxHarness();
     client.start();
     const bytes = sent[0];
     // RDPGFX_HEADER: cmdId CAPSADVERTISE (0x0012), flags 0, pduLength; capsSetCount 9; the first set is 8.0 with
@@ -88,7 +67,7 @@ describe('GfxClient capabilities', () => {
 
   it('with a decoder that hands out planes, the 10.x sets too, AVC enabled (AVC444)', () => {
     const decoder = () => ({ decode: async () => undefined, close() {} });
-    const { client, sentPdus } = setup({ h264: Object.assign(decoder, { yuvPlanes: true }) });
+    const { client, sentPdus } = gfxHarness({ h264: Object.assign(decoder, { yuvPlanes: true }) });
     client.start();
     const advertised = sentPdus()[0];
     expect(advertised.type === 'capsAdvertise' && advertised.capsSets).toEqual(gfxClientCapabilities(true, true));
@@ -102,7 +81,7 @@ describe('GfxClient capabilities', () => {
 
 describe('GfxClient frames', () => {
   it('decodes a SolidFill from its bytes (MS-RDPEGFX 2.2.2.4) and acknowledges the frame after composing it', async () => {
-    const { client, feed, sent, frames, frame } = setup();
+    const { client, feed, sent, frames, frame } = gfxHarness();
     feed(SETUP);
     await client.idle();
     sent.length = 0;
@@ -123,7 +102,7 @@ describe('GfxClient frames', () => {
   });
 
   it('applies uncompressed and planar WireToSurface1, SurfaceToSurface and the cache, pixel for pixel', async () => {
-    const { client, feed, frame, sentPdus, failures } = setup();
+    const { client, feed, frame, sentPdus, failures } = gfxHarness();
     const tile = new Uint8Array(2 * 2 * 4);
     for (let i = 0; i < 4; i++) tile.set([10 * i, 20 + i, 30 + i, 0], i * 4);
     const planarSrc = new Uint8Array(3 * 2 * 4).map((_, i) => (i * 37) & 0xff);
@@ -134,22 +113,8 @@ describe('GfxClient frames', () => {
     feed([
       ...SETUP,
       { type: 'startFrame', timestamp: 0, frameId: 1 },
-      {
-        type: 'wireToSurface1',
-        surfaceId: 1,
-        codecId: GfxCodecId.UNCOMPRESSED,
-        pixelFormat: GfxPixelFormat.XRGB_8888,
-        destRect: { left: 0, top: 0, right: 2, bottom: 2 },
-        bitmapData: tile,
-      },
-      {
-        type: 'wireToSurface1',
-        surfaceId: 1,
-        codecId: GfxCodecId.PLANAR,
-        pixelFormat: GfxPixelFormat.XRGB_8888,
-        destRect: { left: 5, top: 2, right: 8, bottom: 4 },
-        bitmapData: planar.data,
-      },
+      wireToSurface1(GfxCodecId.UNCOMPRESSED, { left: 0, top: 0, right: 2, bottom: 2 }, tile),
+      wireToSurface1(GfxCodecId.PLANAR, { left: 5, top: 2, right: 8, bottom: 4 }, planar.data),
       {
         type: 'surfaceToSurface',
         surfaceIdSrc: 1,
@@ -199,7 +164,7 @@ describe('GfxClient frames', () => {
   });
 
   it('ResetGraphics resizes the frame buffer; an unmapped surface is not composed', async () => {
-    const { client, feed, frame, frames } = setup();
+    const { client, feed, frame, frames } = gfxHarness();
     feed([
       { type: 'resetGraphics', width: 16, height: 8, monitors: [] },
       { type: 'createSurface', surfaceId: 2, width: 4, height: 4, pixelFormat: GfxPixelFormat.XRGB_8888 },
@@ -228,20 +193,17 @@ describe('GfxClient frames', () => {
       },
       close() {},
     };
-    const { client, feed, frame, sentPdus } = setup({ h264: () => decoder });
+    const { client, feed, frame, sentPdus } = gfxHarness({ h264: () => decoder });
     const avc = (n: number, regions: { left: number; top: number; right: number; bottom: number }[]) =>
-      ({
-        type: 'wireToSurface1',
-        surfaceId: 1,
-        codecId: GfxCodecId.AVC420,
-        pixelFormat: GfxPixelFormat.XRGB_8888,
-        destRect: { left: 0, top: 0, right: 8, bottom: 4 },
-        bitmapData: encodeAvc420BitmapStream({
+      wireToSurface1(
+        GfxCodecId.AVC420,
+        { left: 0, top: 0, right: 8, bottom: 4 },
+        encodeAvc420BitmapStream({
           regionRects: regions,
           quantQualityVals: regions.map(() => ({ qp: 22, progressive: false, qualityVal: 100 })),
           bitstream: Uint8Array.of(n, 0, 0, 1, 0x65),
         }),
-      }) satisfies GfxPdu;
+      );
     feed([
       ...SETUP,
       { type: 'startFrame', timestamp: 0, frameId: 1 },
@@ -299,40 +261,13 @@ describe('GfxClient frames', () => {
           rectSrc: { left: 0, top: 0, right: 9, bottom: 1 },
         },
       ],
-      [
-        {
-          type: 'wireToSurface1',
-          surfaceId: 1,
-          codecId: GfxCodecId.CLEARCODEC,
-          pixelFormat: GfxPixelFormat.XRGB_8888,
-          destRect: { left: 0, top: 0, right: 1, bottom: 1 },
-          bitmapData: new Uint8Array(4),
-        },
-      ],
-      [
-        {
-          type: 'wireToSurface1',
-          surfaceId: 1,
-          codecId: GfxCodecId.UNCOMPRESSED,
-          pixelFormat: GfxPixelFormat.XRGB_8888,
-          destRect: { left: 0, top: 0, right: 2, bottom: 2 },
-          bitmapData: new Uint8Array(4),
-        },
-      ],
-      [
-        {
-          type: 'wireToSurface1',
-          surfaceId: 1,
-          codecId: GfxCodecId.AVC420,
-          pixelFormat: GfxPixelFormat.XRGB_8888,
-          destRect: { left: 0, top: 0, right: 2, bottom: 2 },
-          bitmapData: new Uint8Array(4),
-        },
-      ],
+      [wireToSurface1(GfxCodecId.CLEARCODEC, { left: 0, top: 0, right: 1, bottom: 1 }, new Uint8Array(4))],
+      [wireToSurface1(GfxCodecId.UNCOMPRESSED, { left: 0, top: 0, right: 2, bottom: 2 }, new Uint8Array(4))],
+      [wireToSurface1(GfxCodecId.AVC420, { left: 0, top: 0, right: 2, bottom: 2 }, new Uint8Array(4))],
       [{ type: 'frameAcknowledge', queueDepth: 0, frameId: 1, totalFramesDecoded: 1 }],
     ];
     for (const pdus of cases) {
-      const { client, feed, failures, sent } = setup();
+      const { client, feed, failures, sent } = gfxHarness();
       feed([...SETUP, ...pdus]);
       await client.idle();
       expect(
@@ -347,7 +282,7 @@ describe('GfxClient frames', () => {
       await client.idle();
       expect(sent).toEqual([]);
     }
-    const { client } = setup();
+    const { client } = gfxHarness();
     expect(() => client.receive(hex('e0 05 00'))).toThrow(ProtocolError);
   });
 });
@@ -363,14 +298,7 @@ describe('GfxClient fuzzed', () => {
       encodeSegmentedData(
         encodeGfxPdus([
           { type: 'startFrame', timestamp: 0, frameId: 1 },
-          {
-            type: 'wireToSurface1',
-            surfaceId: 1,
-            codecId: GfxCodecId.PLANAR,
-            pixelFormat: GfxPixelFormat.XRGB_8888,
-            destRect: { left: 2, top: 0, right: 6, bottom: 4 },
-            bitmapData: planar.data,
-          },
+          wireToSurface1(GfxCodecId.PLANAR, { left: 2, top: 0, right: 6, bottom: 4 }, planar.data),
           { type: 'solidFill', surfaceId: 1, fillPixel: 0xff, fillRects: [{ left: 0, top: 0, right: 8, bottom: 4 }] },
           {
             type: 'surfaceToCache',
@@ -394,7 +322,7 @@ describe('GfxClient fuzzed', () => {
     const rand = prng(3);
     let rejected = 0;
     for (let i = 0; i < 400; i++) {
-      const { client, failures } = setup();
+      const { client, failures } = gfxHarness();
       client.receive(valid[0]);
       const input = valid[1].slice();
       for (let n = Math.floor(rand() * 4) + 1; n > 0; n--)
