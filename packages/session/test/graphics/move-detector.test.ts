@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectMove, detectVerticalMove, verifyShift } from '../../src/graphics/move-detector.js';
+import { detectMove, detectVerticalMove, type SurfaceMove, verifyShift } from '../../src/graphics/move-detector.js';
+import type { Rect } from '../../src/graphics/tile-grid.js';
 
 const W = 160;
 const H = 160;
+
+type Frame = ReturnType<typeof frame>;
 
 function frame(fill: (x: number, y: number) => number) {
   const data = new Uint8Array(W * H * 4);
@@ -13,118 +16,101 @@ function frame(fill: (x: number, y: number) => number) {
 /** A pixel unique to its row and column, as text lines differ. */
 const detail = (x: number, y: number) => (Math.imul(y + 1, 0x9e3779b1) ^ Math.imul(x + 7, 0x85ebca6b)) >>> 8;
 
+/** A picture that moved, or did not, from `before` (detail unless told) to `after`, inside `rect` (all unless told). */
+interface MoveCase {
+  name: string;
+  before?: (x: number, y: number) => number;
+  after: (x: number, y: number) => number;
+  rect?: Rect;
+  /** The move expected, undefined for none. */
+  move: SurfaceMove | undefined;
+}
+
+const ALL: Rect = { x: 0, y: 0, width: W, height: H };
+/** Scrolled up by 11 rows, new content in the rows it exposes. */
+const SCROLLED_UP_11 = (x: number, y: number) => (y < H - 11 ? detail(x, y + 11) : 0x123456);
+/** The same row everywhere but for a 6-pixel glyph that depends on where it is: lines that differ in one character. */
+const text = (x: number, y: number) => (x >= 40 && x < 46 ? detail(x, y) : (x * 0x010101) >>> 0);
+
+/** The test of one case for `detect`: it finds the case's move exactly, or none where the case has none. */
+const finds =
+  (detect: (previous: Frame, next: Frame, rect: Rect) => SurfaceMove | undefined) =>
+  ({ before = detail, after, rect = ALL, move }: MoveCase) => {
+    expect(detect(frame(before), frame(after), rect)).toEqual(move);
+  };
+
 describe('detectVerticalMove', () => {
-  it('finds a scroll up by 11 rows as the copy that makes the new rows exactly', () => {
-    const before = frame(detail);
-    const after = frame((x, y) => (y < H - 11 ? detail(x, y + 11) : 0x123456));
-    expect(detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H })).toEqual({
-      src: { x: 0, y: 11, width: W, height: H - 11 },
-      dest: { x: 0, y: 0 },
-    });
-  });
-
-  it('finds a scroll down, reading rows from above the damaged rectangle', () => {
-    const before = frame(detail);
-    const after = frame((x, y) => (y >= 90 ? detail(x, y - 20) : detail(x, y)));
-    expect(detectVerticalMove(before, after, { x: 0, y: 90, width: W, height: 70 })).toEqual({
-      src: { x: 0, y: 70, width: W, height: 70 },
-      dest: { x: 0, y: 90 },
-    });
-  });
-
-  it('stops the copy at the first row that differs by one byte, also where its hash does not look', () => {
-    const before = frame(detail);
-    const after = frame((x, y) => (y === 100 && x === 40 ? detail(x, y + 3) ^ 1 : detail(x, y + 3)));
-    const move = detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H - 3 });
-    expect(move).toEqual({ src: { x: 0, y: 3, width: W, height: 100 }, dest: { x: 0, y: 0 } });
-  });
-
-  it('tells apart text lines that differ in one character only, as numbered log lines do', () => {
-    /** The same row everywhere but for a 6-pixel glyph that depends on where it is. */
-    const text = (x: number, y: number) => (x >= 40 && x < 46 ? detail(x, y) : (x * 0x010101) >>> 0);
-    const before = frame(text);
-    const after = frame((x, y) => text(x, y + 26));
-    expect(detectVerticalMove(before, after, { x: 0, y: 0, width: W, height: H })).toEqual({
-      src: { x: 0, y: 26, width: W, height: H - 26 },
-      dest: { x: 0, y: 0 },
-    });
-  });
-
-  it('finds nothing in new content, an unmoved picture, or fewer rows than a tile', () => {
-    const before = frame(detail);
-    expect(
-      detectVerticalMove(
-        before,
-        frame((x, y) => detail(x + 1, y)),
-        { x: 0, y: 0, width: W, height: H },
-      ),
-    ).toBe(undefined);
-    expect(detectVerticalMove(before, frame(detail), { x: 0, y: 0, width: W, height: H })).toBeUndefined();
-    const shifted = frame((x, y) => detail(x, y + 2));
-    expect(detectVerticalMove(before, shifted, { x: 0, y: 0, width: W, height: 63 })).toBeUndefined();
-  });
+  it.each<MoveCase>([
+    {
+      name: 'finds a scroll up by 11 rows as the copy that makes the new rows exactly',
+      after: SCROLLED_UP_11,
+      move: { src: { x: 0, y: 11, width: W, height: H - 11 }, dest: { x: 0, y: 0 } },
+    },
+    {
+      name: 'finds a scroll down, reading rows from above the damaged rectangle',
+      after: (x, y) => (y >= 90 ? detail(x, y - 20) : detail(x, y)),
+      rect: { x: 0, y: 90, width: W, height: 70 },
+      move: { src: { x: 0, y: 70, width: W, height: 70 }, dest: { x: 0, y: 90 } },
+    },
+    {
+      name: 'stops the copy at the first row that differs by one byte, also where its hash does not look',
+      after: (x, y) => (y === 100 && x === 40 ? detail(x, y + 3) ^ 1 : detail(x, y + 3)),
+      rect: { x: 0, y: 0, width: W, height: H - 3 },
+      move: { src: { x: 0, y: 3, width: W, height: 100 }, dest: { x: 0, y: 0 } },
+    },
+    {
+      name: 'tells apart text lines that differ in one character only, as numbered log lines do',
+      before: text,
+      after: (x, y) => text(x, y + 26),
+      move: { src: { x: 0, y: 26, width: W, height: H - 26 }, dest: { x: 0, y: 0 } },
+    },
+    { name: 'finds nothing in new content', after: (x, y) => detail(x + 1, y), move: undefined },
+    { name: 'finds nothing in an unmoved picture', after: detail, move: undefined },
+    {
+      name: 'finds nothing in fewer rows than a tile',
+      after: (x, y) => detail(x, y + 2),
+      rect: { x: 0, y: 0, width: W, height: 63 },
+      move: undefined,
+    },
+  ])('$name', finds(detectVerticalMove));
 });
 
 describe('detectMove', () => {
-  const all = { x: 0, y: 0, width: W, height: H };
-
-  it('finds a view panned left by 24 columns, the exposed strip on the right left out', () => {
-    const before = frame(detail);
-    const after = frame((x, y) => (x < W - 24 ? detail(x + 24, y) : 0x123456));
-    expect(detectMove(before, after, all)).toEqual({
-      src: { x: 24, y: 0, width: W - 24, height: H },
-      dest: { x: 0, y: 0 },
-    });
-  });
-
-  it('finds a pan to the right inside still margins, its columns narrowed to the view', () => {
-    const before = frame(detail);
-    // The view spans columns 20 to 139; its content moves 16 to the right and new content fills 20 to 35.
-    const after = frame((x, y) => {
-      if (x < 20 || x >= 140) return detail(x, y);
-      return x < 36 ? 0x777777 : detail(x - 16, y);
-    });
-    expect(detectMove(before, after, all)).toEqual({
-      src: { x: 20, y: 0, width: 104, height: H },
-      dest: { x: 36, y: 0 },
-    });
-  });
-
-  it('still finds vertical scrolls', () => {
-    const before = frame(detail);
-    const after = frame((x, y) => (y < H - 11 ? detail(x, y + 11) : 0x123456));
-    expect(detectMove(before, after, all)).toEqual({
-      src: { x: 0, y: 11, width: W, height: H - 11 },
-      dest: { x: 0, y: 0 },
-    });
-  });
-
-  it('finds no move in new content, in one colour panned, or where every row changed in one pixel', () => {
-    const before = frame(detail);
-    expect(
-      detectMove(
-        before,
-        frame((x, y) => detail(x, y) ^ 0x10101),
-        all,
-      ),
-    ).toBeUndefined();
-    expect(
-      detectMove(
-        frame(() => 0x445566),
-        frame(() => 0x445566),
-        all,
-      ),
-    ).toBeUndefined();
-    // Panned by 24, but each row has a pixel the old frame never had: no row matches byte for byte.
-    const marked = frame((x, y) => (x === y % (W - 24) ? 0xabcdef : detail(x + 24, y)));
-    expect(detectMove(before, marked, all)).toBeUndefined();
-  });
-
-  it('leaves a view narrower than two tiles alone (a pan there spares no tile)', () => {
-    const before = frame(detail);
-    const after = frame((x, y) => (x < 100 ? detail(x + 8, y) : detail(x, y)));
-    expect(detectMove(before, after, { x: 0, y: 0, width: 100, height: H })).toBeUndefined();
-  });
+  it.each<MoveCase>([
+    {
+      name: 'finds a view panned left by 24 columns, the exposed strip on the right left out',
+      after: (x, y) => (x < W - 24 ? detail(x + 24, y) : 0x123456),
+      move: { src: { x: 24, y: 0, width: W - 24, height: H }, dest: { x: 0, y: 0 } },
+    },
+    {
+      name: 'finds a pan to the right inside still margins, its columns narrowed to the view',
+      // The view spans columns 20 to 139; its content moves 16 to the right and new content fills 20 to 35.
+      after: (x, y) => {
+        if (x < 20 || x >= 140) return detail(x, y);
+        return x < 36 ? 0x777777 : detail(x - 16, y);
+      },
+      move: { src: { x: 20, y: 0, width: 104, height: H }, dest: { x: 36, y: 0 } },
+    },
+    {
+      name: 'still finds vertical scrolls',
+      after: SCROLLED_UP_11,
+      move: { src: { x: 0, y: 11, width: W, height: H - 11 }, dest: { x: 0, y: 0 } },
+    },
+    { name: 'finds no move in new content', after: (x, y) => detail(x, y) ^ 0x10101, move: undefined },
+    { name: 'finds no move in one colour panned', before: () => 0x445566, after: () => 0x445566, move: undefined },
+    {
+      // Panned by 24, but each row has a pixel the old frame never had: no row matches byte for byte.
+      name: 'finds no move where every row changed in one pixel',
+      after: (x, y) => (x === y % (W - 24) ? 0xabcdef : detail(x + 24, y)),
+      move: undefined,
+    },
+    {
+      name: 'leaves a view narrower than two tiles alone (a pan there spares no tile)',
+      after: (x, y) => (x < 100 ? detail(x + 8, y) : detail(x, y)),
+      rect: { x: 0, y: 0, width: 100, height: H },
+      move: undefined,
+    },
+  ])('$name', finds(detectMove));
 });
 
 describe('verifyShift', () => {
