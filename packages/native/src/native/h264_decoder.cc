@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "coded_promise_worker.h"
 #include "js_error.h"
 #include "napi_bytes.h"
 #include "openh264_library.h"
@@ -32,14 +33,12 @@ namespace {
 // still pending) only mean that no picture is ready.
 constexpr int kFatalStates = dsBitstreamError | dsInvalidArgument | dsInitialOptExpected | dsOutOfMemory;
 
-class DecodeWorker : public Napi::AsyncWorker {
+class DecodeWorker : public CodedPromiseWorker<H264DecoderState> {
  public:
   DecodeWorker(Napi::Env env, std::shared_ptr<H264DecoderState> state, Napi::Uint8Array input,
                Napi::Uint8Array output, bool planes)
-      : Napi::AsyncWorker(env, "rdshare.h264Decode"),
+      : CodedPromiseWorker(env, "rdshare.h264Decode", std::move(state)),
         planes_(planes),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        state_(std::move(state)),
         input_ref_(Napi::Persistent(input)),
         output_ref_(Napi::Persistent(output)),
         input_(input.Data()),
@@ -47,12 +46,10 @@ class DecodeWorker : public Napi::AsyncWorker {
         output_(output.Data()),
         capacity_(output.ByteLength()) {}
 
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
   void Execute() override {
     uint8_t* planes[3] = {nullptr, nullptr, nullptr};
     SBufferInfo info{};
-    ISVCDecoder* decoder = state_->decoder;
+    ISVCDecoder* decoder = state().decoder;
     int status = decoder->DecodeFrameNoDelay(input_, static_cast<int>(input_length_), planes, &info);
     // Outside the baseline profiles OpenH264 keeps decoded pictures for display reordering and hands each out only
     // when the next one arrives (x264's High profile, as freerdp-shadow-cli sends, included). RDP streams have no
@@ -101,21 +98,12 @@ class DecodeWorker : public Napi::AsyncWorker {
     height_ = picture.iHeight;
   }
 
-  void OnOK() override {
-    Settle();
-    if (width_ == 0) {
-      deferred_.Resolve(Env().Undefined());
-      return;
-    }
+  Napi::Value Result() override {
+    if (width_ == 0) return Env().Undefined();
     Napi::Object result = Napi::Object::New(Env());
     result.Set("width", Napi::Number::New(Env(), width_));
     result.Set("height", Napi::Number::New(Env(), height_));
-    deferred_.Resolve(result);
-  }
-
-  void OnError(const Napi::Error& e) override {
-    Settle();
-    deferred_.Reject(code_.empty() ? e.Value() : CodedError(Env(), code_, e.Message()).Value());
+    return result;
   }
 
  private:
@@ -125,25 +113,12 @@ class DecodeWorker : public Napi::AsyncWorker {
     }
   }
 
-  void Fail(const std::string& code, const std::string& message) {
-    code_ = code;
-    SetError(message);
-  }
-
-  void Settle() {
-    state_->busy = false;
-    if (state_->closed) state_->Destroy();
-  }
-
   bool planes_;
-  Napi::Promise::Deferred deferred_;
-  std::shared_ptr<H264DecoderState> state_;
   Napi::Reference<Napi::Uint8Array> input_ref_, output_ref_;
   const uint8_t* input_;
   size_t input_length_;
   uint8_t* output_;
   size_t capacity_;
-  std::string code_;
   int width_ = 0;
   int height_ = 0;
 };
@@ -192,11 +167,7 @@ Napi::Value H264Decoder::Decode(const Napi::CallbackInfo& info) {
   Napi::Uint8Array input = info[0].As<Napi::Uint8Array>();
   if (input.ByteLength() == 0 || input.ByteLength() > INT32_MAX)
     return ThrowCoded(env, "INVALID_ARGUMENT", "decode: the access unit is empty or larger than 2 GiB");
-  state_->busy = true;
-  auto* worker = new DecodeWorker(env, state_, input, info[1].As<Napi::Uint8Array>(), planes);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new DecodeWorker(env, state_, input, info[1].As<Napi::Uint8Array>(), planes))->Start();
 }
 
 void H264Decoder::Close(const Napi::CallbackInfo&) {

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "coded_promise_worker.h"
 #include "js_error.h"
 #include "napi_bytes.h"
 #include "openh264_library.h"
@@ -183,13 +184,11 @@ std::string H264EncoderState::Open() {
 }
 
 namespace {
-class EncodeWorker : public Napi::AsyncWorker {
+class EncodeWorker : public CodedPromiseWorker<H264EncoderState> {
  public:
   EncodeWorker(Napi::Env env, std::shared_ptr<H264EncoderState> state, Napi::Uint8Array frame, size_t stride,
                Napi::Uint8Array output, bool key_frame, float frame_rate, int bitrate)
-      : Napi::AsyncWorker(env, "rdshare.h264Encode"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        state_(std::move(state)),
+      : CodedPromiseWorker(env, "rdshare.h264Encode", std::move(state)),
         frame_ref_(Napi::Persistent(frame)),
         output_ref_(Napi::Persistent(output)),
         frame_(frame.Data()),
@@ -211,10 +210,8 @@ class EncodeWorker : public Napi::AsyncWorker {
     uv_stride_ = uv_stride;
   }
 
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
   void Execute() override {
-    H264EncoderState& s = *state_;
+    H264EncoderState& s = state();
     if (s.encoder == nullptr) {  // a reopen after a failure failed too
       std::string error = s.Open();
       if (!error.empty()) {
@@ -295,33 +292,14 @@ class EncodeWorker : public Napi::AsyncWorker {
     idr_ = info.eFrameType == videoFrameTypeIDR;
   }
 
-  void OnOK() override {
-    Settle();
+  Napi::Value Result() override {
     Napi::Object result = Napi::Object::New(Env());
     result.Set("byteLength", Napi::Number::New(Env(), static_cast<double>(byte_length_)));
     result.Set("keyFrame", Napi::Boolean::New(Env(), idr_));
-    deferred_.Resolve(result);
-  }
-
-  void OnError(const Napi::Error& e) override {
-    Settle();
-    deferred_.Reject(code_.empty() ? e.Value() : CodedError(Env(), code_, e.Message()).Value());
+    return result;
   }
 
  private:
-  void Fail(const std::string& code, const std::string& message) {
-    code_ = code;
-    SetError(message);
-  }
-
-  // Back on the JS thread: the next encode may start, and a close() that came meanwhile takes effect now.
-  void Settle() {
-    state_->busy = false;
-    if (state_->closed) state_->Destroy();
-  }
-
-  Napi::Promise::Deferred deferred_;
-  std::shared_ptr<H264EncoderState> state_;
   Napi::Reference<Napi::Uint8Array> frame_ref_, output_ref_, plane_refs_[3];
   const uint8_t* frame_;
   size_t stride_;
@@ -332,7 +310,6 @@ class EncodeWorker : public Napi::AsyncWorker {
   bool key_frame_;
   float frame_rate_;
   int bitrate_;
-  std::string code_;
   size_t byte_length_ = 0;
   bool idr_ = false;
 };
@@ -394,12 +371,9 @@ Napi::Value H264Encoder::Encode(const Napi::CallbackInfo& info) {
   const int64_t w = state_->width, h = state_->height;
   if (stride < w * 4 || static_cast<int64_t>(frame.ByteLength()) < stride * (h - 1) + w * 4)
     return ThrowCoded(env, "OUT_OF_BOUNDS", "encode: the frame is smaller than the encoder's picture");
-  state_->busy = true;
-  auto* worker = new EncodeWorker(env, state_, frame, static_cast<size_t>(stride), output, info[3].ToBoolean(),
-                                  state_->wanted_frame_rate, state_->wanted_bitrate);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new EncodeWorker(env, state_, frame, static_cast<size_t>(stride), output, info[3].ToBoolean(),
+                           state_->wanted_frame_rate, state_->wanted_bitrate))
+      ->Start();
 }
 
 void H264Encoder::SetRate(const Napi::CallbackInfo& info) {
@@ -436,13 +410,10 @@ Napi::Value H264Encoder::EncodeI420(const Napi::CallbackInfo& info) {
       static_cast<int64_t>(planes[1].ByteLength()) < uv_stride * (h / 2 - 1) + w / 2 ||
       static_cast<int64_t>(planes[2].ByteLength()) < uv_stride * (h / 2 - 1) + w / 2)
     return ThrowCoded(env, "OUT_OF_BOUNDS", "encodeI420: a plane is smaller than the encoder's picture");
-  state_->busy = true;
-  auto* worker = new EncodeWorker(env, state_, planes, static_cast<size_t>(y_stride), static_cast<size_t>(uv_stride),
-                                  info[5].As<Napi::Uint8Array>(), info[6].ToBoolean(), state_->wanted_frame_rate,
-                                  state_->wanted_bitrate);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new EncodeWorker(env, state_, planes, static_cast<size_t>(y_stride), static_cast<size_t>(uv_stride),
+                           info[5].As<Napi::Uint8Array>(), info[6].ToBoolean(), state_->wanted_frame_rate,
+                           state_->wanted_bitrate))
+      ->Start();
 }
 
 void H264Encoder::Close(const Napi::CallbackInfo&) {
