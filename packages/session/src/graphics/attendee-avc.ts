@@ -28,9 +28,9 @@ export interface AttendeeAvcOptions {
  * stream sends it again: the refinement that makes the client's screen pixel-exact.
  *
  * Scrolls and window drags go as surface copies (the lossless stream sends them); what a copy made right is not
- * shown from an access unit (the motion tracker does not count it as motion, and the attendee already holds its
+ * shown from an access unit (the shared encoder does not even code it, and the attendee already holds its
  * version), and a copy that read pixels this stream drew leaves its tiles lossy, so they are this stream's until
- * refined like tiles in motion.
+ * refined like tiles in motion. A tile whose copy this attendee could not take goes lossless.
  *
  * A decoder must see every access unit after a key frame. So the attendee starts out of sync, and falls out of
  * sync whenever it cannot take an access unit (flow control: it skips to the newest state, as for tiles); out of
@@ -70,9 +70,14 @@ export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
     return this.graphics.enabled;
   }
 
-  /** Whether `tile` goes through this stream rather than the lossless one now. */
+  /**
+   * Whether `tile` goes through this stream rather than the lossless one now: in motion (or held after a lossy
+   * copy) while in sync, unless its newest version is one the encoder left to a copy this attendee did not take.
+   */
   claims(tile: number): boolean {
-    return this.inSync && (this.encoder.motion.isMoving(tile) || this.heldUntil[tile] > Date.now());
+    if (!this.inSync || !(this.encoder.motion.isMoving(tile) || this.heldUntil[tile] > Date.now())) return false;
+    const copyOnly = this.encoder.leftToCopies(tile);
+    return copyOnly === undefined || this.shown[tile] >= copyOnly;
   }
 
   shownVersion(tile: number): number {
@@ -124,8 +129,9 @@ export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
     const regions = tileRegions(this.grid, tiles, unit.auxiliary === undefined);
     this.sink.sendAccessUnit(regions, unit);
     this.inSync = true;
-    // Copies that read what this picture shows may have waited for it.
-    if (tiles.length > 0) this.graphics.wake();
+    // Copies that read what this picture shows may have waited for it, and tiles the encoder left to copies this
+    // attendee could not take are the lossless stream's now.
+    this.graphics.wake();
   }
 
   lostSync(): void {

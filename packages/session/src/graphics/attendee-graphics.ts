@@ -1,7 +1,7 @@
+import { tilesFilledBy, usableBand, writesOverNewer } from './copy-band.js';
 import type { EncodedTile, EncodedTileCache } from './encoded-tile-cache.js';
 import type { SurfaceMove } from './move-detector.js';
 import type { Rect } from './tile-grid.js';
-import { TILE_SIZE } from './tile-grid.js';
 import type { StoreMove, TileStore } from './tile-store.js';
 
 /** Where an attendee's graphics go: its connection. */
@@ -167,8 +167,8 @@ export class AttendeeGraphics {
       if (move.sequence < this.nextMove) continue;
       if (this.awaitsPicture(move)) return copies;
       this.nextMove = move.sequence + 1;
-      if (this.writesOverNewer(move)) continue;
-      const copy = this.usableBand(move);
+      if (writesOverNewer(move, (t) => this.lossy?.shownVersion(t) ?? 0)) continue;
+      const copy = usableBand(this.store.grid, move, (t) => this.holds(t));
       if (!copy) continue;
       copies.push(copy);
       // Taken before the copy's tiles are marked: source and destination overlap.
@@ -187,8 +187,8 @@ export class AttendeeGraphics {
       const full = copy.src.height === move.src.height && copy.src.width === move.src.width;
       const completed = full ? move.completedTiles.filter((t, i) => this.holds(t) === move.completedBefore[i]) : [];
       const completedLossless = completed.map((t) => this.isLossless(t));
-      for (const t of this.store.grid.tilesWithin({ ...copy.dest, width: copy.src.width, height: copy.src.height })) {
-        this.copied(t, move.coveredVersions[move.coveredTiles.indexOf(t)], readsLossless(t));
+      for (const { tile, version } of tilesFilledBy(this.store.grid, move, copy)) {
+        this.copied(tile, version, readsLossless(tile));
       }
       completed.forEach((t, i) => {
         const after = move.completedAfter[move.completedTiles.indexOf(t)];
@@ -231,66 +231,4 @@ export class AttendeeGraphics {
     if (lossless) this.sent[tile] = version;
     else this.lossy?.copiedLossy(tile, version);
   }
-
-  /**
-   * The largest band of `move` whose source lies in tile rows, or in tile columns, this client holds at the move's
-   * versions, if it fills a tile: a scroll's source usually lacks a row (the lines it exposed last time), a pan's
-   * a column.
-   */
-  private usableBand(move: StoreMove): SurfaceMove | undefined {
-    const { columns } = this.store.grid;
-    const lackingRows = new Set<number>();
-    const lackingColumns = new Set<number>();
-    move.sourceTiles.forEach((t, i) => {
-      if (this.holds(t) === move.sourceVersions[i]) return;
-      lackingRows.add(Math.floor(t / columns));
-      lackingColumns.add(t % columns);
-    });
-    if (lackingRows.size === 0) return { src: move.src, dest: move.dest };
-    const { src, dest } = move;
-    const rows = longestSpan(src.y, src.height, lackingRows);
-    const cols = longestSpan(src.x, src.width, lackingColumns);
-    const rowsArea = rows ? (rows.end - rows.start) * src.width : 0;
-    const colsArea = cols ? (cols.end - cols.start) * src.height : 0;
-    if (rows && rowsArea >= colsArea) {
-      return {
-        src: { ...src, y: rows.start, height: rows.end - rows.start },
-        dest: { x: dest.x, y: dest.y + rows.start - src.y },
-      };
-    }
-    if (!cols) return undefined;
-    return {
-      src: { ...src, x: cols.start, width: cols.end - cols.start },
-      dest: { x: dest.x + cols.start - src.x, y: dest.y },
-    };
-  }
-
-  /** Whether the lossy stream drew a newer picture than the move's into a tile the move writes. */
-  private writesOverNewer(move: StoreMove): boolean {
-    return move.destTiles.some((t, i) => (this.lossy?.shownVersion(t) ?? 0) > move.destVersions[i]);
-  }
-}
-
-/**
- * The longest run of pixels in [start, start + length) that crosses none of the `lacking` tile rows (or columns),
- * if it spans at least a tile.
- */
-function longestSpan(
-  start: number,
-  length: number,
-  lacking: ReadonlySet<number>,
-): { start: number; end: number } | undefined {
-  let best: { start: number; end: number } | undefined;
-  let from = start;
-  const end = start + length;
-  const consider = (to: number) => {
-    if (to - from > (best ? best.end - best.start : 0)) best = { start: from, end: to };
-  };
-  for (let i = Math.floor(start / TILE_SIZE); i * TILE_SIZE < end; i++) {
-    if (!lacking.has(i)) continue;
-    consider(Math.max(from, i * TILE_SIZE));
-    from = Math.max(from, (i + 1) * TILE_SIZE);
-  }
-  consider(end);
-  return best && best.end - best.start >= TILE_SIZE ? best : undefined;
 }

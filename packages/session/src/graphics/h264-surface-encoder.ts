@@ -1,4 +1,5 @@
 import { type AvcFormat, createPictureCoder, type H264EncoderFactory, type PictureCoder } from './avc-picture-coder.js';
+import { tilesFilledBy, usableBand, writesOverNewer } from './copy-band.js';
 import { H264RatePlanner } from './h264-rate-plan.js';
 import { MotionTracker, type MotionTrackerOptions } from './motion-tracker.js';
 import { TILE_SIZE } from './tile-grid.js';
@@ -13,7 +14,10 @@ export interface AccessUnit {
   readonly keyFrame: boolean;
   /** The store's tile versions the picture shows. */
   readonly versions: Uint32Array;
-  /** The tiles in motion when the picture was taken: the only ones a client is told to show from it. */
+  /**
+   * The tiles in motion the picture shows at `versions`: the only ones a client is told to show from it. Tiles in
+   * motion that surface copies bring up to date are left out (see {@link H264SurfaceEncoder.leftToCopies}).
+   */
   readonly moving: readonly number[];
 }
 
@@ -75,6 +79,14 @@ export class H264SurfaceEncoder {
   private readonly input: Uint8Array;
   /** Per tile the version {@link input} holds (0: none yet). */
   private readonly copied: Uint32Array;
+  /**
+   * Per tile the version a client that took every picture and every surface copy holds: what a picture showed
+   * it, or what a copy of such pixels made. Where a copy made the newest version, the input keeps its older
+   * pixels and no picture shows the tile: a scroll or a dragged window costs the encoder its new pixels only.
+   */
+  private readonly held: Uint32Array;
+  /** The sequence number of the first store move {@link held} has not taken yet. */
+  private nextMove: number;
   private readonly receivers = new Set<AccessUnitReceiver>();
   private readonly keyFrameIntervalMs: number;
   private lastKeyFrame = Number.NEGATIVE_INFINITY;
@@ -104,6 +116,8 @@ export class H264SurfaceEncoder {
     this.coder = createPictureCoder(this.format, size, createEncoder, this.rate.initial());
     this.input = new Uint8Array(this.width * this.height * 4);
     this.copied = new Uint32Array(store.grid.count);
+    this.held = new Uint32Array(store.grid.count);
+    this.nextMove = store.movesRecorded;
     this.unsubscribe = store.onChange((tiles) => {
       if (tiles.some((t) => this.motion.isMoving(t))) this.schedule();
     });
@@ -122,6 +136,16 @@ export class H264SurfaceEncoder {
   busyFor(): number {
     if (!this.encoding) return 0;
     return Math.max(0, this.encodeStarted + this.encodeMs - performance.now());
+  }
+
+  /**
+   * The version of `tile` no picture will show because a surface copy makes it (undefined when pictures carry
+   * its newest version, or will once the next encode decides). A receiver without that version on its surface,
+   * one that could not take the copy, must get the tile another way.
+   */
+  leftToCopies(tile: number): number | undefined {
+    const version = this.store.versions[tile];
+    return this.held[tile] === version && this.copied[tile] !== version ? version : undefined;
   }
 
   /** How many receivers are attached. */
@@ -166,16 +190,18 @@ export class H264SurfaceEncoder {
       await this.store.whenWritten();
       if (this.closed) return;
       const versions = this.store.versions.slice();
-      const moving = this.motion.tilesInMotion();
-      const inMotion = new Set(moving);
+      this.takeMoves();
+      const inMotion = new Set(this.motion.tilesInMotion());
       this.copyInput(inMotion);
+      const moving = [...inMotion].filter((t) => this.copied[t] === versions[t]);
+      const shown = new Set(moving);
       const plan = this.rate.encoding();
       if (plan) this.coder.setRate(plan);
       const { grid } = this.store;
       this.encodeStarted = performance.now();
       const result = await this.coder.code({ data: this.input, stride: this.width * 4 }, keyFrame, (x, y) => {
         const tile = grid.tileAt(x, y);
-        return tile !== undefined && inMotion.has(tile);
+        return tile !== undefined && shown.has(tile);
       });
       if (this.closed) return;
       const took = performance.now() - this.encodeStarted;
@@ -198,10 +224,32 @@ export class H264SurfaceEncoder {
   }
 
   /**
-   * The store's tiles in motion that changed since the last encode into the padded input (a copy: the next
-   * capture may write the store during the encode). Runs of changed tiles in a tile row go as one span per pixel
-   * row; a moving window or box copies its own tiles, not the 8 MB of a full screen. Tiles not in motion are never
-   * shown from a picture: left as they were, what stands still or a surface copy moved costs no bits.
+   * Takes the store's new moves into {@link held} as the client that took every picture applies them: the band
+   * it can copy (see {@link usableBand}), none over a newer picture. Tiles out of motion are the lossless
+   * stream's, taken to hold what the move read. The guess costs no correctness: a receiver that could not take
+   * a copy gets what it lacks losslessly (see {@link leftToCopies}).
+   */
+  private takeMoves(): void {
+    for (const move of this.store.moves) {
+      if (move.sequence < this.nextMove) continue;
+      if (writesOverNewer(move, (t) => this.held[t])) continue;
+      const holds = (t: number) =>
+        this.motion.isMoving(t) ? this.held[t] : move.sourceVersions[move.sourceTiles.indexOf(t)];
+      const copy = usableBand(this.store.grid, move, holds);
+      if (!copy) continue;
+      for (const { tile, version } of tilesFilledBy(this.store.grid, move, copy)) {
+        this.held[tile] = Math.max(this.held[tile], version);
+      }
+    }
+    this.nextMove = this.store.movesRecorded;
+  }
+
+  /**
+   * The store's tiles in motion that changed since the last encode, but for those a copy brought up to date,
+   * into the padded input (a copy: the next capture may write the store during the encode). Runs of changed
+   * tiles in a tile row go as one span per pixel row; a moving window or box copies its own tiles, not the 8 MB
+   * of a full screen. Tiles not in motion are never shown from a picture: left as they were, what stands still
+   * or a surface copy moved costs no bits.
    */
   private copyInput(inMotion: ReadonlySet<number>): void {
     const { data, stride, width, height } = this.store.frame;
@@ -211,14 +259,16 @@ export class H264SurfaceEncoder {
       let col = 0;
       while (col < grid.columns) {
         const first = row * grid.columns + col;
-        const stale = (t: number) => this.copied[t] !== versions[t] && inMotion.has(t);
+        const stale = (t: number) => this.copied[t] !== versions[t] && this.held[t] !== versions[t] && inMotion.has(t);
         if (!stale(first)) {
           col++;
           continue;
         }
         let end = col;
         while (end < grid.columns && stale(row * grid.columns + end)) {
-          this.copied[row * grid.columns + end] = versions[row * grid.columns + end];
+          const t = row * grid.columns + end;
+          this.copied[t] = versions[t];
+          this.held[t] = versions[t];
           end++;
         }
         const x0 = col * TILE_SIZE;

@@ -49,9 +49,11 @@ class FakeSink implements GraphicsSink, AvcSink {
   tiles: EncodedTile[] = [];
   units: { regions: Rect[]; unit: number; key: boolean }[] = [];
   queued = 0;
+  /** Backlog of the lossless stream only. */
+  tilesQueued = 0;
   private drain = new Set<() => void>();
   backlog() {
-    return this.queued;
+    return this.queued + this.tilesQueued;
   }
   accessUnitBacklog() {
     return this.queued;
@@ -217,6 +219,54 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     // Tile 1 is the copy's, exact: never sent lossless, and nothing to refine once the motion stops.
     expect(a.sink.lossless()).toEqual([]);
     expect(a.graphics.sentVersion(1)).toBe(t.s.versions[1]);
+    // The encoder codes only what no copy explains: tile 1 keeps its old pixels in the input, and the picture
+    // shows tile 2 alone.
+    expect(t.native.inputs.at(-1)).toEqual([0, 3, 14, 0, 0, 0, 0, 0]);
+    expect(a.sink.units.at(-1)?.regions).toEqual([{ x: 128, y: 0, width: 64, height: 64 }]);
+    expect(t.encoder.leftToCopies(1)).toBe(t.s.versions[1]);
+    expect(t.encoder.leftToCopies(2)).toBeUndefined();
+  });
+
+  it('sends losslessly a tile the encoder left to a copy that this attendee could not take', async () => {
+    const t = setup();
+    const a = t.join();
+    const b = t.join();
+    await wait();
+    const paint = (tile: number, value: number) => {
+      const { x, y } = t.s.grid.rectOf(tile);
+      t.s.frame.data[y * t.s.frame.stride + x * 4] = value;
+    };
+    await t.move([0]);
+    expect(b.avc.inSync).toBe(true);
+    // Tile 7 (still: no neighbour of tile 0) changes while b's lossless stream is backed up: b never gets that
+    // version, so it cannot take the copy of it that makes tile 0.
+    b.sink.tilesQueued = 1000;
+    paint(7, 9);
+    t.s.markChanged([7]);
+    await wait();
+    a.sink.clear();
+    b.sink.clear();
+    const scroll: FoundMove = { src: t.s.grid.rectOf(7), dest: { x: 0, y: 0 }, completes: [] };
+    paint(0, 9);
+    t.s.markChanged([0], [scroll]);
+    await wait();
+    expect(t.encoder.leftToCopies(0)).toBe(t.s.versions[0]);
+    expect(a.sink.copies).toHaveLength(1);
+    expect(b.sink.copies).toEqual([]);
+    // The picture shows nothing: what moved is the copy's.
+    expect(b.sink.units.at(-1)?.regions).toEqual([]);
+    // a's copy read lossless pixels: tile 0 is exact there. b's tile 0 is the lossless stream's now.
+    expect(a.graphics.sentVersion(0)).toBe(t.s.versions[0]);
+    expect(b.avc.claims(0)).toBe(false);
+    b.sink.tilesQueued = 0;
+    b.sink.drained();
+    await wait();
+    expect(b.sink.copies).toEqual([]);
+    expect(b.sink.lossless().sort()).toEqual([
+      [0, t.s.versions[0]],
+      [7, t.s.versions[7]],
+    ]);
+    expect(a.sink.lossless()).toEqual([]);
   });
 
   it('leaves tiles a copy made of H.264 pixels to the H.264 stream until the copies stop, then refines them', async () => {
