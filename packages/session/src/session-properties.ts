@@ -12,7 +12,7 @@ export interface SessionPropertyValues {
    * or VIEW, never INTERACTIVE.
    */
   DefaultAttendeeControlLevel: CTRL_LEVEL;
-  /** Lower bound between two captures, in ms (33 ≈ 30 fps). */
+  /** The capture interval in ms (33 ≈ 30 fps): captures come at most once per interval on average. */
   FrameCaptureIntervalInMs: number;
   /**
    * Require FIPS 140 grade encryption from viewers: TLS 1.2/1.3 with FIPS-approved suites only (ECDHE over P-256 or

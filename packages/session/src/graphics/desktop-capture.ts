@@ -1,4 +1,5 @@
 import { type DesktopSource, type Frame, type Rect, syncTiles, type WindowInfo } from '@rdshare/native';
+import { CapturePacer } from './capture-pacer.js';
 import {
   detectMove,
   type FoundMove,
@@ -63,9 +64,10 @@ export interface MoveDetection {
  * Damage-driven capture into the tile store. XDamage says where the screen may have changed; this captures
  * just those areas (tile-aligned, through shared memory) into a scratch frame, and the native kernel copies
  * the tiles whose bytes really differ into the store, whose versions then go up. Nothing runs while the
- * desktop is idle or nobody watches, and captures are spaced at least `interval()` ms apart. The store holds
- * `area` only (its pixel 0,0 is the area's corner), and pixels the application filter hides are blanked in the
- * scratch frame before the compare, so they never enter the store, let alone an encoder.
+ * desktop is idle or nobody watches, and captures come at most once per `interval()` ms on average (see
+ * {@link CapturePacer}). The store holds `area` only (its pixel 0,0 is the area's corner), and pixels the
+ * application filter hides are blanked in the scratch frame before the compare, so they never enter the store,
+ * let alone an encoder.
  */
 export class DesktopCapture {
   readonly store: TileStore;
@@ -76,7 +78,7 @@ export class DesktopCapture {
   private active = false;
   /** The store missed damage while inactive: the next activation captures everything. */
   private stale = true;
-  private lastCapture = 0;
+  private readonly pacer: CapturePacer;
   private readonly unsubscribe: () => void;
   private closed = false;
   /** The shared area in screen pixels. */
@@ -97,7 +99,7 @@ export class DesktopCapture {
 
   constructor(
     private readonly source: DesktopSource,
-    private readonly interval: () => number,
+    interval: () => number,
     private readonly onError: (error: unknown) => void,
     options: DesktopCaptureOptions = {},
   ) {
@@ -105,6 +107,7 @@ export class DesktopCapture {
     this.visibleRegion = options.visibleRegion ?? (() => undefined);
     this.holdOff = options.holdOff ?? (() => 0);
     this.moves = options.moves;
+    this.pacer = new CapturePacer(interval);
     this.store = new TileStore(source.allocateFrame(this.area.width, this.area.height));
     this.scratch = source.allocateFrame(this.area.width, this.area.height);
     this.unsubscribe = source.onDamage((rects) => this.damaged(rects));
@@ -145,7 +148,7 @@ export class DesktopCapture {
 
   private schedule(): void {
     if (this.running || this.timer || this.closed || this.pending.length === 0) return;
-    const wait = Math.max(0, this.lastCapture + this.interval() - Date.now(), this.holdOff() - this.captureMs);
+    const wait = Math.max(0, this.pacer.delay(Date.now()), this.holdOff() - this.captureMs);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.run().catch((error) => {
@@ -158,7 +161,7 @@ export class DesktopCapture {
   private async run(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
-    this.lastCapture = Date.now();
+    this.pacer.captured(Date.now());
     const started = performance.now();
     try {
       // Asked first: a change of visibility found now adds its areas to this very capture.

@@ -1,6 +1,6 @@
 import type { Frame, Rect } from '@rdshare/native';
 import { describe, expect, it } from 'vitest';
-import { DesktopCapture } from '../../src/graphics/desktop-capture.js';
+import { DesktopCapture, type DesktopCaptureOptions } from '../../src/graphics/desktop-capture.js';
 import type { Region } from '../../src/graphics/region.js';
 import { MemoryScreen } from './memory-screen.js';
 
@@ -31,18 +31,23 @@ async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
+/** A capture of `screen` every `intervalMs` at most, whose errors fail the test. */
+function captureOf(screen: FakeScreen, options: DesktopCaptureOptions = {}, intervalMs = 0): DesktopCapture {
+  return new DesktopCapture(
+    screen,
+    () => intervalMs,
+    (e) => {
+      throw e;
+    },
+    options,
+  );
+}
+
 describe('DesktopCapture', () => {
   it('holds only the shared area, its corner at the store origin, and follows damage inside it', async () => {
     const screen = new FakeScreen();
     const area = { x: 70, y: 30, width: 150, height: 100 };
-    const capture = new DesktopCapture(
-      screen,
-      () => 0,
-      (e) => {
-        throw e;
-      },
-      { area },
-    );
+    const capture = captureOf(screen, { area });
     await capture.setActive(true);
     const frame = capture.store.frame;
     expect([frame.width, frame.height]).toEqual([150, 100]);
@@ -67,14 +72,7 @@ describe('DesktopCapture', () => {
   it('blanks what the visible region leaves out before the store sees it, and re-blanks on request', async () => {
     const screen = new FakeScreen();
     let visible: Region = [{ x: 10, y: 10, width: 50, height: 40 }];
-    const capture = new DesktopCapture(
-      screen,
-      () => 0,
-      (e) => {
-        throw e;
-      },
-      { visibleRegion: () => visible },
-    );
+    const capture = captureOf(screen, { visibleRegion: () => visible });
     await capture.setActive(true);
     const frame = capture.store.frame;
     expect(pixelOf(frame, 10, 10)).toEqual(screen.pixel(10, 10));
@@ -101,14 +99,7 @@ describe('DesktopCapture', () => {
     // An unshared window covered the left half of the shared one while the pixels were read.
     const after: Region = [{ x: 50, y: 0, width: 50, height: 100 }];
     let visible = before;
-    const capture = new DesktopCapture(
-      screen,
-      () => 0,
-      (e) => {
-        throw e;
-      },
-      { visibleRegion: () => visible },
-    );
+    const capture = captureOf(screen, { visibleRegion: () => visible });
     const read = screen.capture.bind(screen);
     screen.capture = async (rect, into, at) => {
       await read(rect, into, at);
@@ -123,14 +114,7 @@ describe('DesktopCapture', () => {
 
   it('searches a rectangle that keeps changing without a move only every 8th capture, and every capture once one scrolls', async () => {
     const screen = new FakeScreen();
-    const capture = new DesktopCapture(
-      screen,
-      () => 0,
-      (e) => {
-        throw e;
-      },
-      { moves: { windows: () => [] } },
-    );
+    const capture = captureOf(screen, { moves: { windows: () => [] } });
     await capture.setActive(true);
     const whole = { x: 0, y: 0, width: SW, height: SH };
     const captured = async (change: () => void) => {
@@ -162,14 +146,7 @@ describe('DesktopCapture', () => {
   it('waits as long as its consumers ask before capturing damage (an encode in progress), then captures', async () => {
     const screen = new FakeScreen();
     let holdOff = 0;
-    const capture = new DesktopCapture(
-      screen,
-      () => 0,
-      (e) => {
-        throw e;
-      },
-      { holdOff: () => holdOff },
-    );
+    const capture = captureOf(screen, { holdOff: () => holdOff });
     await capture.setActive(true);
     holdOff = 300;
     const generation = capture.store.generation;
@@ -181,6 +158,24 @@ describe('DesktopCapture', () => {
     expect(capture.store.generation).toBeGreaterThan(generation);
     // Less its own (moving average) duration, which is short here.
     expect(Date.now() - start).toBeGreaterThanOrEqual(200);
+    capture.close();
+  });
+
+  it('captures damage that never stops at most once per interval on average', async () => {
+    const screen = new FakeScreen();
+    const capture = captureOf(screen, {}, 50);
+    await capture.setActive(true);
+    const generation = capture.store.generation;
+    const start = Date.now();
+    for (let i = 0; Date.now() - start < 600; i++) {
+      screen.paint({ x: 0, y: 0, width: 64, height: 64 }, i & 0xff);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const captures = capture.store.generation - generation;
+    const elapsed = Date.now() - start;
+    expect(captures).toBeLessThanOrEqual(elapsed / 50 + 2);
+    // Yet it keeps up with the interval: a loaded machine may lose a few.
+    expect(captures).toBeGreaterThanOrEqual(6);
     capture.close();
   });
 });
