@@ -20,10 +20,26 @@ export const BYTES_PER_PIXEL = 4;
 
 /** Allocates a zeroed frame with `stride = width * 4`; allocate once and reuse it for every capture. */
 export function allocateFrame(width: number, height: number): Frame {
+  return allocateFrameIn(width, height, () => undefined);
+}
+
+/** {@link allocateFrame} in the memory `memory` offers (a desktop source's shared memory), if it does. */
+export function allocateFrameIn(
+  width: number,
+  height: number,
+  memory: (bytes: number) => ArrayBuffer | undefined,
+): Frame {
   if (!isInteger(width) || !isInteger(height) || width <= 0 || height <= 0) {
     throw new NativeError('INVALID_ARGUMENT', `frame size must be positive integers, got ${width}x${height}`);
   }
-  return { width, height, stride: width * BYTES_PER_PIXEL, data: new Uint8Array(width * height * BYTES_PER_PIXEL) };
+  const bytes = width * height * BYTES_PER_PIXEL;
+  const shared = memory(bytes);
+  return {
+    width,
+    height,
+    stride: width * BYTES_PER_PIXEL,
+    data: shared ? new Uint8Array(shared) : new Uint8Array(bytes),
+  };
 }
 
 /** Throws unless `frame` is self-consistent: integer sizes, a wide enough stride and enough bytes. */

@@ -42,6 +42,8 @@ export interface RawStats {
   rawMotion: boolean;
   /** XQueryPointer round trips the event thread has made. */
   pointerQueries: number;
+  /** Captures the X server wrote straight into a frame of shared memory (no copy). */
+  capturesInPlace: number;
 }
 
 /** One delivery from the event thread: whatever happened since the previous one. */
@@ -69,6 +71,8 @@ export interface RawDesktop {
     offset: number,
     stride: number,
   ): Promise<void>;
+  /** Zeroed memory the X server captures into without a copy; undefined when shared memory runs out. */
+  allocateShared(bytes: number): ArrayBuffer | undefined;
   setInterest(damage: boolean, pointer: boolean, damageIntervalMs: number): void;
   setRef(keepAlive: boolean): void;
   cursor(): RawCursor | null;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startXvfb, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateFrame, createDesktopSource, type DesktopSource, NativeError, type Rect } from '../src/index.js';
+import { loadAddon } from '../src/loader.js';
 
 const WIDTH = 320;
 const HEIGHT = 240;
@@ -82,6 +83,55 @@ describe('DesktopSource (X11)', () => {
       }
     }
     expect(small.data.subarray(0, 5 * small.stride).every((b) => b === 0)).toBe(true); // rows above untouched
+  });
+
+  it('captures whole rows into a frame of shared memory in place, anything else through a copy, pixel for pixel', async () => {
+    const image = join(dir, 'plasma-shared.png');
+    execFileSync('convert', ['-size', `${WIDTH}x${HEIGHT}`, '-seed', '11', 'plasma:', image]);
+    await x.exec('display', ['-window', 'root', image]).catch(() => undefined);
+    const truth = await x.screenshot();
+    const raw = new (loadAddon().NativeDesktop)(x.display, () => {});
+    const stride = WIDTH * 4;
+    /** Whether `data` holds the screen's `rect` at (dx, dy). */
+    const holds = (data: Uint8Array, rect: Rect, dx: number, dy: number) => {
+      for (let row = 0; row < rect.height; row++) {
+        for (let col = 0; col < rect.width; col++) {
+          const s = ((rect.y + row) * WIDTH + rect.x + col) * 4;
+          const d = (dy + row) * stride + (dx + col) * 4;
+          if (data[d + 2] !== truth[s] || data[d + 1] !== truth[s + 1] || data[d] !== truth[s + 2]) return false;
+        }
+      }
+      return true;
+    };
+    try {
+      const buffer = raw.allocateShared(stride * HEIGHT);
+      expect(buffer).toBeInstanceOf(ArrayBuffer);
+      const shared = new Uint8Array(buffer as ArrayBuffer);
+      expect(shared.every((b) => b === 0)).toBe(true);
+      const inPlace = () => raw.stats().capturesInPlace;
+      const before = inPlace();
+      // A full-width band, 40 rows from row 50 of the screen into row 30 of the frame: written by the server.
+      const band = { x: 0, y: 50, width: WIDTH, height: 40 };
+      await raw.capture(band.x, band.y, band.width, band.height, shared, 30 * stride, stride);
+      expect(inPlace()).toBe(before + 1);
+      expect(holds(shared, band, 0, 30)).toBe(true);
+      expect(shared.subarray(0, 30 * stride).every((b) => b === 0)).toBe(true); // rows above untouched
+      // Part of a row cannot be written in place (the server packs rows): copied, just as right.
+      const part = { x: 10, y: 0, width: 100, height: 20 };
+      await raw.capture(part.x, part.y, part.width, part.height, shared, 4, stride);
+      expect(inPlace()).toBe(before + 1);
+      expect(holds(shared, part, 1, 0)).toBe(true);
+      // Ordinary memory: copied.
+      const plain = new Uint8Array(stride * 40);
+      await raw.capture(band.x, band.y, band.width, band.height, plain, 0, stride);
+      expect(inPlace()).toBe(before + 1);
+      expect(holds(plain, band, 0, 0)).toBe(true);
+      // The frame outlives the connection it was shared with.
+      raw.close();
+      expect(holds(shared, band, 0, 30)).toBe(true);
+    } finally {
+      raw.close();
+    }
   });
 
   it('reports the area a new window damages and nothing while the screen is idle', async () => {

@@ -1,5 +1,7 @@
 #include "native_desktop.h"
 
+#include <sys/shm.h>
+
 #include "cursor_image.h"
 #include "js_error.h"
 #include "window_activation.h"
@@ -184,6 +186,7 @@ Napi::Function NativeDesktop::Define(Napi::Env env) {
                      {
                          InstanceMethod<&NativeDesktop::Geometry>("geometry"),
                          InstanceMethod<&NativeDesktop::Capture>("capture"),
+                         InstanceMethod<&NativeDesktop::AllocateShared>("allocateShared"),
                          InstanceMethod<&NativeDesktop::SetInterest>("setInterest"),
                          InstanceMethod<&NativeDesktop::SetRef>("setRef"),
                          InstanceMethod<&NativeDesktop::Cursor>("cursor"),
@@ -361,6 +364,47 @@ Napi::Value NativeDesktop::Capture(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+/** What the finalizer of a shared frame's buffer needs: the memory, and the connection that may still hold it. */
+struct SharedFrame {
+  uint8_t* data;
+  std::weak_ptr<RequestConnection> conn;
+};
+
+// allocateShared(bytes): ArrayBuffer | undefined. Zeroed memory the X server captures into without a copy;
+// undefined when shared memory runs out (or external buffers are not allowed): allocate ordinary memory then.
+Napi::Value NativeDesktop::AllocateShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  if (info.Length() < 1 || !info[0].IsNumber() || info[0].As<Napi::Number>().DoubleValue() < 1)
+    return ThrowCoded(env, "INVALID_ARGUMENT", "allocateShared(bytes: positive integer)");
+  size_t bytes = static_cast<size_t>(info[0].As<Napi::Number>().Int64Value());
+  uint8_t* data = requests_->shm.AllocateShared(bytes);
+  if (data == nullptr) return env.Undefined();
+  auto* hint = new SharedFrame{data, requests_};
+  napi_value buffer;
+  napi_status status = napi_create_external_arraybuffer(
+      env, data, bytes,
+      [](napi_env, void*, void* h) {
+        std::unique_ptr<SharedFrame> frame(static_cast<SharedFrame*>(h));
+        if (auto conn = frame->conn.lock()) {
+          conn->shm.FreeShared(frame->data);
+        } else {
+          // The connection closed, and the server let go of the segment with it.
+          shmdt(frame->data);
+        }
+      },
+      hint, &buffer);
+  if (status != napi_ok) {
+    delete hint;
+    requests_->shm.FreeShared(data);
+    // The pending exception of a refused external buffer is cleared: the caller falls back to its own memory.
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+    return env.Undefined();
+  }
+  return Napi::Value(env, buffer);
+}
+
 // setInterest(damage: boolean, pointer: boolean, damageIntervalMs: number)
 Napi::Value NativeDesktop::SetInterest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -485,6 +529,7 @@ Napi::Value NativeDesktop::Stats(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("rawMotion", Napi::Boolean::New(env, pump_->raw_motion()));
   o.Set("pointerQueries", Napi::Number::New(env, static_cast<double>(pump_->pointer_queries())));
+  o.Set("capturesInPlace", Napi::Number::New(env, static_cast<double>(requests_->shm.in_place())));
   return o;
 }
 

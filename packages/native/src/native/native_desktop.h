@@ -39,6 +39,7 @@ class NativeDesktop : public Napi::ObjectWrap<NativeDesktop> {
 
   Napi::Value Geometry(const Napi::CallbackInfo& info);
   Napi::Value Capture(const Napi::CallbackInfo& info);
+  Napi::Value AllocateShared(const Napi::CallbackInfo& info);
   Napi::Value SetInterest(const Napi::CallbackInfo& info);
   Napi::Value SetRef(const Napi::CallbackInfo& info);
   Napi::Value Cursor(const Napi::CallbackInfo& info);

@@ -1,6 +1,6 @@
 import type { DesktopSource } from '../desktop-source.js';
 import { NativeError } from '../errors.js';
-import { allocateFrame, assertFrame, assertRectInside, type Frame } from '../frame.js';
+import { allocateFrameIn, assertFrame, assertRectInside, type Frame } from '../frame.js';
 import { isInteger, type Point, type Rect, type Size } from '../geometry.js';
 import type { X11Connection } from './x11-connection.js';
 
@@ -47,9 +47,15 @@ export class X11DesktopSource implements DesktopSource {
     );
   }
 
+  /**
+   * A frame in memory shared with the X server where it can have it: a capture of whole rows of the frame (a
+   * full-width band) lands there without a copy. Ordinary memory otherwise (shared memory limits reached).
+   */
   allocateFrame(width?: number, height?: number): Frame {
     const size = this.geometry();
-    return allocateFrame(width ?? size.width, height ?? size.height);
+    return allocateFrameIn(width ?? size.width, height ?? size.height, (bytes) =>
+      this.live().call((raw) => raw.allocateShared(bytes)),
+    );
   }
 
   onDamage(listener: (rects: Rect[]) => void): () => void {
