@@ -1,4 +1,4 @@
-import { type DesktopSource, type Frame, type Rect, syncTiles, type WindowInfo } from '@rdshare/native';
+import { compareTiles, type DesktopSource, type Frame, type Rect, syncTiles, type WindowInfo } from '@rdshare/native';
 import { CapturePacer } from './capture-pacer.js';
 import {
   detectMove,
@@ -71,7 +71,7 @@ export interface MoveDetection {
  */
 export class DesktopCapture {
   readonly store: TileStore;
-  private readonly scratch: Frame;
+  private scratch: Frame;
   private pending: Rect[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -181,14 +181,24 @@ export class DesktopCapture {
       // Every new pixel is in the scratch frame and the store still holds the old ones: the moment to find scrolls.
       const moves = this.moves ? this.findMoves(damage) : [];
       const changed: number[] = [];
-      this.store.beginWrite();
-      try {
-        for (const region of regions) {
-          const tiles = await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect: region });
-          for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
+      const add = (tiles: Rect[]) => {
+        for (const t of tiles) this.store.grid.forEachTileIn(t, (i) => changed.push(i));
+      };
+      const [only] = regions;
+      if (regions.length === 1 && only.width === this.area.width && only.height === this.area.height) {
+        // The scratch frame holds the whole new desktop (full-screen video, a scroll): it becomes the store, and
+        // the old store the next scratch frame, instead of copying every changed tile across.
+        add(await compareTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE }));
+        if (this.closed) return;
+        this.scratch = this.store.exchangeFrame(this.scratch);
+      } else {
+        this.store.beginWrite();
+        try {
+          for (const rect of regions)
+            add(await syncTiles(this.store.frame, this.scratch, { tileSize: TILE_SIZE, rect }));
+        } finally {
+          this.store.endWrite();
         }
-      } finally {
-        this.store.endWrite();
       }
       this.store.markChanged(changed, moves);
       this.captureMs += (performance.now() - started - this.captureMs) * CAPTURE_TIME_WEIGHT;

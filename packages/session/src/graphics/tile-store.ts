@@ -49,10 +49,30 @@ export class TileStore {
   /** Moves recorded so far; the next one gets this sequence number. */
   movesRecorded = 0;
 
-  constructor(readonly frame: FramePixels) {
-    this.grid = new TileGrid(frame.width, frame.height);
+  constructor(private current: FramePixels) {
+    this.grid = new TileGrid(current.width, current.height);
     // Version 1 for everything: a new attendee (all versions 0) needs every tile once.
     this.versions = new Uint32Array(this.grid.count).fill(1);
+  }
+
+  /** The desktop as last captured. Read it when you use it: a capture may put another frame in its place. */
+  get frame(): FramePixels {
+    return this.current;
+  }
+
+  /**
+   * Puts `next` (a frame of the same size holding the newly captured desktop) in place of {@link frame} and hands
+   * back the one it replaces: a capture of the whole store then costs no copy. Mark what changed as usual.
+   */
+  exchangeFrame(next: FramePixels): FramePixels {
+    if (next.width !== this.current.width || next.height !== this.current.height) {
+      throw new RangeError(
+        `exchangeFrame: ${next.width}x${next.height} frame for a ${this.current.width}x${this.current.height} store`,
+      );
+    }
+    const previous = this.current;
+    this.current = next;
+    return previous;
   }
 
   /**

@@ -69,6 +69,40 @@ describe('DesktopCapture', () => {
     capture.close();
   });
 
+  it('takes a capture of the whole area as the store itself, and the store stays whole through partial captures', async () => {
+    const screen = new FakeScreen();
+    const capture = captureOf(screen);
+    await capture.setActive(true);
+    const equalsScreen = () => capture.store.frame.data.every((b, i) => b === screen.pixels[i]);
+    const whole = { x: 0, y: 0, width: SW, height: SH };
+    const cycle = async (draw: () => void) => {
+      const generation = capture.store.generation;
+      const versions = [...capture.store.versions];
+      draw();
+      await until(() => capture.store.generation > generation);
+      return capture.store.versions.filter((v, i) => v !== versions[i]).length;
+    };
+    const first = capture.store.frame;
+    expect(await cycle(() => screen.paint(whole, 5))).toBe(capture.store.grid.count);
+    const second = capture.store.frame;
+    expect(second).not.toBe(first);
+    expect(equalsScreen()).toBe(true);
+    // A partial capture goes through the other frame, which holds the desktop before the last one: only the
+    // painted tile may change, and nothing of that older desktop may show.
+    expect(await cycle(() => screen.paint({ x: 70, y: 70, width: 10, height: 10 }, 9))).toBe(1);
+    expect(capture.store.frame).toBe(second);
+    expect(equalsScreen()).toBe(true);
+    expect(await cycle(() => screen.paint(whole, 7))).toBe(capture.store.grid.count);
+    expect(capture.store.frame).toBe(first);
+    expect(equalsScreen()).toBe(true);
+    // Only what differs counts as changed, also when the frames trade places.
+    screen.draw({ x: 0, y: 0, width: 1, height: 1 }, () => [3, 2, 1]);
+    expect(await cycle(() => screen.damaged([whole]))).toBe(1);
+    expect(capture.store.frame).toBe(second);
+    expect(equalsScreen()).toBe(true);
+    capture.close();
+  });
+
   it('blanks what the visible region leaves out before the store sees it, and re-blanks on request', async () => {
     const screen = new FakeScreen();
     let visible: Region = [{ x: 10, y: 10, width: 50, height: 40 }];
