@@ -1,6 +1,6 @@
 import { NativeError, toNativeError } from './errors.js';
 import { assertFrame } from './frame.js';
-import { isInteger } from './geometry.js';
+import { isInteger, quadsOf, type Rect } from './geometry.js';
 import { loadAddon } from './loader.js';
 import type { RawH264Encoder } from './native-binding.js';
 import { loadOpenH264 } from './openh264.js';
@@ -176,16 +176,23 @@ export class H264Encoder {
    * the newest frame and encode it when that one settles), `ENCODER_CLOSED` after {@link close},
    * `INVALID_ARGUMENT` / `OUT_OF_BOUNDS` for a frame that does not match the encoder.
    *
+   * `options.changed` (BGRX frames only) says where the frame differs from the BGRX frame of the previous encode:
+   * only those rectangles are converted to 4:2:0, the rest of the picture is kept from that encode's conversion.
+   * A change left out is not seen by the encoder; without it (and on the first BGRX encode) all of the frame is
+   * converted.
+   *
    * @example
    * ```ts
    * await source.capture({ x: 0, y: 0, width: 1280, height: 800 }, frame);
    * const { byteLength, keyFrame } = await encoder.encode(frame, output, { keyFrame: viewerJustJoined });
+   * await source.capture(damaged, frame, damaged);
+   * await encoder.encode(frame, output, { changed: [damaged] });
    * ```
    */
   async encode(
     frame: { data: Uint8Array; stride: number } | I420Frame,
     output: Uint8Array,
-    options: { keyFrame?: boolean } = {},
+    options: { keyFrame?: boolean; changed?: readonly Rect[] } = {},
   ): Promise<H264EncodedFrame> {
     if (!(output instanceof Uint8Array)) throw new NativeError('INVALID_ARGUMENT', 'output must be a Uint8Array');
     const keyFrame = options.keyFrame === true;
@@ -198,8 +205,9 @@ export class H264Encoder {
       }
     }
     assertFrame({ width: this.width, height: this.height, stride: frame?.stride, data: frame?.data }, 'frame');
+    const changed = options.changed && quadsOf(options.changed, 'changed');
     try {
-      return await this.#raw.encode(frame.data, frame.stride, output, keyFrame);
+      return await this.#raw.encode(frame.data, frame.stride, output, keyFrame, changed);
     } catch (error) {
       throw toNativeError(error);
     }

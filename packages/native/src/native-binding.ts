@@ -109,6 +109,7 @@ export interface RawH264Encoder {
     stride: number,
     output: Uint8Array,
     keyFrame: boolean,
+    changed: Int32Array | undefined,
   ): Promise<{ byteLength: number; keyFrame: boolean }>;
   /** Throws ENCODER_CLOSED or INVALID_ARGUMENT; the next encode takes the rate. */
   setRate(frameRate: number, bitrate: number): void;

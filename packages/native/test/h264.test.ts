@@ -329,6 +329,81 @@ describe('H.264 colours', () => {
   });
 });
 
+describe('H.264 encodes told what changed', () => {
+  const [width, height] = [96, 64];
+  /** Pseudo-random pixels: every 2x2 block has four colours, so a chroma sample left unconverted shows. */
+  const scribble = (frame: Uint8Array, r: { x: number; y: number; width: number; height: number }, seed: number) => {
+    let s = seed;
+    for (let y = r.y; y < r.y + r.height; y++) {
+      for (let x = r.x; x < r.x + r.width; x++) {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        frame.set([s >>> 24, (s >>> 16) & 0xff, (s >>> 8) & 0xff, 0], (y * width + x) * 4);
+      }
+    }
+  };
+  /** The access units of three frames, each encode told what `changes(frame)` says. */
+  async function stream(
+    changes: (frame: number) => { x: number; y: number; width: number; height: number }[] | undefined,
+  ) {
+    const edits = [
+      [],
+      // One rectangle on whole 2x2 blocks, one with odd edges: it is grown to whole blocks.
+      [
+        { x: 6, y: 4, width: 20, height: 10 },
+        { x: 51, y: 33, width: 3, height: 5 },
+      ],
+      [{ x: 64, y: 0, width: 32, height: 64 }],
+    ];
+    const frame = new Uint8Array(width * height * 4);
+    scribble(frame, { x: 0, y: 0, width, height }, 1);
+    const encoder = H264Encoder.create({ width, height, frameRate: 30, bitrate: 500_000, qp: 24 });
+    const units: Buffer[] = [];
+    try {
+      for (const [i, rects] of edits.entries()) {
+        for (const [j, r] of rects.entries()) scribble(frame, r, 10 * i + j);
+        const output = new Uint8Array(width * height * 4);
+        const { byteLength } = await encoder.encode({ data: frame, stride: width * 4 }, output, {
+          changed: changes(i),
+        });
+        units.push(Buffer.from(output.subarray(0, byteLength)));
+      }
+    } finally {
+      encoder.close();
+    }
+    return { units, edits };
+  }
+
+  it('codes the same bits as encodes of whole frames when told every change, and other bits when told less', async () => {
+    const whole = await stream(() => undefined);
+    const told = await stream((i) => whole.edits[i]);
+    const toldLess = await stream((i) => whole.edits[i].slice(0, 1));
+    expect(whole.units.every((u) => u.byteLength > 0)).toBe(true);
+    for (const [i, unit] of whole.units.entries()) expect(Buffer.compare(told.units[i], unit), `frame ${i}`).toBe(0);
+    // The odd rectangle of frame 1 left out: the encoder never sees it.
+    expect(Buffer.compare(toldLess.units[1], whole.units[1])).not.toBe(0);
+  });
+
+  it('converts all of the first frame whatever it is told, and refuses rectangles that are not integers', async () => {
+    const first = await stream((i) => (i === 0 ? [] : undefined));
+    const whole = await stream(() => undefined);
+    expect(Buffer.compare(first.units[0], whole.units[0])).toBe(0);
+    const encoder = H264Encoder.create({ width, height, frameRate: 30, bitrate: 500_000 });
+    try {
+      await expect(
+        encoder.encode(
+          { data: new Uint8Array(width * height * 4), stride: width * 4 },
+          new Uint8Array(width * height * 4),
+          {
+            changed: [{ x: 1.5, y: 0, width: 2, height: 2 }],
+          },
+        ),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('changed[0]') });
+    } finally {
+      encoder.close();
+    }
+  });
+});
+
 describe('H.264 rate changes', () => {
   it('spends what setRate asks from the next encodes on, with no key frame: bits per second over frames per second', async () => {
     const [width, height] = [320, 240];

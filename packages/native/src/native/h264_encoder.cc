@@ -1,6 +1,7 @@
 #include "h264_encoder.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +20,9 @@ struct H264EncoderState {
   int width = 0;
   int height = 0;
   std::vector<uint8_t> planes;  // the I420 picture handed to OpenH264, reused by every encode
+  // Whether `planes` hold the conversion of the last BGRX frame, so that an encode told what changed since
+  // converts only that.
+  bool planes_hold_frame = false;
   bool busy = false;            // touched on the JS thread only
   bool closed = false;
   // Set when an encoded picture was dropped (the output was too small): the decoder misses a reference, so the next
@@ -186,9 +190,12 @@ std::string H264EncoderState::Open() {
 namespace {
 class EncodeWorker : public CodedPromiseWorker<H264EncoderState> {
  public:
+  /** Encodes a BGRX frame; with `changed`, only those parts of it differ from the last BGRX frame encoded. */
   EncodeWorker(Napi::Env env, std::shared_ptr<H264EncoderState> state, Napi::Uint8Array frame, size_t stride,
-               Napi::Uint8Array output, bool key_frame, float frame_rate, int bitrate)
+               Napi::Uint8Array output, bool key_frame, float frame_rate, int bitrate,
+               std::optional<std::vector<Rect>> changed = std::nullopt)
       : CodedPromiseWorker(env, "rdshare.h264Encode", std::move(state)),
+        changed_(std::move(changed)),
         frame_ref_(Napi::Persistent(frame)),
         output_ref_(Napi::Persistent(output)),
         frame_(frame.Data()),
@@ -212,6 +219,18 @@ class EncodeWorker : public CodedPromiseWorker<H264EncoderState> {
 
   void Execute() override {
     H264EncoderState& s = state();
+    const int w = s.width, h = s.height;
+    I420View yuv{s.planes.data(), s.planes.data() + w * h, s.planes.data() + w * h + (w / 2) * (h / 2),
+                 static_cast<size_t>(w), static_cast<size_t>(w / 2)};
+    // Converted first, whatever happens to the encode: the next frame's changes are relative to this one.
+    if (planes_[0] != nullptr) {
+      yuv = I420View{planes_[0], planes_[1], planes_[2], stride_, uv_stride_};
+    } else if (changed_ && s.planes_hold_frame) {
+      BgrxToI420Rects(frame_, stride_, w, h, yuv, *changed_);
+    } else {
+      BgrxToI420(frame_, stride_, w, h, yuv);
+      s.planes_hold_frame = true;
+    }
     if (s.encoder == nullptr) {  // a reopen after a failure failed too
       std::string error = s.Open();
       if (!error.empty()) {
@@ -224,13 +243,6 @@ class EncodeWorker : public CodedPromiseWorker<H264EncoderState> {
       Fail("ENCODE_FAILED", rate_error);
       return;
     }
-    const int w = s.width, h = s.height;
-    I420View yuv{s.planes.data(), s.planes.data() + w * h, s.planes.data() + w * h + (w / 2) * (h / 2),
-                 static_cast<size_t>(w), static_cast<size_t>(w / 2)};
-    if (planes_[0] != nullptr)
-      yuv = I420View{planes_[0], planes_[1], planes_[2], stride_, uv_stride_};
-    else
-      BgrxToI420(frame_, stride_, w, h, yuv);
     if (key_frame_ || s.force_key_frame) s.encoder->ForceIntraFrame(true);
     SSourcePicture picture{};
     picture.iColorFormat = videoFormatI420;
@@ -300,6 +312,7 @@ class EncodeWorker : public CodedPromiseWorker<H264EncoderState> {
   }
 
  private:
+  std::optional<std::vector<Rect>> changed_;
   Napi::Reference<Napi::Uint8Array> frame_ref_, output_ref_, plane_refs_[3];
   const uint8_t* frame_;
   size_t stride_;
@@ -371,8 +384,18 @@ Napi::Value H264Encoder::Encode(const Napi::CallbackInfo& info) {
   const int64_t w = state_->width, h = state_->height;
   if (stride < w * 4 || static_cast<int64_t>(frame.ByteLength()) < stride * (h - 1) + w * 4)
     return ThrowCoded(env, "OUT_OF_BOUNDS", "encode: the frame is smaller than the encoder's picture");
+  std::optional<std::vector<Rect>> changed;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    if (!info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+        info[4].As<Napi::Int32Array>().ElementLength() % 4 != 0)
+      return ThrowCoded(env, "INVALID_ARGUMENT", "encode: changed rectangles come as an Int32Array of x, y, w, h");
+    Napi::Int32Array quads = info[4].As<Napi::Int32Array>();
+    changed.emplace();
+    for (size_t i = 0; i < quads.ElementLength(); i += 4)
+      changed->push_back(Rect{quads[i], quads[i + 1], quads[i + 2], quads[i + 3]});
+  }
   return (new EncodeWorker(env, state_, frame, static_cast<size_t>(stride), output, info[3].ToBoolean(),
-                           state_->wanted_frame_rate, state_->wanted_bitrate))
+                           state_->wanted_frame_rate, state_->wanted_bitrate, std::move(changed)))
       ->Start();
 }
 

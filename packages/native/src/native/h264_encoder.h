@@ -10,7 +10,8 @@ struct H264EncoderState;
 
 /**
  * An OpenH264 encoder for one picture size: `new H264Encoder(width, height, frameRate, bitrate, screen,
- * temporalLayers, qp)` (qp 0: rate control), then `encode(data, stride, output, keyFrame)` (BGRX) or
+ * temporalLayers, qp)` (qp 0: rate control), then `encode(data, stride, output, keyFrame, changed?)` (BGRX;
+ * `changed`, an Int32Array of x, y, width, height quads, limits the conversion to what changed since the last) or
  * `encodeI420(y, u, v, yStride, uvStride, output, keyFrame)` resolves `{ byteLength, keyFrame }` after encoding on a
  * libuv worker; `setRate(frameRate, bitrate)` changes the rate control's plan from the next encode on.
  * One encode at a time (ENCODER_BUSY otherwise). OpenH264 must have been loaded with loadOpenH264() first.

@@ -57,6 +57,20 @@ void BgrxToI420(const uint8_t* bgrx, size_t stride, int width, int height, const
   }
 }
 
+void BgrxToI420Rects(const uint8_t* bgrx, size_t stride, int width, int height, const I420View& out,
+                     const std::vector<Rect>& rects) {
+  for (const Rect& r : rects) {
+    const int64_t x0 = std::max<int64_t>(0, r.x & ~int64_t{1});
+    const int64_t y0 = std::max<int64_t>(0, r.y & ~int64_t{1});
+    const int64_t x1 = std::min<int64_t>(width, (int64_t{r.x} + r.width + 1) & ~int64_t{1});
+    const int64_t y1 = std::min<int64_t>(height, (int64_t{r.y} + r.height + 1) & ~int64_t{1});
+    if (x1 <= x0 || y1 <= y0) continue;
+    const I420View at{out.y + out.y_stride * y0 + x0, out.u + out.uv_stride * (y0 / 2) + x0 / 2,
+                      out.v + out.uv_stride * (y0 / 2) + x0 / 2, out.y_stride, out.uv_stride};
+    BgrxToI420(bgrx + stride * y0 + x0 * 4, stride, static_cast<int>(x1 - x0), static_cast<int>(y1 - y0), at);
+  }
+}
+
 RDSHARE_VECTOR_CLONES
 void BgrxToYuv444(const uint8_t* bgrx, size_t stride, int width, int height, const Yuv444View& out) {
   constexpr int kRound = 1 << (kShift - 1);

@@ -12,6 +12,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
+
+#include "rect.h"
 
 namespace rdshare {
 
@@ -34,6 +37,13 @@ struct Yuv444View {
 
 /** BGRX (byte 3 ignored) to I420, chroma of each 2x2 block from the block's mean colour. Even sizes only. */
 void BgrxToI420(const uint8_t* bgrx, size_t stride, int width, int height, const I420View& out);
+
+/**
+ * BgrxToI420 of the parts of a `width` x `height` picture that `rects` cover, each grown to whole 2x2 blocks (a
+ * chroma sample covers one) and clipped to the picture; the rest of `out` is left as it is.
+ */
+void BgrxToI420Rects(const uint8_t* bgrx, size_t stride, int width, int height, const I420View& out,
+                     const std::vector<Rect>& rects);
 
 /**
  * BGRX (byte 3 ignored) to YUV 4:4:4 with the same weights as BgrxToI420, one chroma sample per pixel: averaging

@@ -1,4 +1,4 @@
-import { allocateYuv444, bgrxToYuv444 } from '@rdshare/native';
+import { allocateYuv444, bgrxToYuv444, type Rect } from '@rdshare/native';
 import { type Avc444Version, allocateI420, splitAvc444Views } from './avc444-views.js';
 import type { H264Rate } from './h264-rate-plan.js';
 
@@ -9,7 +9,8 @@ export interface H264FrameEncoder {
       | { data: Uint8Array; stride: number }
       | { y: Uint8Array; u: Uint8Array; v: Uint8Array; yStride: number; uvStride: number },
     output: Uint8Array,
-    options?: { keyFrame?: boolean },
+    /** `changed`: where a BGRX frame differs from the previous one's (see `H264Encoder.encode`). */
+    options?: { keyFrame?: boolean; changed?: readonly Rect[] },
   ): Promise<{ byteLength: number; keyFrame: boolean }>;
   /** Changes the rate plan from the next encode on. */
   setRate(rate: H264Rate): void;
@@ -44,11 +45,13 @@ export interface PictureCoder {
   /**
    * The frame's buffer may change again once the promise settles. `shown(x, y)` says whether the pixel at (x, y)
    * may be shown to a client from this picture; what none is shown may be coded as cheaply as the format allows.
+   * `changed` lists every part of the frame that changed since the last call: a coder may convert only that.
    */
   code(
     frame: { data: Uint8Array; stride: number },
     keyFrame: boolean,
     shown: (x: number, y: number) => boolean,
+    changed: readonly Rect[],
   ): Promise<CodedPicture>;
   close(): void;
 }
@@ -84,8 +87,9 @@ export function createPictureCoder(
     const encoder = create(size, { ...rate, temporalLayers: 1 });
     return {
       setRate: (plan) => encoder.setRate(plan),
-      async code(frame, keyFrame) {
-        const result = await encoder.encode(frame, output, { keyFrame });
+      async code(frame, keyFrame, _shown, changed) {
+        // The encoder keeps its 4:2:0 conversion of the last frame: a picture converts what changed, not all of it.
+        const result = await encoder.encode(frame, output, { keyFrame, changed });
         return { keyFrame: result.keyFrame, bitstream: output.slice(0, result.byteLength) };
       },
       close: () => encoder.close(),

@@ -2,7 +2,7 @@ import { type AvcFormat, createPictureCoder, type H264EncoderFactory, type Pictu
 import { tilesFilledBy, usableBand, writesOverNewer } from './copy-band.js';
 import { H264RatePlanner } from './h264-rate-plan.js';
 import { MotionTracker, type MotionTrackerOptions } from './motion-tracker.js';
-import { TILE_SIZE } from './tile-grid.js';
+import { type Rect, TILE_SIZE } from './tile-grid.js';
 import type { TileStore } from './tile-store.js';
 
 /** One encoded picture of the whole surface, shared by every attendee that receives it. */
@@ -192,17 +192,22 @@ export class H264SurfaceEncoder {
       const versions = this.store.versions.slice();
       this.takeMoves();
       const inMotion = new Set(this.motion.tilesInMotion());
-      this.copyInput(inMotion);
+      const changed = this.copyInput(inMotion);
       const moving = [...inMotion].filter((t) => this.copied[t] === versions[t]);
       const shown = new Set(moving);
       const plan = this.rate.encoding();
       if (plan) this.coder.setRate(plan);
       const { grid } = this.store;
       this.encodeStarted = performance.now();
-      const result = await this.coder.code({ data: this.input, stride: this.width * 4 }, keyFrame, (x, y) => {
-        const tile = grid.tileAt(x, y);
-        return tile !== undefined && shown.has(tile);
-      });
+      const result = await this.coder.code(
+        { data: this.input, stride: this.width * 4 },
+        keyFrame,
+        (x, y) => {
+          const tile = grid.tileAt(x, y);
+          return tile !== undefined && shown.has(tile);
+        },
+        changed,
+      );
       if (this.closed) return;
       const took = performance.now() - this.encodeStarted;
       this.encodeMs = this.encodes === 0 ? took : this.encodeMs + (took - this.encodeMs) * ENCODE_TIME_WEIGHT;
@@ -249,9 +254,10 @@ export class H264SurfaceEncoder {
    * into the padded input (a copy: the next capture may write the store during the encode). Runs of changed
    * tiles in a tile row go as one span per pixel row; a moving window or box copies its own tiles, not the 8 MB
    * of a full screen. Tiles not in motion are never shown from a picture: left as they were, what stands still
-   * or a surface copy moved costs no bits.
+   * or a surface copy moved costs no bits. Returns the spans copied.
    */
-  private copyInput(inMotion: ReadonlySet<number>): void {
+  private copyInput(inMotion: ReadonlySet<number>): Rect[] {
+    const spans: Rect[] = [];
     const { data, stride, width, height } = this.store.frame;
     const { grid, versions } = this.store;
     const inputStride = this.width * 4;
@@ -277,8 +283,10 @@ export class H264SurfaceEncoder {
         for (let y = row * TILE_SIZE; y < y1; y++) {
           this.input.set(data.subarray(y * stride + x0 * 4, y * stride + x1 * 4), y * inputStride + x0 * 4);
         }
+        spans.push({ x: x0, y: row * TILE_SIZE, width: x1 - x0, height: y1 - row * TILE_SIZE });
         col = end;
       }
     }
+    return spans;
   }
 }

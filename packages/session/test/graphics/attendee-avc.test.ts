@@ -27,8 +27,18 @@ class ScriptedEncoder implements H264FrameEncoder {
   fail = false;
   /** When set, encodes finish only once it resolves. */
   gate: Promise<void> | undefined;
-  async encode(frame: { data: Uint8Array; stride: number }, output: Uint8Array, options?: { keyFrame?: boolean }) {
+  /** The tiles each picture's `changed` covers, in order: what the encoder would convert again. */
+  changed: number[][] = [];
+  async encode(
+    frame: { data: Uint8Array; stride: number },
+    output: Uint8Array,
+    options?: { keyFrame?: boolean; changed?: readonly Rect[] },
+  ) {
     this.inputs.push([0, 1, 2, 3, 4, 5, 6, 7].map((t) => frame.data[(t >> 2) * 64 * frame.stride + (t & 3) * 256]));
+    const grid = new TileGrid(256, 128);
+    const covered = new Set<number>();
+    for (const r of options?.changed ?? []) grid.forEachTileIn(r, (t) => covered.add(t));
+    this.changed.push([...covered].sort());
     await (this.gate ?? Promise.resolve());
     if (this.fail) throw new Error('encoder broke');
     const keyFrame = this.calls.length === 0 || options?.keyFrame === true;
@@ -208,6 +218,8 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     }
     expect(a.sink.units.at(-1)?.regions).toEqual([{ x: 64, y: 0, width: 128, height: 64 }]);
     expect(t.native.inputs.at(-1)).toEqual([0, 3, 13, 0, 0, 0, 0, 0]);
+    // Each picture names the tiles of its input that changed, for the encoder to convert those alone.
+    expect(t.native.changed.at(-1)).toEqual([1, 2]);
     a.sink.clear();
     // Now the scroll is found: tile 1 is a copy of tile 5 (lossless on the client), tile 2 is new content.
     const scroll: FoundMove = { src: t.s.grid.rectOf(5), dest: { x: 64, y: 0 }, completes: [] };
@@ -222,6 +234,7 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     // The encoder codes only what no copy explains: tile 1 keeps its old pixels in the input, and the picture
     // shows tile 2 alone.
     expect(t.native.inputs.at(-1)).toEqual([0, 3, 14, 0, 0, 0, 0, 0]);
+    expect(t.native.changed.at(-1)).toEqual([2]);
     expect(a.sink.units.at(-1)?.regions).toEqual([{ x: 128, y: 0, width: 64, height: 64 }]);
     expect(t.encoder.leftToCopies(1)).toBe(t.s.versions[1]);
     expect(t.encoder.leftToCopies(2)).toBeUndefined();
