@@ -7,9 +7,15 @@ import { killAndWait, type XvfbDisplay } from './xvfb.js';
  * - `moving-box`: a square moving over a detailed static background (`animation-client.c`);
  * - `full-screen-motion`: every pixel moves every frame, a picture rippling in bands (`motion-client.c`);
  * - `scrolling-text`: a full screen of text scrolled up by a few lines a frame (`scrolling-text-client.c`);
- * - `panning-text`: a full screen of endless text lines panned left by a few characters a frame (the same client).
+ * - `panning-text`: a full screen of endless text lines panned left by a few characters a frame (the same client);
+ * - `panning-diagonal`: the same text panned left and up at once, as a map dragged (the same client).
  */
-export type AnimationWorkload = 'moving-box' | 'full-screen-motion' | 'scrolling-text' | 'panning-text';
+export type AnimationWorkload =
+  | 'moving-box'
+  | 'full-screen-motion'
+  | 'scrolling-text'
+  | 'panning-text'
+  | 'panning-diagonal';
 
 export interface AnimationOptions {
   /** `moving-box` unless told. */
@@ -20,11 +26,11 @@ export interface AnimationOptions {
   boxSize?: number;
   /** `moving-box`: how far the square moves per frame, in pixels (10 unless told). */
   speed?: number;
-  /** `scrolling-text`: lines scrolled in per frame (2 unless told). */
+  /** `scrolling-text`, `panning-diagonal`: lines scrolled in per frame (2 unless told). */
   linesPerFrame?: number;
   /** Record when each frame was drawn in {@link Animation.drawnAt} (true unless told; a soak needs only `latest`). */
   recordDrawTimes?: boolean;
-  /** `panning-text`: characters panned in per frame (4 unless told). */
+  /** `panning-text`, `panning-diagonal`: characters panned in per frame (4 unless told). */
   columnsPerFrame?: number;
 }
 
@@ -51,6 +57,11 @@ function clientFor(options: AnimationOptions): { client: XClientName; args: numb
       return { client: 'scrolling-text-client', args: [fps, options.linesPerFrame ?? 2] };
     case 'panning-text':
       return { client: 'scrolling-text-client', args: [fps, 0, options.columnsPerFrame ?? 4] };
+    case 'panning-diagonal':
+      return {
+        client: 'scrolling-text-client',
+        args: [fps, options.linesPerFrame ?? 2, options.columnsPerFrame ?? 4],
+      };
   }
 }
 

@@ -6,7 +6,9 @@
  *
  * With a third argument the text pans sideways instead, as a wide document scrolled horizontally: every line
  * is endless, the screen is moved left by that many characters each frame (XCopyArea) and the columns that come
- * into view are drawn at the right edge.
+ * into view are drawn at the right edge. With lines per frame as well, it pans diagonally, as a map dragged: the
+ * document is endless downwards too, the screen also moves up by that many lines and the lines that come into
+ * view are drawn at the bottom.
  *
  * Usage: scrolling-text-client <fps> <lines per frame> [<columns per frame>]
  */
@@ -42,13 +44,16 @@ static char document_char(unsigned line, unsigned column) {
   return h % 7 == 0 ? ' ' : LETTERS[h % (sizeof LETTERS - 1)];
 }
 
-/* Draws document columns [from, to) of every line, with column `offset` at the screen's left edge. */
-static void draw_columns(Display *dpy, Window root, GC gc, int char_w, int line_h, int ascent, int lines,
-                         unsigned offset, unsigned from, unsigned to) {
-  for (int l = 0; l < lines; l++) {
+/*
+ * Draws document columns [from, to) of lines [first_line, end_line), with column `offset` at the screen's left
+ * edge and line `line_offset` at its top.
+ */
+static void draw_columns(Display *dpy, Window root, GC gc, int char_w, int line_h, int ascent, unsigned line_offset,
+                         unsigned first_line, unsigned end_line, unsigned offset, unsigned from, unsigned to) {
+  for (unsigned l = first_line; l < end_line; l++) {
     for (unsigned c = from; c < to; c++) {
-      char ch = document_char((unsigned)l, c);
-      XDrawString(dpy, root, gc, 2 + (int)(c - offset) * char_w, l * line_h + ascent, &ch, 1);
+      char ch = document_char(l, c);
+      XDrawString(dpy, root, gc, 2 + (int)(c - offset) * char_w, (int)(l - line_offset) * line_h + ascent, &ch, 1);
     }
   }
 }
@@ -83,18 +88,27 @@ int main(int argc, char **argv) {
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
   if (pan > 0) {
-    int char_w = font->max_bounds.width, lines = h / line_h, shift = pan * char_w;
-    unsigned offset = 0, visible = (unsigned)(w / char_w + 1);
+    int char_w = font->max_bounds.width, shift = pan * char_w;
+    unsigned offset = 0, visible = (unsigned)(w / char_w + 1), lines = (unsigned)(h / line_h + 1), top = 0;
     XSetForeground(dpy, gc, rgb(visual, 0, 0, 0));
-    draw_columns(dpy, root, gc, char_w, line_h, font->ascent, lines, offset, 0, visible);
+    draw_columns(dpy, root, gc, char_w, line_h, font->ascent, top, 0, lines, offset, 0, visible);
     for (unsigned n = 1;; n++) {
-      XCopyArea(dpy, root, root, gc, shift, 0, w - shift, h, 0, 0);
+      XCopyArea(dpy, root, root, gc, shift, scroll, w - shift, h - scroll, 0, 0);
       XClearArea(dpy, root, w - shift, 0, shift, h, False);
+      if (scroll > 0) XClearArea(dpy, root, 0, h - scroll, w, scroll, False);
       offset += (unsigned)pan;
+      top += (unsigned)per_frame;
       XSetForeground(dpy, gc, rgb(visual, 0, 0, 0));
-      /* From the column cut by the strip's left edge: drawn again whole, it paints the pixels it already had. */
+      /* From the column cut by the strip's left edge (the line cut by the bottom strip's top): drawn again whole,
+       * it paints the pixels it already had. */
       unsigned first = offset + (unsigned)((w - shift - 2) / char_w);
-      draw_columns(dpy, root, gc, char_w, line_h, font->ascent, lines, offset, first, offset + visible);
+      draw_columns(dpy, root, gc, char_w, line_h, font->ascent, top, top, top + lines, offset, first,
+                   offset + visible);
+      if (scroll > 0) {
+        unsigned first_line = top + (unsigned)((h - scroll) / line_h);
+        draw_columns(dpy, root, gc, char_w, line_h, font->ascent, top, first_line, top + lines, offset, offset,
+                     offset + visible);
+      }
       if (!frame_done(dpy, root, gc, visual, n)) return 0;
       next_tick(&next, fps);
     }

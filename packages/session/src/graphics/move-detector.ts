@@ -49,6 +49,14 @@ const ANCHOR_PIXELS = 32;
 const ANCHORS_PER_ROW = 3;
 /** Sampled anchors that must agree on a horizontal shift before it is verified. */
 const MIN_VOTES = 2;
+/**
+ * How far a diagonal pan is looked for, in rows and columns each way: a map or a zoomed picture dragged at 30
+ * captures a second moves less than this between two, and the window searched per anchor stays a few thousand
+ * compares.
+ */
+const MAX_PAN = 96;
+/** Anchors looked up for a diagonal pan: the first this many of the sampled ones that have detail. */
+const PAN_ANCHORS = 8;
 
 /** 32-bit FNV-1a over every {@link HASH_STEP}th pixel of a row segment, as words. */
 function rowHash(words: Uint32Array, start: number, length: number): number {
@@ -113,14 +121,15 @@ const HINT_ENOUGH = 0.75;
 
 /**
  * The move that explains most of `rect` of `next` as pixels of `previous` (frames of one size), in any
- * direction the cheap searches find. `hints` (the vertical shifts found last time: a scroll often goes on at one
+ * direction the cheap searches find. `hints` (the shifts found last time: a scroll or a pan often goes on at one
  * speed) are verified first, and one that explains at least {@link HINT_ENOUGH} of `rect` ends the search: no
  * other shift can explain more than the rest, and what a scroll leaves out (the rows it exposes, a status line
  * or counter painted over the text) would otherwise send every capture of a long scroll through the full
  * search, the costliest work of the session's main thread while a terminal scrolls. Then
  * horizontal (a few sampled rows, almost free), then vertical (row hashes, a pass over the frame's columns)
- * unless the horizontal move already explains most of `rect`. Window drags, which move diagonally, are found from
- * the windows' geometry instead (see {@link verifyShift}).
+ * unless the horizontal move already explains most of `rect`, then diagonal (sampled anchors near where they
+ * are now) unless either explains most of it. Window drags are found from the windows' geometry instead (see
+ * {@link verifyShift}).
  */
 export function detectMove(
   previous: FramePixels,
@@ -129,14 +138,16 @@ export function detectMove(
   hints: readonly Shift[] = [],
 ): SurfaceMove | undefined {
   for (const hint of hints) {
-    if (hint.dx !== 0) continue;
     const move = verifyShift(previous, next, rect, hint);
     if (areaOf(move) >= rect.width * rect.height * HINT_ENOUGH) return move;
   }
   const horizontal = detectHorizontalMove(previous, next, rect);
   if (areaOf(horizontal) * 2 >= rect.width * rect.height) return horizontal;
   const vertical = detectVerticalMove(previous, next, rect);
-  return areaOf(vertical) >= areaOf(horizontal) ? vertical : horizontal;
+  const straight = areaOf(vertical) >= areaOf(horizontal) ? vertical : horizontal;
+  if (areaOf(straight) * 2 >= rect.width * rect.height) return straight;
+  const diagonal = detectDiagonalMove(previous, next, rect);
+  return areaOf(diagonal) > areaOf(straight) ? diagonal : straight;
 }
 
 /**
@@ -237,20 +248,78 @@ export function detectHorizontalMove(previous: FramePixels, next: FramePixels, r
 }
 
 /**
+ * Finds a diagonal pan in `rect` (a map or a zoomed picture dragged, not a window: those are known from their
+ * geometry) from samples: runs of pixels of the new frame with detail are looked up in the old one within
+ * {@link MAX_PAN} rows and columns of where they are now; a shift on which several agree is verified byte for byte
+ * over `rect`. Costs a few thousand compares per anchor, whatever the rectangle's size.
+ */
+export function detectDiagonalMove(previous: FramePixels, next: FramePixels, rect: Rect): SurfaceMove | undefined {
+  if (rect.width < 2 * MIN_MOVE_COLUMNS || rect.height < MIN_MOVE_ROWS) return undefined;
+  const oldWords = wordsOf(previous);
+  const newWords = wordsOf(next);
+  if (!oldWords || !newWords) return undefined;
+  const oldPitch = previous.stride >> 2;
+  const newPitch = next.stride >> 2;
+  const votes = new Map<string, number>();
+  let searched = 0;
+  for (let k = 1; k <= SAMPLE_ROWS && searched < PAN_ANCHORS; k++) {
+    const y = rect.y + Math.floor((k * rect.height) / (SAMPLE_ROWS + 1));
+    for (let a = 0; a < ANCHORS_PER_ROW && searched < PAN_ANCHORS; a++) {
+      const x = rect.x + Math.floor(((2 * a + 1) * (rect.width - ANCHOR_PIXELS)) / (2 * ANCHORS_PER_ROW));
+      const at = y * newPitch + x;
+      if (isUniform(newWords, at)) continue;
+      searched++;
+      let found: string | undefined;
+      let ambiguous = false;
+      const y0 = Math.max(0, y - MAX_PAN);
+      const y1 = Math.min(previous.height - 1, y + MAX_PAN);
+      const x0 = Math.max(0, x - MAX_PAN);
+      const x1 = Math.min(previous.width - ANCHOR_PIXELS, x + MAX_PAN);
+      for (let oy = y0; oy <= y1 && !ambiguous; oy++) {
+        const row = oy * oldPitch;
+        for (let ox = x0; ox <= x1; ox++) {
+          if (!runMatches(newWords, at, oldWords, row + ox)) continue;
+          if (found !== undefined) {
+            ambiguous = true;
+            break;
+          }
+          found = `${x - ox},${y - oy}`;
+        }
+      }
+      if (found !== undefined && !ambiguous) votes.set(found, (votes.get(found) ?? 0) + 1);
+    }
+  }
+  let best: SurfaceMove | undefined;
+  for (const [key, count] of [...votes].sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES)) {
+    if (count < MIN_VOTES) break;
+    const [dx, dy] = key.split(',').map(Number);
+    const move = verifyShift(previous, next, rect, { dx, dy });
+    if (areaOf(move) > areaOf(best)) best = move;
+  }
+  return best;
+}
+
+/** Whether the {@link ANCHOR_PIXELS} words at `at` are one colour (blank space: found everywhere, says nothing). */
+function isUniform(words: Uint32Array, at: number): boolean {
+  for (let i = 1; i < ANCHOR_PIXELS; i++) if (words[at + i] !== words[at]) return false;
+  return true;
+}
+
+/** Whether the {@link ANCHOR_PIXELS} words at `at` of `words` are those at `from` of `old`. */
+function runMatches(words: Uint32Array, at: number, old: Uint32Array, from: number): boolean {
+  for (let i = 0; i < ANCHOR_PIXELS; i++) if (old[from + i] !== words[at + i]) return false;
+  return true;
+}
+
+/**
  * Where the {@link ANCHOR_PIXELS} words of `words` at `at` occur in the `width` words of `row` of `old`: the
  * column if exactly once; undefined for no match, several, or an anchor of one colour (blank space).
  */
 function findAnchor(words: Uint32Array, at: number, old: Uint32Array, row: number, width: number): number | undefined {
-  const first = words[at];
-  let uniform = true;
-  for (let i = 1; i < ANCHOR_PIXELS && uniform; i++) uniform = words[at + i] === first;
-  if (uniform) return undefined;
+  if (isUniform(words, at)) return undefined;
   let found: number | undefined;
   for (let x = 0; x + ANCHOR_PIXELS <= width; x++) {
-    if (old[row + x] !== first) continue;
-    let i = 1;
-    while (i < ANCHOR_PIXELS && old[row + x + i] === words[at + i]) i++;
-    if (i < ANCHOR_PIXELS) continue;
+    if (!runMatches(words, at, old, row + x)) continue;
     if (found !== undefined) return undefined;
     found = x;
   }

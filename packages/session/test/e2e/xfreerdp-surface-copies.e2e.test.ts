@@ -27,7 +27,7 @@ interface Cost {
   avcBytes: number;
   frames: number;
 }
-type Workload = 'drag' | 'pan';
+type Workload = 'drag' | 'pan' | 'diagonal';
 type Viewer = 'lossless' | 'avc420';
 
 /** xfreerdp's flags per viewer: /gfx:RFX offers no H.264, so that pipeline is lossless only. */
@@ -39,7 +39,8 @@ const VIEWER_ARGS: Record<Viewer, string[]> = {
 /**
  * Surface-to-surface copies against real xfreerdp, with the lossless pipeline and with AVC420 at once: an xterm
  * dragged diagonally across the desktop with `xdotool windowmove` (found from the window tracker's
- * geometry) and a screen of text panned sideways (found from sampled rows). Each workload runs twice on the same
+ * geometry), a screen of text panned sideways (found from sampled rows) and one panned diagonally (found from
+ * anchors sought around where they are now). Each workload runs twice on the same
  * display, once with a session that looks for moves and once with one that does not (`surfaceCopies: false`), so
  * the bytes each viewer costs are compared like for like; after the motion stops every viewer's screen equals the
  * shared one pixel for pixel.
@@ -139,6 +140,15 @@ ${client.output()}`);
         animation = await startAnimation(shared, { workload: 'panning-text', fps: 20, columnsPerFrame: 3 });
         animation.pause();
       }
+      if (workload === 'diagonal') {
+        animation = await startAnimation(shared, {
+          workload: 'panning-diagonal',
+          fps: 20,
+          columnsPerFrame: 3,
+          linesPerFrame: 1,
+        });
+        animation.pause();
+      }
       await session.open();
       const invitation = session.invitations.createInvitation({ groupName: 'g', password: 'pw-1', attendeeLimit: 2 });
       for (const viewer of ['lossless', 'avc420'] as const) {
@@ -203,6 +213,7 @@ ${client.output()}`);
   it.each([
     ['drag', 'an xterm dragged diagonally with xdotool'],
     ['pan', 'a screen of text panned sideways'],
+    ['diagonal', 'a screen of text panned diagonally, as a map dragged'],
   ] as const)(
     '%s: %s goes as copies, for far fewer bytes, and ends pixel-exact',
     async (workload, _what) => {

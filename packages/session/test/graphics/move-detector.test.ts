@@ -92,6 +92,21 @@ describe('detectMove', () => {
       move: { src: { x: 20, y: 0, width: 104, height: H }, dest: { x: 36, y: 0 } },
     },
     {
+      name: 'finds a picture panned diagonally, up by 9 rows and left by 21 columns, the strips it exposes left out',
+      after: (x, y) => (x < W - 21 && y < H - 9 ? detail(x + 21, y + 9) : 0x123456),
+      move: { src: { x: 21, y: 9, width: W - 21, height: H - 9 }, dest: { x: 0, y: 0 } },
+    },
+    {
+      name: 'finds a diagonal pan down and right in a rectangle, reading rows from above it',
+      // Rows 40 to 159 show what was 13 columns to the left and 30 rows up; new content in the 13 columns exposed.
+      after: (x, y) => {
+        if (y < 40) return detail(x, y);
+        return x < 13 ? 0x777777 : detail(x - 13, y - 30);
+      },
+      rect: { x: 0, y: 40, width: W, height: H - 40 },
+      move: { src: { x: 0, y: 10, width: W - 13, height: H - 40 }, dest: { x: 13, y: 40 } },
+    },
+    {
       name: 'still finds vertical scrolls',
       after: SCROLLED_UP_11,
       move: { src: { x: 0, y: 11, width: W, height: H - 11 }, dest: { x: 0, y: 0 } },
