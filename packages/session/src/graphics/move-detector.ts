@@ -71,6 +71,24 @@ function wordsOf(frame: FramePixels): Uint32Array | undefined {
   return new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
 }
 
+/** Both frames' pixels as words, with their row pitches in words; undefined where a frame is not word-aligned. */
+function wordViews(previous: FramePixels, next: FramePixels) {
+  const oldWords = wordsOf(previous);
+  const newWords = wordsOf(next);
+  if (!oldWords || !newWords) return undefined;
+  return { oldWords, newWords, oldPitch: previous.stride >> 2, newPitch: next.stride >> 2 };
+}
+
+/** The sampled anchors' positions in `rect`: {@link ANCHORS_PER_ROW} spread across each of {@link SAMPLE_ROWS} rows. */
+function* anchorsIn(rect: Rect): Generator<{ x: number; y: number }> {
+  for (let k = 1; k <= SAMPLE_ROWS; k++) {
+    const y = rect.y + Math.floor((k * rect.height) / (SAMPLE_ROWS + 1));
+    for (let a = 0; a < ANCHORS_PER_ROW; a++) {
+      yield { x: rect.x + Math.floor(((2 * a + 1) * (rect.width - ANCHOR_PIXELS)) / (2 * ANCHORS_PER_ROW)), y };
+    }
+  }
+}
+
 const bytesOf = (frame: FramePixels) => Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
 
 /**
@@ -159,11 +177,9 @@ export function detectMove(
  */
 export function detectVerticalMove(previous: FramePixels, next: FramePixels, rect: Rect): SurfaceMove | undefined {
   if (rect.height < MIN_MOVE_ROWS || rect.width < MIN_MOVE_COLUMNS) return undefined;
-  const oldWords = wordsOf(previous);
-  const newWords = wordsOf(next);
-  if (!oldWords || !newWords) return undefined;
-  const oldPitch = previous.stride >> 2;
-  const newPitch = next.stride >> 2;
+  const views = wordViews(previous, next);
+  if (!views) return undefined;
+  const { oldWords, newWords, oldPitch, newPitch } = views;
   const { x, width } = rect;
 
   const oldRowsByHash = new Map<number, number[]>();
@@ -198,24 +214,18 @@ export function detectVerticalMove(previous: FramePixels, next: FramePixels, rec
  */
 export function detectHorizontalMove(previous: FramePixels, next: FramePixels, rect: Rect): SurfaceMove | undefined {
   if (rect.width < 2 * MIN_MOVE_COLUMNS || rect.height < MIN_MOVE_ROWS) return undefined;
-  const oldWords = wordsOf(previous);
-  const newWords = wordsOf(next);
-  if (!oldWords || !newWords) return undefined;
-  const oldPitch = previous.stride >> 2;
-  const newPitch = next.stride >> 2;
+  const views = wordViews(previous, next);
+  if (!views) return undefined;
+  const { oldWords, newWords, oldPitch, newPitch } = views;
   /** Per shift, the sampled rows and anchor columns that voted for it. */
   const votes = new Map<number, { y: number; x: number }[]>();
-  for (let k = 1; k <= SAMPLE_ROWS; k++) {
-    const y = rect.y + Math.floor((k * rect.height) / (SAMPLE_ROWS + 1));
-    for (let a = 0; a < ANCHORS_PER_ROW; a++) {
-      const x = rect.x + Math.floor(((2 * a + 1) * (rect.width - ANCHOR_PIXELS)) / (2 * ANCHORS_PER_ROW));
-      const at = findAnchor(newWords, y * newPitch + x, oldWords, y * oldPitch, previous.width);
-      if (at === undefined || at === x) continue;
-      const dx = x - at;
-      const voters = votes.get(dx);
-      if (voters) voters.push({ y, x });
-      else votes.set(dx, [{ y, x }]);
-    }
+  for (const { x, y } of anchorsIn(rect)) {
+    const at = findAnchor(newWords, y * newPitch + x, oldWords, y * oldPitch, previous.width);
+    if (at === undefined || at === x) continue;
+    const dx = x - at;
+    const voters = votes.get(dx);
+    if (voters) voters.push({ y, x });
+    else votes.set(dx, [{ y, x }]);
   }
   const counts = new Map([...votes].filter(([, v]) => v.length >= MIN_VOTES).map(([dx, v]) => [dx, v.length]));
   let best: SurfaceMove | undefined;
@@ -255,39 +265,34 @@ export function detectHorizontalMove(previous: FramePixels, next: FramePixels, r
  */
 export function detectDiagonalMove(previous: FramePixels, next: FramePixels, rect: Rect): SurfaceMove | undefined {
   if (rect.width < 2 * MIN_MOVE_COLUMNS || rect.height < MIN_MOVE_ROWS) return undefined;
-  const oldWords = wordsOf(previous);
-  const newWords = wordsOf(next);
-  if (!oldWords || !newWords) return undefined;
-  const oldPitch = previous.stride >> 2;
-  const newPitch = next.stride >> 2;
+  const views = wordViews(previous, next);
+  if (!views) return undefined;
+  const { oldWords, newWords, oldPitch, newPitch } = views;
   const votes = new Map<string, number>();
   let searched = 0;
-  for (let k = 1; k <= SAMPLE_ROWS && searched < PAN_ANCHORS; k++) {
-    const y = rect.y + Math.floor((k * rect.height) / (SAMPLE_ROWS + 1));
-    for (let a = 0; a < ANCHORS_PER_ROW && searched < PAN_ANCHORS; a++) {
-      const x = rect.x + Math.floor(((2 * a + 1) * (rect.width - ANCHOR_PIXELS)) / (2 * ANCHORS_PER_ROW));
-      const at = y * newPitch + x;
-      if (isUniform(newWords, at)) continue;
-      searched++;
-      let found: string | undefined;
-      let ambiguous = false;
-      const y0 = Math.max(0, y - MAX_PAN);
-      const y1 = Math.min(previous.height - 1, y + MAX_PAN);
-      const x0 = Math.max(0, x - MAX_PAN);
-      const x1 = Math.min(previous.width - ANCHOR_PIXELS, x + MAX_PAN);
-      for (let oy = y0; oy <= y1 && !ambiguous; oy++) {
-        const row = oy * oldPitch;
-        for (let ox = x0; ox <= x1; ox++) {
-          if (!runMatches(newWords, at, oldWords, row + ox)) continue;
-          if (found !== undefined) {
-            ambiguous = true;
-            break;
-          }
-          found = `${x - ox},${y - oy}`;
+  for (const { x, y } of anchorsIn(rect)) {
+    if (searched === PAN_ANCHORS) break;
+    const at = y * newPitch + x;
+    if (isUniform(newWords, at)) continue;
+    searched++;
+    let found: string | undefined;
+    let ambiguous = false;
+    const y0 = Math.max(0, y - MAX_PAN);
+    const y1 = Math.min(previous.height - 1, y + MAX_PAN);
+    const x0 = Math.max(0, x - MAX_PAN);
+    const x1 = Math.min(previous.width - ANCHOR_PIXELS, x + MAX_PAN);
+    for (let oy = y0; oy <= y1 && !ambiguous; oy++) {
+      const row = oy * oldPitch;
+      for (let ox = x0; ox <= x1; ox++) {
+        if (!runMatches(newWords, at, oldWords, row + ox)) continue;
+        if (found !== undefined) {
+          ambiguous = true;
+          break;
         }
+        found = `${x - ox},${y - oy}`;
       }
-      if (found !== undefined && !ambiguous) votes.set(found, (votes.get(found) ?? 0) + 1);
     }
+    if (found !== undefined && !ambiguous) votes.set(found, (votes.get(found) ?? 0) + 1);
   }
   let best: SurfaceMove | undefined;
   for (const [key, count] of [...votes].sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES)) {
