@@ -1,6 +1,7 @@
 import { ByteReader } from '../core/byte-reader.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { ProtocolError } from '../core/errors.js';
+import type { ZgfxHistory } from './zgfx.js';
 
 const PDU = 'RDP_SEGMENTED_DATA';
 
@@ -35,13 +36,15 @@ export function encodeSegmentedData(data: Uint8Array): Uint8Array {
 }
 
 /**
- * Reads RDP_SEGMENTED_DATA whose segments are uncompressed (what rdshare sends); compressed segments are
- * UNSUPPORTED. `maxLength` bounds the declared total before anything is allocated.
+ * Reads RDP_SEGMENTED_DATA. With the channel's `history`, segments compressed with RDP 8.0 bulk compression (what
+ * Windows servers send) are decompressed and every segment is added to it; without, compressed segments are
+ * UNSUPPORTED (rdshare's sharer never compresses). `maxLength` bounds the declared total before anything is
+ * allocated.
  */
-export function decodeSegmentedData(bytes: Uint8Array, maxLength: number): Uint8Array {
+export function decodeSegmentedData(bytes: Uint8Array, maxLength: number, history?: ZgfxHistory): Uint8Array {
   const r = new ByteReader(bytes, PDU);
   const descriptor = r.u8();
-  if (descriptor === SegmentedDescriptor.SINGLE) return uncompressedSegment(r, r.remaining);
+  if (descriptor === SegmentedDescriptor.SINGLE) return segment(r, r.remaining, history);
   if (descriptor !== SegmentedDescriptor.MULTIPART) {
     throw new ProtocolError('INVALID', `descriptor 0x${descriptor.toString(16)}`, PDU);
   }
@@ -51,23 +54,27 @@ export function decodeSegmentedData(bytes: Uint8Array, maxLength: number): Uint8
   const out = new Uint8Array(total);
   let filled = 0;
   for (let i = 0; i < count; i++) {
-    const segment = uncompressedSegment(r, r.u32le());
-    if (filled + segment.length > total) throw new ProtocolError('INVALID', 'segments exceed the total', PDU);
-    out.set(segment, filled);
-    filled += segment.length;
+    const data = segment(r, r.u32le(), history);
+    if (filled + data.length > total) throw new ProtocolError('INVALID', 'segments exceed the total', PDU);
+    out.set(data, filled);
+    filled += data.length;
   }
   if (filled !== total) throw new ProtocolError('INVALID', `segments hold ${filled} of ${total} bytes`, PDU);
   return out;
 }
 
-function uncompressedSegment(r: ByteReader, size: number): Uint8Array {
+/** One RDP8_BULK_ENCODED_DATA of `size` bytes: its data, decompressed where it is compressed. */
+function segment(r: ByteReader, size: number, history: ZgfxHistory | undefined): Uint8Array {
   if (size < 1) throw new ProtocolError('INVALID', 'empty segment', PDU);
   const header = r.u8();
   if ((header & 0x0f) !== BulkEncodedHeader.PACKET_COMPR_TYPE_RDP8) {
     throw new ProtocolError('INVALID', `compression type 0x${(header & 0x0f).toString(16)}`, PDU);
   }
+  const data = r.bytesView(size - 1, 'segment');
   if (header & BulkEncodedHeader.PACKET_COMPRESSED) {
-    throw new ProtocolError('UNSUPPORTED', 'RDP 8.0 compressed segment', PDU);
+    if (!history) throw new ProtocolError('UNSUPPORTED', 'RDP 8.0 compressed segment', PDU);
+    return history.decompress(data);
   }
-  return r.bytesView(size - 1, 'segment');
+  history?.append(data);
+  return data;
 }

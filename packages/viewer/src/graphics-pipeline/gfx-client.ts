@@ -15,6 +15,7 @@ import {
   GfxPixelFormat,
   ProtocolError,
   type Rect,
+  ZgfxHistory,
 } from '@rdshare/protocol';
 import type { FrameBuffer, FrameRect } from '../frame-buffer.js';
 import { Avc444Picture, type Avc444Version } from './avc444-picture.js';
@@ -130,6 +131,8 @@ export class GfxClient {
     cacheImported: 0,
     cacheToSurface: 0,
   };
+  /** The channel's RDP 8.0 bulk compression history: Windows servers compress what they send. */
+  private readonly history = new ZgfxHistory();
   private readonly surfaces = new GfxSurfaces();
   private readonly cache = new GfxCache();
   private readonly decoders = new Map<number, Promise<H264Decoder>>();
@@ -163,8 +166,10 @@ export class GfxClient {
   /** One message of the graphics channel (RDP_SEGMENTED_DATA). Throws ProtocolError for what it can tell now. */
   receive(message: Uint8Array): void {
     if (this.closed) return;
-    const pdus = decodeGfxPdus(decodeSegmentedData(message, MAX_MESSAGE_LENGTH));
-    const bytes = message.byteLength;
+    const data = decodeSegmentedData(message, MAX_MESSAGE_LENGTH, this.history);
+    const pdus = decodeGfxPdus(data);
+    // What waits is the decompressed data: a compressed message may stand for thousands of times its size.
+    const bytes = data.byteLength;
     if (this.queuedBytes + bytes > MAX_QUEUED_BYTES) {
       throw new ProtocolError('OVERSIZE', `over ${MAX_QUEUED_BYTES} bytes of graphics waiting to be decoded`, PDU);
     }

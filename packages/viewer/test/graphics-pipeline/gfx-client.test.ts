@@ -101,6 +101,39 @@ describe('GfxClient frames', () => {
     expect([...sent[0]]).toEqual([...hex('0d 00 00 00 14 00 00 00 00 00 00 00 07 00 00 00 01 00 00 00')]);
   });
 
+  it('decodes the same SolidFill from a compressed segment (RDP 8.0 bulk compression, as Windows servers send)', async () => {
+    const { client, feed, frame } = gfxHarness();
+    feed(SETUP);
+    await client.idle();
+    // The SolidFill's 24 bytes as ZGFX tokens (MS-RDPEGFX 3.1.9.1), MSB first: literals from the token table
+    // (0x04 1101110, 0x00 11000, 0x01 11001, 0x03 110101, 0xFF 110110), others as 0 and 8 bits, and two matches:
+    // "00 00 00" at distance 4 (10001 00100, length 3: 0) and "01 00 01 00" at distance 2 (10001 00010, length 4:
+    // 10 00).
+    const literal = (byte: number) => `0${byte.toString(2).padStart(8, '0')}`;
+    const bits = [
+      '1101110 11000 11000 11000',
+      literal(0x18),
+      '10001 00100 0',
+      '11001 11000',
+      literal(0x11) + literal(0x22) + literal(0x33),
+      '110110 11001 11000',
+      '10001 00010 10 00',
+      '110101 11000 110101 11000',
+    ]
+      .join('')
+      .replace(/\s/g, '');
+    const packed = new Uint8Array(Math.ceil(bits.length / 8) + 1);
+    for (let i = 0; i < bits.length; i++) if (bits[i] === '1') packed[i >> 3] |= 0x80 >> (i & 7);
+    packed[packed.length - 1] = (8 - (bits.length % 8)) % 8;
+    feed([{ type: 'startFrame', timestamp: 0, frameId: 7 }]);
+    client.receive(new Uint8Array([0xe0, 0x24, ...packed]));
+    feed([{ type: 'endFrame', frameId: 7 }]);
+    await client.idle();
+    expect(px(frame(), 1, 1)).toEqual([0x33, 0x22, 0x11, 0xff]);
+    expect(px(frame(), 2, 2)).toEqual([0x33, 0x22, 0x11, 0xff]);
+    expect(px(frame(), 3, 3)).toEqual([0, 0, 0, 255]);
+  });
+
   it('applies uncompressed and planar WireToSurface1, SurfaceToSurface and the cache, pixel for pixel', async () => {
     const { client, feed, frame, sentPdus, failures } = gfxHarness();
     const tile = new Uint8Array(2 * 2 * 4);
