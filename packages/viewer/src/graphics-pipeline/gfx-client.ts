@@ -166,7 +166,10 @@ export class GfxClient {
   /** One message of the graphics channel (RDP_SEGMENTED_DATA). Throws ProtocolError for what it can tell now. */
   receive(message: Uint8Array): void {
     if (this.closed) return;
-    const data = decodeSegmentedData(message, MAX_MESSAGE_LENGTH, this.history);
+    // Bounded by the room left in the queue before anything is allocated: a declared total (or, compressed, a few
+    // bytes per 64 KiB segment) cannot make it allocate what the queue would refuse anyway.
+    const room = Math.min(MAX_MESSAGE_LENGTH, MAX_QUEUED_BYTES - this.queuedBytes);
+    const data = decodeSegmentedData(message, room, this.history);
     const pdus = decodeGfxPdus(data);
     // What waits is the decompressed data: a compressed message may stand for thousands of times its size.
     const bytes = data.byteLength;

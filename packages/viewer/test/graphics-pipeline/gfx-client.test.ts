@@ -278,6 +278,13 @@ describe('GfxClient frames', () => {
     expect(fed.map((au) => au[0])).toEqual([1, 2]);
   });
 
+  it('refuses a message larger than the queue has room for from its declared size, before allocating it', () => {
+    const { client } = gfxHarness();
+    // MULTIPART declaring 100 MB in one empty-looking segment: refused as OVERSIZE, not allocated and then found short.
+    const declared = hex('e1 01 00 00 e1 f5 05 05 00 00 00 04 00 00 00 00');
+    expect(() => client.receive(declared)).toThrow(expect.objectContaining({ code: 'OVERSIZE' }));
+  });
+
   it('ends the connection with ProtocolError on what breaks the rules, and stops processing after', async () => {
     const cases: GfxPdu[][] = [
       [{ type: 'solidFill', surfaceId: 9, fillPixel: 0, fillRects: [{ left: 0, top: 0, right: 1, bottom: 1 }] }],
