@@ -1,7 +1,7 @@
 import { ByteReader } from '../core/byte-reader.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { ProtocolError } from '../core/errors.js';
-import type { ZgfxHistory } from './zgfx.js';
+import type { ZgfxCompressor, ZgfxHistory } from './zgfx.js';
 
 const PDU = 'RDP_SEGMENTED_DATA';
 
@@ -15,23 +15,37 @@ export const BulkEncodedHeader = { PACKET_COMPR_TYPE_RDP8: 0x04, PACKET_COMPRESS
 export const SEGMENT_MAX_LENGTH = 65535;
 
 /**
- * Wraps server-to-client RDPGFX PDUs as RDP_SEGMENTED_DATA with uncompressed segments: one SINGLE segment when
- * it fits, else MULTIPART. Clients must accept uncompressed segments, and sending them costs no CPU.
+ * Wraps server-to-client RDPGFX PDUs as RDP_SEGMENTED_DATA: one SINGLE segment when it fits, else MULTIPART.
+ * Without a compressor the segments are uncompressed, which clients must accept and which costs no CPU; with the
+ * channel's compressor each segment goes compressed where that is smaller (it enters the history either way), or
+ * as it is without a look where `attempt` is false (data known not to compress, such as H.264).
  */
-export function encodeSegmentedData(data: Uint8Array): Uint8Array {
-  const uncompressed = BulkEncodedHeader.PACKET_COMPR_TYPE_RDP8;
-  if (data.length <= SEGMENT_MAX_LENGTH) {
-    return new ByteWriter(2 + data.length).u8(SegmentedDescriptor.SINGLE).u8(uncompressed).bytes(data).toBytes();
+export function encodeSegmentedData(data: Uint8Array, compressor?: ZgfxCompressor, attempt = true): Uint8Array {
+  const segments: { header: number; bytes: Uint8Array }[] = [];
+  for (let at = 0; at === 0 || at < data.length; at += SEGMENT_MAX_LENGTH) {
+    const raw = data.subarray(at, at + SEGMENT_MAX_LENGTH);
+    if (!attempt) compressor?.pass(raw);
+    const compressed = attempt ? compressor?.compress(raw) : undefined;
+    segments.push(
+      compressed
+        ? {
+            header: BulkEncodedHeader.PACKET_COMPR_TYPE_RDP8 | BulkEncodedHeader.PACKET_COMPRESSED,
+            bytes: compressed,
+          }
+        : { header: BulkEncodedHeader.PACKET_COMPR_TYPE_RDP8, bytes: raw },
+    );
   }
-  const count = Math.ceil(data.length / SEGMENT_MAX_LENGTH);
-  const w = new ByteWriter(7 + count * 5 + data.length);
-  w.u8(SegmentedDescriptor.MULTIPART).u16le(count).u32le(data.length);
-  for (let at = 0; at < data.length; at += SEGMENT_MAX_LENGTH) {
-    const segment = data.subarray(at, at + SEGMENT_MAX_LENGTH);
-    w.u32le(segment.length + 1)
-      .u8(uncompressed)
-      .bytes(segment);
+  if (segments.length === 1) {
+    const [{ header, bytes }] = segments;
+    return new ByteWriter(2 + bytes.length).u8(SegmentedDescriptor.SINGLE).u8(header).bytes(bytes).toBytes();
   }
+  const size = segments.reduce((n, s) => n + 5 + s.bytes.length, 7);
+  const w = new ByteWriter(size);
+  w.u8(SegmentedDescriptor.MULTIPART).u16le(segments.length).u32le(data.length);
+  for (const { header, bytes } of segments)
+    w.u32le(bytes.length + 1)
+      .u8(header)
+      .bytes(bytes);
   return w.toBytes();
 }
 

@@ -216,3 +216,192 @@ export class ZgfxHistory {
     if (this.held < ZGFX_HISTORY_SIZE) this.held++;
   }
 }
+
+/** The distance tokens by the largest distance each codes: a match takes the first that reaches. */
+const DISTANCE_TOKENS = TOKENS.flatMap((t) =>
+  t.kind === 'match'
+    ? [
+        {
+          code: Number.parseInt(t.prefix, 2),
+          codeBits: t.prefix.length,
+          bits: t.distanceBits,
+          base: t.base,
+          last: t.base + 2 ** t.distanceBits - 1,
+        },
+      ]
+    : [],
+);
+/**
+ * Each byte's literal as one code: the table's token where it has one, else the null prefix 0 and the 8 bits
+ * (which is the byte itself in 9 bits).
+ */
+const LITERAL_CODE = new Uint16Array(256).map((_, byte) => byte);
+const LITERAL_BITS = new Uint8Array(256).fill(9);
+for (const t of TOKENS) {
+  if (t.kind !== 'literal') continue;
+  LITERAL_CODE[t.value] = Number.parseInt(t.prefix, 2);
+  LITERAL_BITS[t.value] = t.prefix.length;
+}
+/** Shortest match worth a token (a 3-byte match costs at most 14 bits against 27 for three literals). */
+const MIN_MATCH = 3;
+/** How far behind the raw bytes the compressed bits may fall before the segment goes raw. */
+const GIVE_UP_BITS = 1024;
+/** Positions remembered per 3-byte hash: the newest only, so a lookup is one probe. */
+const HASH_BITS = 16;
+
+/** Writes bits MSB first, as {@link BitReader} reads them, through a 24-bit accumulator. */
+class BitWriter {
+  private bytes: Uint8Array;
+  private at = 0;
+  private acc = 0;
+  private pending = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Bits written so far. */
+  get length(): number {
+    return this.at * 8 + this.pending;
+  }
+
+  /** The low `count` bits of `value` (count at most 24). */
+  write(value: number, count: number): void {
+    this.acc = ((this.acc << count) | (value & ((1 << count) - 1))) >>> 0;
+    this.pending += count;
+    while (this.pending >= 8) {
+      this.pending -= 8;
+      if (this.at === this.bytes.length) {
+        const grown = new Uint8Array(this.bytes.length * 2);
+        grown.set(this.bytes);
+        this.bytes = grown;
+      }
+      this.bytes[this.at++] = (this.acc >>> this.pending) & 0xff;
+    }
+    this.acc &= (1 << this.pending) - 1;
+  }
+
+  /** The bits, then the count of unused bits in the last byte. */
+  finish(): Uint8Array {
+    const unused = (8 - this.pending) & 7;
+    if (this.pending > 0) this.write(0, unused);
+    const out = new Uint8Array(this.at + 1);
+    out.set(this.bytes.subarray(0, this.at));
+    out[this.at] = unused;
+    return out;
+  }
+}
+
+/**
+ * The sending end of RDP 8.0 bulk compression for one graphics channel: the same history {@link ZgfxHistory}
+ * keeps on the other end, and a greedy LZ77 over it (one probe per position, the newest earlier place with the
+ * same three bytes). Segments go compressed only where that is smaller; either way they enter the history.
+ *
+ * @example
+ * ```ts
+ * const compressor = new ZgfxCompressor();
+ * channel.send(encodeSegmentedData(encodeGfxPdus(pdus), compressor));
+ * ```
+ */
+export class ZgfxCompressor {
+  private readonly buffer = new Uint8Array(ZGFX_HISTORY_SIZE);
+  /** Bytes that went into the history since the start: the next byte's position. */
+  private written = 0;
+  /** For each hash of three bytes, 1 + the position of the newest place they started at (0: none). */
+  private readonly newest = new Float64Array(1 << HASH_BITS);
+
+  /**
+   * One segment's data (at most {@link ZGFX_SEGMENT_MAX_OUTPUT} bytes) compressed, or undefined where that would
+   * not be smaller (send it uncompressed: it is in the history either way).
+   */
+  compress(data: Uint8Array): Uint8Array | undefined {
+    if (data.length > ZGFX_SEGMENT_MAX_OUTPUT) {
+      throw new ProtocolError('OVERSIZE', `a segment of ${data.length} bytes`, PDU);
+    }
+    const start = this.written;
+    this.append(data);
+    // Only places the receiver still holds once this segment is in: it overwrote the oldest bytes as it went.
+    const oldest = Math.max(0, start + data.length - ZGFX_HISTORY_SIZE);
+    const bits = new BitWriter(data.length + 16);
+    let i = 0;
+    while (i < data.length) {
+      const length = i + MIN_MATCH <= data.length ? this.longestAt(data, i, start, oldest) : 0;
+      if (length > 0) {
+        this.writeMatch(bits, this.matchDistance, length);
+        i += length;
+      } else {
+        bits.write(LITERAL_CODE[data[i]], LITERAL_BITS[data[i]]);
+        i++;
+      }
+      // Behind the raw bytes by more than this after any stretch: data that does not compress (H.264, noise)
+      // costs a kilobyte's scan, not the whole segment's.
+      if (bits.length > i * 8 + GIVE_UP_BITS) return undefined;
+    }
+    const out = bits.finish();
+    return out.length < data.length ? out : undefined;
+  }
+
+  /** Adds data sent uncompressed without looking for matches in it (H.264: it does not compress). */
+  pass(data: Uint8Array): void {
+    if (data.length > ZGFX_SEGMENT_MAX_OUTPUT) {
+      throw new ProtocolError('OVERSIZE', `a segment of ${data.length} bytes`, PDU);
+    }
+    this.append(data);
+  }
+
+  /** The distance of the match {@link longestAt} found last. */
+  private matchDistance = 0;
+
+  /**
+   * The length of the match at data[i] (position start + i) against earlier places, 0 for none (its distance in
+   * {@link matchDistance}); remembers this place.
+   */
+  private longestAt(data: Uint8Array, i: number, start: number, oldest: number): number {
+    const h = (Math.imul((data[i] << 16) | (data[i + 1] << 8) | data[i + 2], 0x9e3779b1) >>> (32 - HASH_BITS)) >>> 0;
+    const candidate = this.newest[h] - 1;
+    const position = start + i;
+    this.newest[h] = position + 1;
+    if (candidate < oldest || candidate >= position) return 0;
+    const limit = data.length - i;
+    const from = candidate % ZGFX_HISTORY_SIZE;
+    let length = 0;
+    // Straight through the buffer unless the earlier place runs into its end (then position by position).
+    if (from + limit <= ZGFX_HISTORY_SIZE) {
+      const buffer = this.buffer;
+      while (length < limit && buffer[from + length] === data[i + length]) length++;
+    } else {
+      while (length < limit && this.at(candidate + length) === data[i + length]) length++;
+    }
+    if (length < MIN_MATCH) return 0;
+    this.matchDistance = position - candidate;
+    return length;
+  }
+
+  private writeMatch(bits: BitWriter, distance: number, length: number): void {
+    let t = 0;
+    while (distance > DISTANCE_TOKENS[t].last) t++;
+    const token = DISTANCE_TOKENS[t];
+    bits.write(token.code, token.codeBits);
+    bits.write(distance - token.base, token.bits);
+    if (length === MIN_MATCH) {
+      bits.write(0, 1);
+      return;
+    }
+    // k ones and a zero, then length - 2^(k+1) in k + 1 bits, for 2^(k+1) <= length < 2^(k+2).
+    const k = 30 - Math.clz32(length);
+    bits.write((1 << (k + 1)) - 2, k + 1);
+    bits.write(length - (1 << (k + 1)), k + 1);
+  }
+
+  private at(position: number): number {
+    return this.buffer[position % ZGFX_HISTORY_SIZE];
+  }
+
+  private append(data: Uint8Array): void {
+    const at = this.written % ZGFX_HISTORY_SIZE;
+    const first = Math.min(data.length, ZGFX_HISTORY_SIZE - at);
+    this.buffer.set(data.subarray(0, first), at);
+    this.buffer.set(data.subarray(first), 0);
+    this.written += data.length;
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/core/errors.js';
-import { decodeSegmentedData } from '../../src/graphics-pipeline/segmented-data.js';
-import { ZGFX_SEGMENT_MAX_OUTPUT, ZgfxHistory } from '../../src/graphics-pipeline/zgfx.js';
+import { decodeSegmentedData, encodeSegmentedData } from '../../src/graphics-pipeline/segmented-data.js';
+import { ZGFX_SEGMENT_MAX_OUTPUT, ZgfxCompressor, ZgfxHistory } from '../../src/graphics-pipeline/zgfx.js';
 import { hex } from '../security/hex.js';
 
 /**
@@ -126,5 +126,47 @@ describe('RDP 8.0 bulk decompression (ZGFX)', () => {
       }
     }
     expect(decoded).toBeGreaterThan(0);
+  });
+});
+
+describe('RDP 8.0 bulk compression (ZgfxCompressor)', () => {
+  it('writes literals and an overlapping match as the decoder reads them, bit for bit', () => {
+    const literals = ['A', 'B', 'C'].map((c) => `0 ${binary(c.charCodeAt(0), 8)}`).join(' ');
+    const expected = segmentOf(`${literals} 10001 ${binary(3, 5)} 11110 ${binary(25, 5)}`);
+    expect(new ZgfxCompressor().compress(Buffer.from('ABC'.repeat(20)))).toEqual(expected);
+  });
+
+  it('round-trips 3 MB of messages through the history and its wrap: compressed where smaller, raw where not', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 8;
+    };
+    const rows = Array.from({ length: 16 }, (_, r) => new Uint8Array(256).map((_, i) => (i * (r + 3)) & 0xff));
+    const compressor = new ZgfxCompressor();
+    const history = new ZgfxHistory();
+    let sent = 0;
+    let total = 0;
+    const kinds = { compressed: 0, raw: 0 };
+    for (let n = 0; total < 3_000_000; n++) {
+      const size = n % 7 === 0 ? 70_000 + (rand() % 50_000) : 1 + (rand() % 60_000);
+      const data = new Uint8Array(size);
+      if (n % 5 === 0) {
+        for (let i = 0; i < size; i++) data[i] = rand() & 0xff;
+      } else {
+        // Rows of a few patterns, as planar tiles of a desktop: they recur within and across messages.
+        for (let at = 0; at < size; at += 256) data.set(rows[rand() % rows.length].subarray(0, size - at), at);
+      }
+      const message = encodeSegmentedData(data, compressor);
+      const headers =
+        message[0] === 0xe0 ? [message[1]] : Array.from({ length: message[1] | (message[2] << 8) }, () => 0);
+      if (message[0] === 0xe0) kinds[headers[0] & 0x20 ? 'compressed' : 'raw']++;
+      expect(Buffer.compare(decodeSegmentedData(message, 200_000, history), data)).toBe(0);
+      sent += message.length;
+      total += size;
+    }
+    expect(kinds.compressed).toBeGreaterThan(0);
+    expect(kinds.raw).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(total * 0.5);
   });
 });

@@ -19,6 +19,7 @@ import {
   gfxSupportsAvc444,
   MonitorFlags,
   ProtocolError,
+  ZgfxCompressor,
 } from '@rdshare/protocol';
 import type { AvcSink } from './attendee-avc.js';
 import type { GraphicsSink } from './attendee-graphics.js';
@@ -98,6 +99,11 @@ export class GfxStream implements GraphicsSink, AvcSink {
   private ready = false;
   /** What the client's bitmap cache holds; sized by the confirmed capabilities. */
   private cache?: GfxSurfaceCache;
+  /**
+   * RDP 8.0 bulk compression, the client's history mirrored: lossless tiles go compressed where that is smaller.
+   * Every message from the first passes through it, as the client adds every one to its history.
+   */
+  private readonly compressor = new ZgfxCompressor();
   readonly copiesSurface = true;
   /** Frames the client acknowledged (for tests and statistics). */
   framesAcknowledged = 0;
@@ -196,28 +202,30 @@ export class GfxStream implements GraphicsSink, AvcSink {
           auxiliary: view(unit.auxiliary),
         })
       : encodeAvc420BitmapStream(view(unit.bitstream));
-    this.sendFrame([
-      {
-        type: 'wireToSurface1',
-        surfaceId: SURFACE_ID,
-        codecId: AVC_CODEC_IDS[this.avcFormat],
-        pixelFormat: GfxPixelFormat.XRGB_8888,
-        destRect: { left: 0, top: 0, right: width, bottom: height },
-        bitmapData,
-      },
-    ]);
+    this.sendFrame(
+      [
+        {
+          type: 'wireToSurface1',
+          surfaceId: SURFACE_ID,
+          codecId: AVC_CODEC_IDS[this.avcFormat],
+          pixelFormat: GfxPixelFormat.XRGB_8888,
+          destRect: { left: 0, top: 0, right: width, bottom: height },
+          bitmapData,
+        },
+      ],
+      false,
+    );
   }
 
   /** `pdus` between a start and an end frame, counted against the frames in flight. */
-  private sendFrame(pdus: GfxPdu[]): void {
+  private sendFrame(pdus: GfxPdu[], compress = true): void {
     const frameId = this.nextFrameId;
     this.nextFrameId = (this.nextFrameId + 1) >>> 0 || 1;
     if (this.acknowledging) this.inFlight.add(frameId);
-    this.send([
-      { type: 'startFrame', timestamp: frameTimestamp(new Date()), frameId },
-      ...pdus,
-      { type: 'endFrame', frameId },
-    ]);
+    this.send(
+      [{ type: 'startFrame', timestamp: frameTimestamp(new Date()), frameId }, ...pdus, { type: 'endFrame', frameId }],
+      compress,
+    );
   }
 
   private onMessage(message: Uint8Array): void {
@@ -282,7 +290,8 @@ export class GfxStream implements GraphicsSink, AvcSink {
     for (const listener of this.drainListeners) listener();
   }
 
-  private send(pdus: GfxPdu[]): void {
-    this.channel.send(encodeSegmentedData(encodeGfxPdus(pdus)));
+  /** `compress` false for H.264, which does not compress: it only enters the history. */
+  private send(pdus: GfxPdu[], compress = true): void {
+    this.channel.send(encodeSegmentedData(encodeGfxPdus(pdus), this.compressor, compress));
   }
 }

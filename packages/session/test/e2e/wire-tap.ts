@@ -24,6 +24,7 @@ import {
   type InterleavedBpp,
   McsPduType,
   peekFrame,
+  ZgfxHistory,
 } from '@rdshare/protocol';
 import { generateRsaKeyPair } from '@rdshare/protocol/node';
 import { createSelfSignedCertificate } from '../../src/tls-certificate.js';
@@ -212,6 +213,8 @@ export function sentGfxPdus(stream: Uint8Array): GfxPdu[] {
   for (const messages of sentChannelMessages(stream).values()) {
     let gfxChannel: number | undefined;
     const reassembler = new DvcReassembler(MAX_GFX_MESSAGE);
+    // As the client keeps it: the sharer compresses lossless tiles against everything it sent on the channel.
+    const history = new ZgfxHistory();
     for (const message of messages) {
       let pdu: ReturnType<typeof decodeDvcPdu>;
       try {
@@ -222,7 +225,7 @@ export function sentGfxPdus(stream: Uint8Array): GfxPdu[] {
       if (pdu.type === 'createRequest' && pdu.channelName === GFX_CHANNEL_NAME) gfxChannel = pdu.channelId;
       if ((pdu.type !== 'data' && pdu.type !== 'dataFirst') || pdu.channelId !== gfxChannel) continue;
       const whole = reassembler.push(pdu);
-      if (whole) out.push(...decodeGfxPdus(decodeSegmentedData(whole, MAX_GFX_MESSAGE)));
+      if (whole) out.push(...decodeGfxPdus(decodeSegmentedData(whole, MAX_GFX_MESSAGE, history)));
     }
   }
   return out;

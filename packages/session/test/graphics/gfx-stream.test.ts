@@ -15,6 +15,7 @@ import {
   type GfxPdu,
   GfxQueueDepth,
   ProtocolError,
+  ZgfxHistory,
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import type { GraphicsSink } from '../../src/graphics/attendee-graphics.js';
@@ -25,9 +26,14 @@ function setup(maxFramesInFlight = 2) {
   const gfx: GfxPdu[] = [];
   let channelId = 0;
   const partial = new Map<number, Uint8Array[]>();
+  /** The length a DATA_FIRST announced, until the message is whole. */
+  const totals = new Map<number, number>();
   let ready: GraphicsSink | undefined;
   let socketBacklog = 0;
   const drains = new Set<() => void>();
+  const history = new ZgfxHistory();
+  /** Every RDP_SEGMENTED_DATA message as sent. */
+  const messages: Uint8Array[] = [];
   const stream: GfxStream = new GfxStream(
     {
       sendChannelData: (_, data) => {
@@ -39,12 +45,15 @@ function setup(maxFramesInFlight = 2) {
           const parts = partial.get(pdu.channelId) ?? [];
           parts.push(pdu.data);
           partial.set(pdu.channelId, parts);
-          const total = pdu.type === 'dataFirst' ? pdu.length : undefined;
+          if (pdu.type === 'dataFirst') totals.set(pdu.channelId, pdu.length);
+          const total = totals.get(pdu.channelId);
           const have = parts.reduce((n, p) => n + p.length, 0);
           if (total === undefined || have >= total) {
             const whole = new Uint8Array(Buffer.concat(parts));
             partial.delete(pdu.channelId);
-            gfx.push(...decodeGfxPdus(decodeSegmentedData(whole, 1 << 24)));
+            totals.delete(pdu.channelId);
+            messages.push(whole);
+            gfx.push(...decodeGfxPdus(decodeSegmentedData(whole, 1 << 24, history)));
           }
         }
       },
@@ -62,6 +71,7 @@ function setup(maxFramesInFlight = 2) {
   return {
     stream,
     gfx,
+    messages,
     clientSends,
     clientSendsBytes,
     ready: () => ready,
@@ -109,6 +119,28 @@ describe('GfxStream', () => {
       destRect: { left: 64, top: 0, right: 128, bottom: 64 },
       bitmapData: new Uint8Array([1, 2, 3]),
     });
+  });
+
+  it('sends what compresses compressed (RDP 8.0 bulk compression), what does not as it is', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION8, flags: 0 }] });
+    const rows = new Uint8Array(4000).map((_, i) => (i % 40) * 3);
+    let seed = 1;
+    const noise = new Uint8Array(4000).map(() => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 24;
+    });
+    for (const data of [rows, noise]) {
+      t.gfx.length = 0;
+      t.stream.sendTiles([{ ...tile(0), data }]);
+      expect(t.gfx[1]).toMatchObject({ codecId: GfxCodecId.PLANAR, bitmapData: data });
+    }
+    const [patterned, random] = t.messages.slice(-2);
+    // RDP_SEGMENTED_DATA SINGLE (0xE0), then the RDP8 header: 0x24 compressed, 0x04 as it is.
+    expect([patterned[0], patterned[1]]).toEqual([0xe0, 0x24]);
+    expect(patterned.length).toBeLessThan(400);
+    expect([random[0], random[1]]).toEqual([0xe0, 0x04]);
   });
 
   it.each([
