@@ -58,11 +58,9 @@ bool ShmCapture::Ensure(size_t width, size_t height, std::string* error) {
     image_ = nullptr;
     return false;
   }
-  std::string attach_error;
-  if (!Attach(static_cast<size_t>(image_->bytes_per_line) * height, &segment_, &attach_error)) {
+  if (!Attach(static_cast<size_t>(image_->bytes_per_line) * height, &segment_, error)) {
     XDestroyImage(image_);
     image_ = nullptr;
-    *error = attach_error;
     return false;
   }
   image_->data = segment_.shmaddr;
@@ -171,9 +169,9 @@ bool ShmCapture::Capture(int x, int y, int width, int height, uint8_t* dst, size
   image_->width = width;
   image_->height = height;
   image_->bytes_per_line = width * bytes_per_pixel;
+  DetachFreed();
   // The server writes rows back to back: a frame it shares takes them in place when they are whole rows of it
   // (a full-width band: a maximized window, a full-screen scroll or video), saving the copy below.
-  DetachFreed();
   size_t row_bytes = static_cast<size_t>(width) * 4;
   XShmSegmentInfo shared{};
   bool direct = bytes_per_pixel == 4 && (dst_stride == row_bytes || height == 1) &&

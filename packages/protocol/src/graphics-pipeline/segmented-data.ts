@@ -51,9 +51,8 @@ export function encodeSegmentedData(data: Uint8Array, compressor?: ZgfxCompresso
 
 /**
  * Reads RDP_SEGMENTED_DATA. With the channel's `history`, segments compressed with RDP 8.0 bulk compression (what
- * Windows servers send) are decompressed and every segment is added to it; without, compressed segments are
- * UNSUPPORTED (rdshare's sharer never compresses). `maxLength` bounds the declared total before anything is
- * allocated.
+ * Windows servers and rdshare's sharer send) are decompressed and every segment is added to it; without,
+ * compressed segments are UNSUPPORTED. `maxLength` bounds the declared total before anything is allocated.
  */
 export function decodeSegmentedData(bytes: Uint8Array, maxLength: number, history?: ZgfxHistory): Uint8Array {
   const r = new ByteReader(bytes, PDU);

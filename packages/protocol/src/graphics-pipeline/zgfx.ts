@@ -130,6 +130,35 @@ class BitReader {
   }
 }
 
+/** The 2,500,000 bytes both ends keep, the newest overwriting the oldest. */
+class HistoryRing {
+  readonly buffer = new Uint8Array(ZGFX_HISTORY_SIZE);
+  /** Where the next byte goes. */
+  at = 0;
+  /** Bytes that went in since the start: the next byte's position in the stream. */
+  written = 0;
+
+  /** Bytes held, up to the size: a match may not reach back further. */
+  get held(): number {
+    return Math.min(this.written, ZGFX_HISTORY_SIZE);
+  }
+
+  append(bytes: Uint8Array): void {
+    const tail = bytes.length > ZGFX_HISTORY_SIZE ? bytes.subarray(bytes.length - ZGFX_HISTORY_SIZE) : bytes;
+    const first = Math.min(tail.length, ZGFX_HISTORY_SIZE - this.at);
+    this.buffer.set(tail.subarray(0, first), this.at);
+    this.buffer.set(tail.subarray(first), 0);
+    this.at = (this.at + tail.length) % ZGFX_HISTORY_SIZE;
+    this.written += bytes.length;
+  }
+
+  push(byte: number): void {
+    this.buffer[this.at] = byte;
+    this.at = this.at + 1 === ZGFX_HISTORY_SIZE ? 0 : this.at + 1;
+    this.written++;
+  }
+}
+
 /**
  * The receiving end of RDP 8.0 bulk compression (ZGFX, MS-RDPEGFX 3.1.9.1) for one graphics channel: the history
  * that every segment, compressed or not, is appended to and that matches copy from. One per channel, fed the
@@ -142,25 +171,17 @@ class BitReader {
  * ```
  */
 export class ZgfxHistory {
-  private readonly buffer = new Uint8Array(ZGFX_HISTORY_SIZE);
-  /** Where the next byte goes. */
-  private at = 0;
-  /** Bytes held, up to the size: a match may not reach back further. */
-  private held = 0;
+  private readonly ring = new HistoryRing();
 
   /** Appends an uncompressed segment's bytes, as the sender did. */
   append(bytes: Uint8Array): void {
-    const tail = bytes.length > ZGFX_HISTORY_SIZE ? bytes.subarray(bytes.length - ZGFX_HISTORY_SIZE) : bytes;
-    const first = Math.min(tail.length, ZGFX_HISTORY_SIZE - this.at);
-    this.buffer.set(tail.subarray(0, first), this.at);
-    this.buffer.set(tail.subarray(first), 0);
-    this.at = (this.at + tail.length) % ZGFX_HISTORY_SIZE;
-    this.held = Math.min(ZGFX_HISTORY_SIZE, this.held + tail.length);
+    this.ring.append(bytes);
   }
 
   /** Decompresses one PACKET_COMPRESSED segment's data (after its header byte) and appends what it yields. */
   decompress(data: Uint8Array): Uint8Array {
     const bits = new BitReader(data);
+    const ring = this.ring;
     const out = new Uint8Array(ZGFX_SEGMENT_MAX_OUTPUT);
     let length = 0;
     const emit = (byte: number) => {
@@ -168,7 +189,7 @@ export class ZgfxHistory {
         throw new ProtocolError('OVERSIZE', `a segment decompresses past ${ZGFX_SEGMENT_MAX_OUTPUT} bytes`, PDU);
       }
       out[length++] = byte;
-      this.push(byte);
+      ring.push(byte);
     };
     while (bits.remaining > 0) {
       const token = LOOKUP[bits.peek(LOOKUP_BITS)];
@@ -190,8 +211,8 @@ export class ZgfxHistory {
         for (const byte of bits.bytes(bits.read(15))) emit(byte);
         continue;
       }
-      if (distance > this.held) {
-        throw new ProtocolError('INVALID', `a match reaches back ${distance} bytes, ${this.held} are held`, PDU);
+      if (distance > ring.held) {
+        throw new ProtocolError('INVALID', `a match reaches back ${distance} bytes, ${ring.held} are held`, PDU);
       }
       // The match's length: k ones and a zero, then k + 1 bits over 2^(k+1); no ones at all means 3.
       let ones = 0;
@@ -201,19 +222,13 @@ export class ZgfxHistory {
       }
       const count = ones === 0 ? 3 : 2 ** (ones + 1) + bits.read(ones + 1);
       // Byte by byte: a match may overlap what it writes (a run of one repeated pattern).
-      let from = (this.at - distance + ZGFX_HISTORY_SIZE) % ZGFX_HISTORY_SIZE;
+      let from = (ring.at - distance + ZGFX_HISTORY_SIZE) % ZGFX_HISTORY_SIZE;
       for (let i = 0; i < count; i++) {
-        emit(this.buffer[from]);
+        emit(ring.buffer[from]);
         from = from + 1 === ZGFX_HISTORY_SIZE ? 0 : from + 1;
       }
     }
     return out.subarray(0, length);
-  }
-
-  private push(byte: number): void {
-    this.buffer[this.at] = byte;
-    this.at = this.at + 1 === ZGFX_HISTORY_SIZE ? 0 : this.at + 1;
-    if (this.held < ZGFX_HISTORY_SIZE) this.held++;
   }
 }
 
@@ -304,9 +319,7 @@ class BitWriter {
  * ```
  */
 export class ZgfxCompressor {
-  private readonly buffer = new Uint8Array(ZGFX_HISTORY_SIZE);
-  /** Bytes that went into the history since the start: the next byte's position. */
-  private written = 0;
+  private readonly ring = new HistoryRing();
   /** For each hash of three bytes, 1 + the position of the newest place they started at (0: none). */
   private readonly newest = new Float64Array(1 << HASH_BITS);
 
@@ -318,8 +331,8 @@ export class ZgfxCompressor {
     if (data.length > ZGFX_SEGMENT_MAX_OUTPUT) {
       throw new ProtocolError('OVERSIZE', `a segment of ${data.length} bytes`, PDU);
     }
-    const start = this.written;
-    this.append(data);
+    const start = this.ring.written;
+    this.ring.append(data);
     // Only places the receiver still holds once this segment is in: it overwrote the oldest bytes as it went.
     const oldest = Math.max(0, start + data.length - ZGFX_HISTORY_SIZE);
     const bits = new BitWriter(data.length + 16);
@@ -346,7 +359,7 @@ export class ZgfxCompressor {
     if (data.length > ZGFX_SEGMENT_MAX_OUTPUT) {
       throw new ProtocolError('OVERSIZE', `a segment of ${data.length} bytes`, PDU);
     }
-    this.append(data);
+    this.ring.append(data);
   }
 
   /** The distance of the match {@link longestAt} found last. */
@@ -366,11 +379,11 @@ export class ZgfxCompressor {
     const from = candidate % ZGFX_HISTORY_SIZE;
     let length = 0;
     // Straight through the buffer unless the earlier place runs into its end (then position by position).
+    const buffer = this.ring.buffer;
     if (from + limit <= ZGFX_HISTORY_SIZE) {
-      const buffer = this.buffer;
       while (length < limit && buffer[from + length] === data[i + length]) length++;
     } else {
-      while (length < limit && this.at(candidate + length) === data[i + length]) length++;
+      while (length < limit && buffer[(candidate + length) % ZGFX_HISTORY_SIZE] === data[i + length]) length++;
     }
     if (length < MIN_MATCH) return 0;
     this.matchDistance = position - candidate;
@@ -391,17 +404,5 @@ export class ZgfxCompressor {
     const k = 30 - Math.clz32(length);
     bits.write((1 << (k + 1)) - 2, k + 1);
     bits.write(length - (1 << (k + 1)), k + 1);
-  }
-
-  private at(position: number): number {
-    return this.buffer[position % ZGFX_HISTORY_SIZE];
-  }
-
-  private append(data: Uint8Array): void {
-    const at = this.written % ZGFX_HISTORY_SIZE;
-    const first = Math.min(data.length, ZGFX_HISTORY_SIZE - at);
-    this.buffer.set(data.subarray(0, first), at);
-    this.buffer.set(data.subarray(first), 0);
-    this.written += data.length;
   }
 }

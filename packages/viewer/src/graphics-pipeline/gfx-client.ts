@@ -26,8 +26,6 @@ import type { H264Decoder, H264DecoderFactory, H264Planes } from './h264-decoder
 
 const PDU = 'MS-RDPEGFX';
 const BYTES_PER_PIXEL = 4;
-/** Largest RDPGFX message after segment reassembly: a full 8192x8192 uncompressed frame and its headers. */
-const MAX_MESSAGE_LENGTH = 8192 * 8192 * BYTES_PER_PIXEL + 4096;
 /** H.264 codes whole 16x16 macroblocks: a picture is the surface rounded up to them. */
 const MACROBLOCK = 16;
 /** Bytes received and not yet processed (waiting behind an H.264 decode) before the server counts as flooding. */
@@ -168,8 +166,7 @@ export class GfxClient {
     if (this.closed) return;
     // Bounded by the room left in the queue before anything is allocated: a declared total (or, compressed, a few
     // bytes per 64 KiB segment) cannot make it allocate what the queue would refuse anyway.
-    const room = Math.min(MAX_MESSAGE_LENGTH, MAX_QUEUED_BYTES - this.queuedBytes);
-    const data = decodeSegmentedData(message, room, this.history);
+    const data = decodeSegmentedData(message, MAX_QUEUED_BYTES - this.queuedBytes, this.history);
     const pdus = decodeGfxPdus(data);
     // What waits is the decompressed data: a compressed message may stand for thousands of times its size.
     const bytes = data.byteLength;
