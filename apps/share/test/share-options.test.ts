@@ -51,13 +51,13 @@ describe('rdshare share flags', () => {
 describe('xfreerdpCommand', () => {
   it('never waits for a prompt: ignores the self-signed certificate and reads no terminal', () => {
     expect(xfreerdpCommand('/tmp/t.msrcIncident', 'pw')).toBe(
-      'xfreerdp /tmp/t.msrcIncident /assistance:pw /u:"$USER" /cert:ignore -gfx /bpp:32 </dev/null',
+      'xfreerdp /tmp/t.msrcIncident /assistance:pw /u:"$USER" /cert:ignore /gfx /bpp:32 </dev/null',
     );
   });
 
   it('quotes what the shell would split or expand', () => {
     expect(xfreerdpCommand("/tmp/my ticket's.msrcIncident", 'a$b', 'Ann Lee')).toBe(
-      `xfreerdp '/tmp/my ticket'\\''s.msrcIncident' '/assistance:a$b' /u:'Ann Lee' /cert:ignore -gfx /bpp:32 </dev/null`,
+      `xfreerdp '/tmp/my ticket'\\''s.msrcIncident' '/assistance:a$b' /u:'Ann Lee' /cert:ignore /gfx /bpp:32 </dev/null`,
     );
   });
 });

@@ -21,7 +21,7 @@ export interface SideSummary {
   bytesPerSecond: number;
   /** Sharer CPU time per second, in % of one core. */
   cpuPercent: number;
-  /** AVC420 PDUs each viewer decoded per second. */
+  /** H.264 views each viewer decoded per second (an AVC420 PDU is one, an AVC444 PDU with both views two). */
   avcPdusPerSecond: number;
   /** Connect to first frame, median of the runs. */
   firstFrameMs: number;
@@ -158,6 +158,8 @@ export function scalingOf(summaries: ScenarioSummary[]): Scaling | undefined {
   };
 }
 
+const VIEWER_LABELS: Record<Scenario['mode'], string> = { avc420: '/gfx:AVC420', bitmap: 'no /gfx', lossless: '/gfx' };
+
 const mark = (t: Target | undefined) => (t ? ` **${t.pass ? 'PASS' : 'MISS'}**` : '');
 
 function cell(ours: number, shadow: number, digits: number, target?: Target): string {
@@ -169,12 +171,12 @@ function cell(ours: number, shadow: number, digits: number, target?: Target): st
 /** The results as a markdown table (each cell: rdshare / shadow = ratio) and the list of targets. */
 export function markdown(summaries: ScenarioSummary[], scaling: Scaling | undefined): string {
   const lines = [
-    '| scenario | viewer | fps seen (drawn; ours delivered) | p50 ms | p95 ms | kB/s | sharer CPU % | AVC420 PDU/s per viewer | identical % |',
+    '| scenario | viewer | fps seen (drawn; ours delivered) | p50 ms | p95 ms | kB/s | sharer CPU % | H.264 views/s per viewer | identical % |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { scenario, rdshare: r, shadow: s, targets } of summaries) {
     const target = (what: string) => targets.find((t) => t.what.startsWith(what));
-    const mode = scenario.mode === 'avc420' ? '/gfx:AVC420' : '-gfx';
+    const mode = VIEWER_LABELS[scenario.mode];
     const viewers = scenario.viewers > 1 ? ` x${scenario.viewers}` : '';
     const delivered = target('frames');
     const fps = scenario.idle

@@ -4,21 +4,24 @@ import type { AnimationOptions } from '@rdshare/testkit';
 
 /**
  * How xfreerdp asks for graphics. `avc420`: the graphics pipeline with H.264 AVC420 only (shadow's fastest
- * path, the baseline the targets compare against). `lossless`: no graphics pipeline, 32 bpp bitmap updates
- * (planar on both sharers), for reference.
+ * path, the baseline the targets compare against). `bitmap`: no graphics flag, as a ticket alone starts it
+ * (xfreerdp 2.x in Remote Assistance mode loads no drdynvc): 32 bpp bitmap updates, planar on both sharers.
+ * `lossless`: `/gfx` (xfreerdp 2.x reads `-gfx` as the same switch), the graphics pipeline without H.264.
  */
-export type ViewerMode = 'avc420' | 'lossless';
+export type ViewerMode = 'avc420' | 'bitmap' | 'lossless';
 
 /**
  * The rdpgfx channel's debug log prints `H264_METABLOCK` for every AVC420 WireToSurface1 PDU the viewer
- * decodes: counting those proves which codec a sharer really sent, without decrypting its TLS stream.
+ * decodes (and for each view of an AVC444 one): counting those proves which codec a sharer really sent, without
+ * decrypting its TLS stream.
  */
 export const AVC_LOG_FILTER = '/log-filters:com.freerdp.channels.rdpgfx.client:DEBUG';
 export const AVC_PDU_MARK = 'H264_METABLOCK';
 
 export const VIEWER_ARGS: Record<ViewerMode, string[]> = {
   avc420: ['/gfx:AVC420', '/bpp:32', AVC_LOG_FILTER],
-  lossless: ['-gfx', '/bpp:32'],
+  default: ['/bpp:32', AVC_LOG_FILTER],
+  lossless: ['/bpp:32'],
 };
 
 export interface Scenario {
@@ -94,8 +97,17 @@ export const SCENARIOS: readonly Scenario[] = [
     mode: 'avc420',
   },
   {
+    id: 'bitmap',
+    title: '(a) as bitmap updates: xfreerdp without /gfx (planar)',
+    width: 1280,
+    height: 800,
+    animation: motion1280,
+    viewers: 1,
+    mode: 'bitmap',
+  },
+  {
     id: 'lossless',
-    title: '(a) lossless: -gfx /bpp:32 (planar bitmap updates)',
+    title: '(a) lossless graphics pipeline: /gfx without H.264 (planar)',
     width: 1280,
     height: 800,
     animation: motion1280,

@@ -12,7 +12,7 @@ export interface XfreerdpOptions {
   password: string;
   /** Viewer name (`/u:`). */
   name?: string;
-  /** Extra flags, e.g. `['-gfx', '/bpp:32', '/sec:rdp']`. */
+  /** Extra flags, e.g. `['/bpp:32', '/sec:rdp']`. */
   args?: string[];
 }
 

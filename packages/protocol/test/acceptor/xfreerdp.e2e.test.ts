@@ -116,7 +116,7 @@ describe('xfreerdp joins the acceptor', () => {
     );
     const viewer = spawn(
       'xfreerdp',
-      [ticket, `/assistance:${password}`, '/u:viewer', '/cert:ignore', '-gfx', ...extraArgs],
+      [ticket, `/assistance:${password}`, '/u:viewer', '/cert:ignore', ...extraArgs],
       {
         env: { ...process.env, DISPLAY: display.display },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ export interface AttendeeGfx {
 /**
  * Offers the graphics pipeline to an attendee whose client joined `drdynvc`, said in its core data that it speaks
  * the pipeline (RNS_UD_CS_SUPPORT_DYNVC_GFX_PROTOCOL) and runs a 32 bpp session (the pipeline's surfaces are
- * 32 bpp: a client at a lower depth, e.g. xfreerdp `-gfx /bpp:8`, joins drdynvc for other channels and must keep
+ * 32 bpp: a client at a lower depth, e.g. xfreerdp `/gfx /bpp:8`, joins drdynvc for other channels and must keep
  * its bitmap updates); once the client confirms it, the attendee's tiles go through it instead of bitmap
  * updates. Other clients get undefined and keep bitmap updates.
  */

@@ -77,7 +77,7 @@ export class Arena {
       connectionString: this.invitation.connectionString,
       password: this.password,
       name: 'honest',
-      args: ['-gfx', '/bpp:32'],
+      args: ['/bpp:32'],
     });
     this.reader = await startFrameCounterReader(this.viewerDisplay, { pollsPerSecond: 200 });
     await this.reader.next(30_000).catch((error: Error) => {

@@ -246,7 +246,7 @@ export async function stoppedViewerUnderCursorChurn(arena: Arena, seconds: numbe
     connectionString: arena.invitation.connectionString,
     password: arena.password,
     name: 'stopped',
-    args: ['-gfx', '/bpp:32'],
+    args: ['/bpp:32'],
   });
   await waitFor(() => arena.session.attendees.count > before, 30_000, 'the viewer to be stopped to join');
   await sleep(1000);

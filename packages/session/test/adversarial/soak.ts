@@ -28,7 +28,7 @@ const { values } = parseArgs({
   },
 });
 const VIEWER_ARGS: Record<string, string[]> = {
-  bitmap: ['-gfx', '/bpp:32'],
+  bitmap: ['/bpp:32'],
   gfx: ['/gfx:RFX', '/bpp:32'],
   avc420: ['/gfx:AVC420', '/bpp:32'],
 };

@@ -63,7 +63,7 @@ describe('connectToClient: reverse connect to a listening viewer', () => {
         display: f.viewer,
         connectionString: encodeConnectionString({ ...ticket, addresses: [{ port: b.port, address: '127.0.0.1' }] }),
         password: 'rev-pw',
-        args: ['-gfx', '/bpp:32', ...args],
+        args: ['/bpp:32', ...args],
       });
       try {
         await waitFor(() => sockets.b, 10_000, 'xfreerdp to connect to B');

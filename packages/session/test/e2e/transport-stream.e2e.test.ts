@@ -38,7 +38,7 @@ describe('connectUsingTransportStream: an attendee over a stream the app provide
     server = listener.server;
     const connected = firstValueFrom(f.session.events.attendeeConnected$);
     // Plain /v: mode: xfreerdp knows nothing of invitations; its password is never checked.
-    const client = startXfreerdpDirect(f.viewer, '127.0.0.1', listener.port, ['-gfx', '/bpp:32', '/p:anything']);
+    const client = startXfreerdpDirect(f.viewer, '127.0.0.1', listener.port, ['/bpp:32', '/p:anything']);
     try {
       const { attendee } = await connected;
       expect(attendee.remoteName).toBe('Alice (authenticated by the app)');

@@ -42,7 +42,7 @@ describe('xfreerdp at 8 bpp', () => {
       display: f.viewer,
       connectionString: invitation.connectionString,
       password: 'pw-8',
-      args: ['-gfx', '/bpp:8'],
+      args: ['/bpp:8'],
     });
     try {
       const expected = await f.shared.screenshot();

@@ -40,7 +40,7 @@ describe('admission: invitations, passwords and limits', () => {
 
   /** Starts a viewer that must be refused; resolves once xfreerdp gave up. */
   async function refused(connectionString: string, password: string, viewer: XvfbDisplay) {
-    const client = startXfreerdp({ display: viewer, connectionString, password, args: ['-gfx', '/bpp:32'] });
+    const client = startXfreerdp({ display: viewer, connectionString, password, args: ['/bpp:32'] });
     const code = await Promise.race([client.exited, new Promise((r) => setTimeout(() => r('still running'), 20_000))]);
     await client.stop();
     expect(code, client.output()).not.toBe(0);
@@ -52,13 +52,13 @@ describe('admission: invitations, passwords and limits', () => {
       display: viewers[0],
       connectionString: open.connectionString,
       password: 'right-pw',
-      args: ['-gfx', '/bpp:32'],
+      args: ['/bpp:32'],
     });
     const second = startXfreerdp({
       display: viewers[1],
       connectionString: open.connectionString,
       password: 'right-pw',
-      args: ['-gfx', '/bpp:32', '/sec:rdp'],
+      args: ['/bpp:32', '/sec:rdp'],
     });
     await waitFor(() => session.attendees.count === 2, 20_000, 'two attendees');
     await waitFor(() => mirrors(shared, viewers[0]), 20_000, 'viewer 1 to show the display');

@@ -112,7 +112,7 @@ describe('the application filter: only shared windows reach the viewer, on scree
       display: viewer,
       connectionString: viaTap(invitation.connectionString, tap),
       password: 'pw-1',
-      args: ['-gfx', '/bpp:32', '/sec:tls'],
+      args: ['/bpp:32', '/sec:tls'],
     });
     const xtermArea = { x: 30, y: 30, width: 150, height: 80 };
     await waitFor(

@@ -83,7 +83,7 @@ describe('control levels, participants and pause over MS-RDPEMC with xfreerdp', 
       connectionString: invitation.connectionString,
       password: 'pw',
       name,
-      args: ['-gfx', '/bpp:32', '/auto-request-control'],
+      args: ['/bpp:32', '/auto-request-control'],
     });
     clients.push(client);
     return client;

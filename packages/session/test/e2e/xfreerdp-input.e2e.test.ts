@@ -44,7 +44,7 @@ describe('input from an xfreerdp attendee', () => {
       display: viewer,
       connectionString: invitation.connectionString,
       password: 'pw',
-      args: ['-gfx', '/bpp:32'],
+      args: ['/bpp:32'],
     });
     attendee = await connected;
     // Wait for the first frame so the viewer window is up and mapped over the whole viewer display.

@@ -92,7 +92,7 @@ describe('the shared rectangle and display resizes, seen by xfreerdp', () => {
       display: viewer,
       connectionString: invitation.connectionString,
       password: 'pw-1',
-      args: ['-gfx', '/bpp:32'],
+      args: ['/bpp:32'],
     });
     const area = { x: 100, y: 50, width: 320, height: 240 };
     await waitFor(async () => (await differing(shared, viewer, area)).differing === 0, 20_000, 'the rectangle').catch(
@@ -153,7 +153,7 @@ describe('the shared rectangle and display resizes, seen by xfreerdp', () => {
         display: late,
         connectionString: invitation.connectionString,
         password: 'late-pw',
-        args: ['-gfx', '/bpp:32'],
+        args: ['/bpp:32'],
       });
     };
     try {

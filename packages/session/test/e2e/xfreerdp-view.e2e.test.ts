@@ -2,7 +2,9 @@ import { diffRgba, startXfreerdp, to555, to565, waitFor } from '@rdshare/testkit
 import { describe, expect, it } from 'vitest';
 import { HEIGHT, sharedSessionFixture, WIDTH } from './fixtures.js';
 
-describe('xfreerdp joins a session and shows the shared display', () => {
+// A ticket alone makes xfreerdp 2.x load no drdynvc (Remote Assistance mode), so these run on bitmap updates; note
+// that it reads `-gfx` as `/gfx`, which would test the graphics pipeline instead.
+describe('xfreerdp joins a session and shows the shared display as bitmap updates', () => {
   const f = sharedSessionFixture();
 
   const exact = (v: number) => v;
@@ -17,6 +19,7 @@ describe('xfreerdp joins a session and shows the shared display', () => {
     ['Standard RDP Security, 15 bpp (interleaved RLE)', ['/sec:rdp'], 15, to555, 0],
   ] as const)('%s: pixel for pixel', async (_, args, depth, reduce, tolerance) => {
     f.session.colorDepth = depth;
+    const pipelines = f.lines.filter((l) => l.message === 'graphics pipeline ready').length;
     const invitation = f.session.invitations.createInvitation({
       groupName: `g-${_}`,
       password: 'pw-123',
@@ -26,7 +29,7 @@ describe('xfreerdp joins a session and shows the shared display', () => {
       display: f.viewer,
       connectionString: invitation.connectionString,
       password: 'pw-123',
-      args: ['-gfx', '/bpp:32', ...args],
+      args: ['/bpp:32', ...args],
     });
     try {
       const expected = await f.shared.screenshot();
@@ -44,6 +47,7 @@ describe('xfreerdp joins a session and shows the shared display', () => {
       expect(f.session.attendees.count).toBe(1);
       const connected = f.lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields;
       expect(connected).toMatchObject({ colorDepth: depth, security: args.length ? 'rdp' : 'tls' });
+      expect(f.lines.filter((l) => l.message === 'graphics pipeline ready')).toHaveLength(pipelines);
     } finally {
       await client.stop();
     }

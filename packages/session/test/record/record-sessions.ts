@@ -132,22 +132,22 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'rdp-32bpp-input',
     description: 'Standard RDP Security (RC4), 32 bpp, mouse and keyboard input',
-    args: ['-gfx', '/sec:rdp', '/bpp:32'],
+    args: ['/sec:rdp', '/bpp:32'],
     input: true,
   },
   {
-    // xfreerdp 2.11.7 does not honour /bpp:16 here (with or without a ticket, with or without -gfx): its client
+    // xfreerdp 2.11.7 does not honour /bpp:16 here (with or without a ticket, with or without /gfx): its client
     // core data still says highColorDepth 24 with RNS_UD_CS_WANT_32BPP_SESSION, so this session runs at 32 bpp.
     name: 'rdp-direct-bpp16-input',
     description: 'Standard RDP Security (RC4), /v: without a ticket, /bpp:16 asked for, mouse and keyboard input',
-    args: ['-gfx', '/sec:rdp', '/bpp:16'],
+    args: ['/sec:rdp', '/bpp:16'],
     input: true,
     direct: true,
   },
   {
     name: 'tls-32bpp-input',
     description: 'TLS (plaintext after decryption), 32 bpp, mouse and keyboard input',
-    args: ['-gfx', '/bpp:32'],
+    args: ['/bpp:32'],
     input: true,
   },
 ];
