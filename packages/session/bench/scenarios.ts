@@ -20,8 +20,8 @@ export const AVC_PDU_MARK = 'H264_METABLOCK';
 
 export const VIEWER_ARGS: Record<ViewerMode, string[]> = {
   avc420: ['/gfx:AVC420', '/bpp:32', AVC_LOG_FILTER],
-  default: ['/bpp:32', AVC_LOG_FILTER],
-  lossless: ['/bpp:32'],
+  bitmap: ['/bpp:32'],
+  lossless: ['/gfx', '/bpp:32'],
 };
 
 export interface Scenario {

@@ -9,15 +9,18 @@ import {
   type CryptoProvider,
   ErrorInfo,
   encodeBitmapUpdate,
+  encodeOrdersUpdate,
   FASTPATH_FRAGMENT_SAFE_SIZE,
   FastPathUpdateCode,
   type InputEvent,
   ProtocolError,
   packBitmapUpdates,
   RdpAcceptor,
+  ROP3_SRCCOPY,
 } from '@rdshare/protocol';
 import { bitmapDataOf } from './graphics/bitmap-tile-encoder.js';
 import type { EncodedTile } from './graphics/encoded-tile-cache.js';
+import type { SurfaceMove } from './graphics/move-detector.js';
 import type { Logger } from './logger.js';
 import type { PeerAddress } from './peer-address.js';
 import type { SessionIdentity } from './session-identity.js';
@@ -76,6 +79,8 @@ export class AttendeeConnection {
   private compressionHeader = false;
   /** Largest update the client reassembles (known once it is active). */
   private maxRequestSize = FASTPATH_FRAGMENT_SAFE_SIZE;
+  /** The client draws ScrBlt orders (known once it is active). */
+  private scrBlt = false;
   private readonly drainListeners = new Set<() => void>();
   /** The desktop size the client should have; a resize asked for during a reactivation waits for its end. */
   private size: { width: number; height: number };
@@ -114,6 +119,7 @@ export class AttendeeConnection {
         onActive: (client) => {
           this.compressionHeader = !client.capabilities.noBitmapCompressionHeader;
           this.maxRequestSize = client.capabilities.multifragmentMaxRequestSize;
+          this.scrBlt = client.capabilities.scrBlt;
           // The size changed again while the client was reactivating: one more round before anything flows.
           if (client.width !== this.size.width || client.height !== this.size.height) {
             this.acceptor.resize(this.size.width, this.size.height);
@@ -216,15 +222,40 @@ export class AttendeeConnection {
     return () => this.drainListeners.delete(listener);
   }
 
-  /** Sends tiles as bitmap updates, each within the client's MultifragmentUpdate size. */
-  sendTiles(tiles: EncodedTile[]): void {
+  /**
+   * Whether the client draws ScrBlt orders: scrolls, pans and moved windows then reach it as screen-to-screen
+   * copies, as they reach graphics-pipeline clients as surface copies, instead of as their pixels.
+   */
+  get copiesSurface(): boolean {
+    return this.scrBlt;
+  }
+
+  /**
+   * Sends `copies` as one orders update of ScrBlt orders (only when {@link copiesSurface}), then `tiles` as
+   * bitmap updates, each within the client's MultifragmentUpdate size: the client applies them in that order.
+   */
+  sendTiles(tiles: EncodedTile[], copies: readonly SurfaceMove[] = []): void {
     if (this.ended) return;
     const rects = tiles.map((t) => bitmapDataOf(t, this.compressionHeader));
-    const groups = packBitmapUpdates(rects, this.maxRequestSize);
+    const updates: { code: number; data: Uint8Array }[] = packBitmapUpdates(rects, this.maxRequestSize).map((g) => ({
+      code: FastPathUpdateCode.BITMAP,
+      data: encodeBitmapUpdate(g),
+    }));
+    if (copies.length > 0 && this.scrBlt) {
+      const orders = copies.map(({ src, dest }) => ({
+        left: dest.x,
+        top: dest.y,
+        width: src.width,
+        height: src.height,
+        rop: ROP3_SRCCOPY,
+        xSrc: src.x,
+        ySrc: src.y,
+      }));
+      updates.unshift({ code: FastPathUpdateCode.ORDERS, data: encodeOrdersUpdate(orders) });
+    }
+    if (updates.length === 0) return;
     this.traffic.frame();
-    this.guard('sending graphics', () =>
-      this.acceptor.sendFastPath(groups.map((g) => ({ code: FastPathUpdateCode.BITMAP, data: encodeBitmapUpdate(g) }))),
-    );
+    this.guard('sending graphics', () => this.acceptor.sendFastPath(updates));
   }
 
   /** Sends fast-path updates; while the client reactivates they are dropped (it gets a fresh state after). */

@@ -60,8 +60,9 @@ export interface RdpSessionOptions {
    */
   allowWeakRc4?: boolean;
   /**
-   * Find scrolls, panned views and dragged windows and send them to graphics-pipeline viewers as surface-to-surface
-   * copies (default true). Off, they go as re-encoded pixels: more bytes, a little less sharer CPU.
+   * Find scrolls, panned views and dragged windows and send them as copies of what the viewer already shows
+   * (default true): surface-to-surface copies to graphics-pipeline viewers, ScrBlt orders to bitmap-update viewers
+   * whose client draws them. Off, they go as re-encoded pixels: more bytes, a little less sharer CPU.
    */
   surfaceCopies?: boolean;
 }

@@ -31,6 +31,11 @@ export interface ClientCapabilities {
   bitmapCompression: boolean;
   /** General capability NO_BITMAP_COMPRESSION_HDR. */
   noBitmapCompressionHeader: boolean;
+  /**
+   * Order capability: the client negotiates order support and draws ScrBlt (orderSupport[TS_NEG_SCRBLT_INDEX]),
+   * so screen-to-screen copies may go to it in orders updates (`encodeOrdersUpdate`).
+   */
+  scrBlt: boolean;
 }
 
 /** Everything known about a client once the connection sequence has finished. */

@@ -4,12 +4,14 @@ import {
   CapabilitySetType,
   findCapability,
   GeneralExtraFlag,
+  OrderFlag,
   type RawCapability,
 } from '../connection/capabilities.js';
 import { type ClientData, requestedColorDepth } from '../connection/client-data.js';
 import type { ClientInfo } from '../connection/client-info.js';
 import { PduType } from '../connection/share-headers.js';
 import { effectiveMaxRequestSize, FASTPATH_FRAGMENT_SAFE_SIZE } from '../data/fastpath-output.js';
+import { OrderSupportIndex } from '../data/orders-update.js';
 import type { SecurityLayer, SecurityLayerCodec } from '../transport/security-layer.js';
 import type { ActivatedClient, ClientCapabilities } from './acceptor-host.js';
 import { serverCapabilitySets } from './server-capabilities.js';
@@ -50,6 +52,7 @@ export function clientCapabilitiesOf(sets: (CapabilitySet | RawCapability)[]): C
   const surface = findCapability(sets, CapabilitySetType.SURFACE_COMMANDS);
   const codecs = findCapability(sets, CapabilitySetType.BITMAP_CODECS);
   const frameAck = findCapability(sets, CapabilitySetType.FRAME_ACKNOWLEDGE);
+  const order = findCapability(sets, CapabilitySetType.ORDER);
   const extraFlags = general?.extraFlags ?? 0;
   return {
     fastPathOutput: (extraFlags & GeneralExtraFlag.FASTPATH_OUTPUT_SUPPORTED) !== 0,
@@ -67,6 +70,10 @@ export function clientCapabilitiesOf(sets: (CapabilitySet | RawCapability)[]): C
     codecs: codecs?.codecs ?? [],
     bitmapCompression: (bitmap?.bitmapCompressionFlag ?? 0) !== 0,
     noBitmapCompressionHeader: (extraFlags & GeneralExtraFlag.NO_BITMAP_COMPRESSION_HDR) !== 0,
+    scrBlt:
+      order !== undefined &&
+      (order.orderFlags & OrderFlag.NEGOTIATEORDERSUPPORT) !== 0 &&
+      order.orderSupport[OrderSupportIndex.SCRBLT] !== 0,
     ...(frameAck ? { frameAcknowledge: frameAck.maxUnacknowledgedFrameCount } : {}),
   };
 }

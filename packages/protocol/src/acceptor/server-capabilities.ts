@@ -1,5 +1,6 @@
 import { type CapabilitySet, CapabilitySetType, SurfaceCommandFlag } from '../connection/capabilities.js';
 import { commonCapabilitySets } from '../connection/common-capability-sets.js';
+import { OrderSupportIndex } from '../data/orders-update.js';
 
 /** What the server's Demand Active announces besides fixed values. */
 export interface ServerCapabilityParameters {
@@ -22,15 +23,19 @@ const MAX_UNACKNOWLEDGED_FRAMES = 2;
 
 /**
  * The capability sets of our Demand Active PDU (MS-RDPBCGR 2.2.1.13.1): fast-path output without bulk
- * compression, no drawing orders (graphics go as bitmaps or surface commands), colour and large pointers,
- * fast-path input with scancodes, Unicode and extended mouse buttons, refresh rect and suppress output.
+ * compression, ScrBlt as the only drawing order (graphics go as bitmaps or surface commands, scrolls and moved
+ * windows as screen-to-screen copies), colour and large pointers, fast-path input with scancodes, Unicode and
+ * extended mouse buttons, refresh rect and suppress output.
  */
 export function serverCapabilitySets(p: ServerCapabilityParameters): CapabilitySet[] {
   const common = commonCapabilitySets({ role: 'server', colorDepth: p.colorDepth, width: p.width, height: p.height });
+  // FreeRDP clients drop every order the server's orderSupport lacks from what they confirm.
+  const orderSupport = common.order.orderSupport.slice();
+  orderSupport[OrderSupportIndex.SCRBLT] = 1;
   return [
     common.general,
     common.bitmap,
-    common.order,
+    { ...common.order, orderSupport },
     common.pointer,
     common.input,
     common.virtualChannel,

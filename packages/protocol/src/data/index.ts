@@ -3,6 +3,7 @@ export * from './fastpath-envelope.js';
 export * from './fastpath-input.js';
 export * from './fastpath-output.js';
 export * from './input-event.js';
+export * from './orders-update.js';
 export * from './palette-update.js';
 export * from './pointer-update.js';
 export * from './slowpath-input.js';

@@ -3,7 +3,7 @@ import { AcceptorState } from '../../src/acceptor/acceptor.js';
 import type { AcceptorOptions } from '../../src/acceptor/acceptor-host.js';
 import { chunkChannelData } from '../../src/channels/virtual-channel.js';
 import { decodeDemandActive } from '../../src/connection/active.js';
-import { CapabilitySetType, findCapability } from '../../src/connection/capabilities.js';
+import { type CapabilitySet, CapabilitySetType, findCapability } from '../../src/connection/capabilities.js';
 import { decodeSetErrorInfo, ErrorInfo } from '../../src/connection/error-info.js';
 import { ControlAction, decodeControl, decodeFontMap, decodeSynchronize } from '../../src/connection/finalization.js';
 import { decodeLicensingPdu, LicenseErrorCode } from '../../src/connection/licensing.js';
@@ -25,6 +25,7 @@ import {
   FastPathUpdateCode,
 } from '../../src/data/fastpath-output.js';
 import { mouseMoveEvent } from '../../src/data/input-event.js';
+import { encodeOrdersUpdate, ROP3_SRCCOPY } from '../../src/data/orders-update.js';
 import { encodeSlowPathInput } from '../../src/data/slowpath-input.js';
 import { encryptClientRandom } from '../../src/security/client-random.js';
 import { EncryptionMethod } from '../../src/security/encryption-method.js';
@@ -64,15 +65,19 @@ function dataPdus(client: ScriptedClient, expectHeader: boolean) {
   });
 }
 
-async function activateOverTls(): Promise<ScriptedClient> {
+/** A client active over TLS whose Confirm Active carries the server's capability sets changed by `adjust`. */
+async function activateOverTls(
+  adjust?: Parameters<ScriptedClient['confirmActive']>[0],
+  requestedProtocols: number = NegProtocol.SSL | NegProtocol.HYBRID,
+): Promise<ScriptedClient> {
   const client = new ScriptedClient(TLS_OPTIONS);
-  client.connectionRequest({ flags: 0, requestedProtocols: NegProtocol.SSL | NegProtocol.HYBRID });
+  client.connectionRequest({ flags: 0, requestedProtocols });
   await client.host.completeTls();
   client.connectInitial();
   client.joinChannels();
   client.clientInfo();
   client.host.take();
-  client.confirmActive();
+  client.confirmActive(adjust);
   client.finalize();
   client.host.take();
   return client;
@@ -153,6 +158,7 @@ describe('RdpAcceptor over TLS', () => {
       multifragmentMaxRequestSize: 0x10000,
       pointerCacheSize: 25,
       largePointerFlags: 3,
+      scrBlt: true,
     });
     expect(client.host.closed).toBeUndefined();
   });
@@ -227,18 +233,13 @@ describe('RdpAcceptor over TLS', () => {
   });
 
   it('falls back to slow-path updates for a client without fast-path output', async () => {
-    const client = new ScriptedClient(TLS_OPTIONS);
-    client.connectionRequest({ flags: 0, requestedProtocols: NegProtocol.SSL });
-    await client.host.completeTls();
-    client.connectInitial();
-    client.joinChannels();
-    client.clientInfo();
-    client.confirmActive((caps) => [
-      ...caps.map((c) => (c.type === CapabilitySetType.GENERAL ? { ...c, extraFlags: 0 } : c)),
-      { type: CapabilitySetType.MULTIFRAGMENTUPDATE, maxRequestSize: 0x100000 },
-    ]);
-    client.finalize();
-    client.host.take();
+    const client = await activateOverTls(
+      (caps) => [
+        ...caps.map((c) => (c.type === CapabilitySetType.GENERAL ? { ...c, extraFlags: 0 } : c)),
+        { type: CapabilitySetType.MULTIFRAGMENTUPDATE, maxRequestSize: 0x100000 },
+      ],
+      NegProtocol.SSL,
+    );
     expect(client.host.active?.capabilities.fastPathOutput).toBe(false);
     // Its MultifragmentUpdate size does not apply to slow-path updates (one share data PDU each): a larger update
     // could not be sent at all.
@@ -250,10 +251,27 @@ describe('RdpAcceptor over TLS', () => {
     ]);
     const [update, pointer] = dataPdus(client, false);
     expect([update.data?.pduType2, update.data?.body]).toEqual([PduType2.UPDATE, bitmap]);
+    const orders = encodeOrdersUpdate([
+      { left: 0, top: 0, width: 64, height: 64, rop: ROP3_SRCCOPY, xSrc: 0, ySrc: 8 },
+    ]);
+    client.acceptor.sendFastPath([{ code: FastPathUpdateCode.ORDERS, data: orders }]);
+    const [ordersUpdate] = dataPdus(client, false);
+    // TS_UPDATE_ORDERS_PDU_DATA: updateType UPDATETYPE_ORDERS, pad2OctetsA, numberOrders, pad2OctetsB, orderData.
+    expect(ordersUpdate.data?.body).toEqual(Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0, ...orders.subarray(2)]));
     expect([pointer.data?.pduType2, pointer.data?.body]).toEqual([
       PduType2.POINTER,
       Uint8Array.of(3, 0, 0, 0, 10, 0, 20, 0),
     ]);
+  });
+
+  it.each([
+    ['no ScrBlt in orderSupport', (c: CapabilitySet) => ({ ...c, orderSupport: new Uint8Array(32) })],
+    ['orderSupport not negotiated (no NEGOTIATEORDERSUPPORT)', (c: CapabilitySet) => ({ ...c, orderFlags: 0x20 })],
+  ])('takes a client with %s as one that draws no ScrBlt', async (_, adjust) => {
+    const client = await activateOverTls((caps) =>
+      caps.map((c) => (c.type === CapabilitySetType.ORDER ? adjust(c) : c)),
+    );
+    expect(client.host.active?.capabilities.scrBlt).toBe(false);
   });
 
   it('resizes with a deactivation-reactivation sequence', async () => {

@@ -114,14 +114,10 @@ describe('xfreerdp joins the acceptor', () => {
       ticket,
       `<E><A KH="AAAAAAAAAAAAAAAAAAAAAAAAAAA=" ID="auth"/><C><T ID="1" SID="0"><L P="${server.port}" N="127.0.0.1"/></T></C></E>`,
     );
-    const viewer = spawn(
-      'xfreerdp',
-      [ticket, `/assistance:${password}`, '/u:viewer', '/cert:ignore', ...extraArgs],
-      {
-        env: { ...process.env, DISPLAY: display.display },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const viewer = spawn('xfreerdp', [ticket, `/assistance:${password}`, '/u:viewer', '/cert:ignore', ...extraArgs], {
+      env: { ...process.env, DISPLAY: display.display },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     viewer.stdout?.on('data', (d) => {
       output += d;

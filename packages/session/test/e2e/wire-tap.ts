@@ -23,7 +23,9 @@ import {
   type GfxPdu,
   type InterleavedBpp,
   McsPduType,
+  PrimaryOrderDecoder,
   peekFrame,
+  type ScrBltOrder,
   ZgfxHistory,
 } from '@rdshare/protocol';
 import { generateRsaKeyPair } from '@rdshare/protocol/node';
@@ -165,11 +167,10 @@ export function sentChannelMessages(stream: Uint8Array): Map<number, Uint8Array[
 }
 
 /**
- * Decodes every fast-path bitmap update in the sharer's byte stream (reassembling fragmented updates). The
- * stream must be unencrypted at the RDP layer, as it is under TLS.
+ * Every fast-path update in the sharer's byte stream, fragmented ones reassembled. The stream must be unencrypted
+ * at the RDP layer, as it is under TLS.
  */
-export function sentBitmaps(stream: Uint8Array): SentBitmap[] {
-  const out: SentBitmap[] = [];
+function* fastPathUpdates(stream: Uint8Array): Generator<{ code: number; data: Uint8Array }> {
   const fragments = new Map<number, Uint8Array[]>();
   for (const frame of frames(stream)) {
     if (frame.kind !== FrameKind.FAST_PATH) continue;
@@ -183,10 +184,28 @@ export function sentBitmaps(stream: Uint8Array): SentBitmap[] {
         fragments.delete(update.code);
         data = new Uint8Array(Buffer.concat(parts));
       }
-      if (update.code !== FastPathUpdateCode.BITMAP) continue;
-      // The update starts with updateType (2 bytes) like its slow-path twin; decodeBitmapUpdate reads it.
-      for (const rect of decodeBitmapUpdate(data)) out.push(decodeRect(rect));
+      yield { code: update.code, data };
     }
+  }
+}
+
+/** Decodes every fast-path bitmap update in the sharer's byte stream. */
+export function sentBitmaps(stream: Uint8Array): SentBitmap[] {
+  const out: SentBitmap[] = [];
+  for (const { code, data } of fastPathUpdates(stream)) {
+    if (code !== FastPathUpdateCode.BITMAP) continue;
+    // The update starts with updateType (2 bytes) like its slow-path twin; decodeBitmapUpdate reads it.
+    for (const rect of decodeBitmapUpdate(data)) out.push(decodeRect(rect));
+  }
+  return out;
+}
+
+/** Every ScrBlt order of the sharer's fast-path orders updates, in order. */
+export function sentScrBlts(stream: Uint8Array): ScrBltOrder[] {
+  const decoder = new PrimaryOrderDecoder();
+  const out: ScrBltOrder[] = [];
+  for (const { code, data } of fastPathUpdates(stream)) {
+    if (code === FastPathUpdateCode.ORDERS) out.push(...decoder.decodeOrdersUpdate(data).map((o) => o.order));
   }
   return out;
 }
