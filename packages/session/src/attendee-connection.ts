@@ -7,9 +7,10 @@ import {
   type AuthenticationResult,
   type ClientInfo,
   type CryptoProvider,
+  type DrawingOrder,
   ErrorInfo,
   encodeBitmapUpdate,
-  encodeOrdersUpdate,
+  encodeOrdersUpdates,
   FASTPATH_FRAGMENT_SAFE_SIZE,
   FastPathUpdateCode,
   type InputEvent,
@@ -19,8 +20,10 @@ import {
   ROP3_SRCCOPY,
 } from '@rdshare/protocol';
 import { bitmapDataOf } from './graphics/bitmap-tile-encoder.js';
+import { ClientBitmapCache, cachedBytes } from './graphics/client-bitmap-cache.js';
 import type { EncodedTile } from './graphics/encoded-tile-cache.js';
 import type { SurfaceMove } from './graphics/move-detector.js';
+import { TILE_SIZE } from './graphics/tile-grid.js';
 import type { Logger } from './logger.js';
 import type { PeerAddress } from './peer-address.js';
 import type { SessionIdentity } from './session-identity.js';
@@ -55,6 +58,15 @@ export interface ConnectionSettings {
 /** Decides on the Client Info PDU (WDS: WorkingDir = auth string, AlternateShell = password). */
 export type Authenticator = (info: ClientInfo) => AuthenticationResult;
 
+/** The revision 2 cell cache whose cells (4096 pixels) first hold a whole 64x64 tile. */
+const TILE_CELL_CACHE = 2;
+/** Cache indices stop below BITMAPCACHE_WAITING_LIST_INDEX (32767), which names the waiting list. */
+const MAX_CACHE_INDEX = 32767;
+/** What a cached tile takes on the client, at most: 64 x 64 pixels of 4 bytes. */
+const MAX_TILE_BYTES = cachedBytes(TILE_SIZE, TILE_SIZE);
+/** The most bitmap bytes a Cache Bitmap order carries (its orderLength is a 16-bit signed field). */
+const MAX_CACHED_BITMAP_BYTES = 0x7fff - 16;
+
 /** How long a disconnect waits for the Set Error Info PDU to leave before the transport is destroyed. */
 const DISCONNECT_LINGER_MS = 1000;
 
@@ -63,6 +75,23 @@ const DISCONNECT_LINGER_MS = 1000;
  * many the oldest go, so a stuck reactivation cannot grow memory.
  */
 const MAX_HELD_CHANNEL_MESSAGES = 256;
+
+/**
+ * The smallest revision 2 cell cache whose cells hold a whole tile (cache 2: 4096 pixels, a 64x64 tile; the cell
+ * size quadruples from 256 pixels at cache 0), given the client draws MemBlt at more than 8 bpp; a new, empty
+ * model at every activation, so what the client keeps over a reactivation is never trusted.
+ */
+function tileCacheOf(client: ActivatedClient): { cacheId: number; model: ClientBitmapCache } | undefined {
+  if (client.colorDepth <= 8) return undefined;
+  const cells = client.capabilities.bitmapCacheCells;
+  for (let cacheId = TILE_CELL_CACHE; cacheId < cells.length; cacheId++) {
+    const entries = Math.min(cells[cacheId], MAX_CACHE_INDEX);
+    // Slot 0 stays unused (see ClientBitmapCache): a cache needs two entries to hold one tile.
+    if (entries < 2) continue;
+    return { cacheId, model: new ClientBitmapCache({ slots: entries, bytes: entries * MAX_TILE_BYTES }) };
+  }
+  return undefined;
+}
 
 /**
  * One viewer's connection: a duplex byte stream (a TCP socket, a reverse-connect socket or a caller's transport
@@ -81,6 +110,8 @@ export class AttendeeConnection {
   private maxRequestSize = FASTPATH_FRAGMENT_SAFE_SIZE;
   /** The client draws ScrBlt orders (known once it is active). */
   private scrBlt = false;
+  /** The client's revision 2 bitmap cache that tiles go through, when it draws MemBlt (known once it is active). */
+  private tileCache?: { cacheId: number; model: ClientBitmapCache };
   private readonly drainListeners = new Set<() => void>();
   /** The desktop size the client should have; a resize asked for during a reactivation waits for its end. */
   private size: { width: number; height: number };
@@ -120,6 +151,7 @@ export class AttendeeConnection {
           this.compressionHeader = !client.capabilities.noBitmapCompressionHeader;
           this.maxRequestSize = client.capabilities.multifragmentMaxRequestSize;
           this.scrBlt = client.capabilities.scrBlt;
+          this.tileCache = tileCacheOf(client);
           // The size changed again while the client was reactivating: one more round before anything flows.
           if (client.width !== this.size.width || client.height !== this.size.height) {
             this.acceptor.resize(this.size.width, this.size.height);
@@ -231,31 +263,80 @@ export class AttendeeConnection {
   }
 
   /**
-   * Sends `copies` as one orders update of ScrBlt orders (only when {@link copiesSurface}), then `tiles` as
-   * bitmap updates, each within the client's MultifragmentUpdate size: the client applies them in that order.
+   * Sends `copies` as ScrBlt orders (only when {@link copiesSurface}), then `tiles`: from the client's bitmap
+   * cache where it holds their content (a MemBlt order), else as a Cache Bitmap order that keeps them there and a
+   * MemBlt, or as bitmap updates for a client without a cache; each update within its MultifragmentUpdate size.
+   * The client applies them in that order.
    */
   sendTiles(tiles: EncodedTile[], copies: readonly SurfaceMove[] = []): void {
     if (this.ended) return;
-    const rects = tiles.map((t) => bitmapDataOf(t, this.compressionHeader));
-    const updates: { code: number; data: Uint8Array }[] = packBitmapUpdates(rects, this.maxRequestSize).map((g) => ({
-      code: FastPathUpdateCode.BITMAP,
-      data: encodeBitmapUpdate(g),
-    }));
-    if (copies.length > 0 && this.scrBlt) {
-      const orders = copies.map(({ src, dest }) => ({
-        left: dest.x,
-        top: dest.y,
-        width: src.width,
-        height: src.height,
-        rop: ROP3_SRCCOPY,
-        xSrc: src.x,
-        ySrc: src.y,
-      }));
-      updates.unshift({ code: FastPathUpdateCode.ORDERS, data: encodeOrdersUpdate(orders) });
+    const orders: DrawingOrder[] = [];
+    if (this.scrBlt) {
+      for (const { src, dest } of copies) {
+        orders.push({
+          type: 'scrBlt',
+          left: dest.x,
+          top: dest.y,
+          width: src.width,
+          height: src.height,
+          rop: ROP3_SRCCOPY,
+          xSrc: src.x,
+          ySrc: src.y,
+        });
+      }
     }
+    const bitmaps = [];
+    for (const tile of tiles) {
+      const cached = this.fromCache(tile);
+      if (cached) orders.push(...cached);
+      else bitmaps.push(bitmapDataOf(tile, this.compressionHeader));
+    }
+    const updates = [
+      ...encodeOrdersUpdates(orders, this.maxRequestSize).map((data) => ({ code: FastPathUpdateCode.ORDERS, data })),
+      ...packBitmapUpdates(bitmaps, this.maxRequestSize).map((g) => ({
+        code: FastPathUpdateCode.BITMAP,
+        data: encodeBitmapUpdate(g),
+      })),
+    ];
     if (updates.length === 0) return;
     this.traffic.frame();
     this.guard('sending graphics', () => this.acceptor.sendFastPath(updates));
+  }
+
+  /** The orders that draw `tile` from the client's bitmap cache, caching it first when the client lacks it. */
+  private fromCache(tile: EncodedTile): DrawingOrder[] | undefined {
+    const cache = this.tileCache;
+    if (!cache || tile.cacheKey === undefined || tile.data.byteLength > MAX_CACHED_BITMAP_BYTES) return undefined;
+    const { rect } = tile;
+    const bytes = cachedBytes(tile.width, rect.height);
+    const draw = (cacheIndex: number): DrawingOrder => ({
+      type: 'memBlt',
+      cacheId: cache.cacheId,
+      colorIndex: 0,
+      left: rect.x,
+      top: rect.y,
+      width: rect.width,
+      height: rect.height,
+      rop: ROP3_SRCCOPY,
+      xSrc: 0,
+      ySrc: 0,
+      cacheIndex,
+    });
+    const held = cache.model.lookup(tile.cacheKey, bytes);
+    if (held !== undefined) return [draw(held)];
+    const stored = cache.model.store(tile.cacheKey, bytes);
+    if (!stored) return undefined;
+    const store: DrawingOrder = {
+      type: 'cacheBitmapRev2',
+      cacheId: cache.cacheId,
+      cacheIndex: stored.slot,
+      bitsPerPixel: tile.bitsPerPixel,
+      width: tile.width,
+      height: rect.height,
+      compressed: true,
+      data: tile.data,
+    };
+    return [store, draw(stored.slot)];
   }
 
   /** Sends fast-path updates; while the client reactivates they are dropped (it gets a fresh state after). */

@@ -36,6 +36,12 @@ export interface ClientCapabilities {
    * so screen-to-screen copies may go to it in orders updates (`encodeOrdersUpdate`).
    */
   scrBlt: boolean;
+  /**
+   * Entries of each revision 2 bitmap cache (TS_BITMAPCACHE_CELL_CACHE_INFO numEntries, cache 0 first) MemBlt
+   * orders may draw from, filled by Cache Bitmap Revision 2 orders: empty unless the client negotiates MemBlt
+   * (orderSupport[TS_NEG_MEMBLT_INDEX]) and sent TS_BITMAPCACHE_CAPABILITYSET_REV2.
+   */
+  bitmapCacheCells: number[];
 }
 
 /** Everything known about a client once the connection sequence has finished. */

@@ -11,7 +11,7 @@ import { type ClientData, requestedColorDepth } from '../connection/client-data.
 import type { ClientInfo } from '../connection/client-info.js';
 import { PduType } from '../connection/share-headers.js';
 import { effectiveMaxRequestSize, FASTPATH_FRAGMENT_SAFE_SIZE } from '../data/fastpath-output.js';
-import { OrderSupportIndex } from '../data/orders-update.js';
+import { OrderSupportIndex } from '../data/primary-orders.js';
 import type { SecurityLayer, SecurityLayerCodec } from '../transport/security-layer.js';
 import type { ActivatedClient, ClientCapabilities } from './acceptor-host.js';
 import { serverCapabilitySets } from './server-capabilities.js';
@@ -41,6 +41,10 @@ export function encodeDeactivateAllFrame(security: SecurityLayerCodec): Uint8Arr
   return encodeShareControlFrame(security, PduType.DEACTIVATE_ALL, body);
 }
 
+/** TS_BITMAPCACHE_CAPABILITYSET_REV2 has room for five cell caches. */
+const MAX_CELL_CACHES = 5;
+const CELL_ENTRIES_MASK = 0x7fffffff;
+
 /** What the client said it can do, distilled from the capability sets of its Confirm Active PDU (2.2.1.13.2). */
 export function clientCapabilitiesOf(sets: (CapabilitySet | RawCapability)[]): ClientCapabilities {
   const general = findCapability(sets, CapabilitySetType.GENERAL);
@@ -53,7 +57,13 @@ export function clientCapabilitiesOf(sets: (CapabilitySet | RawCapability)[]): C
   const codecs = findCapability(sets, CapabilitySetType.BITMAP_CODECS);
   const frameAck = findCapability(sets, CapabilitySetType.FRAME_ACKNOWLEDGE);
   const order = findCapability(sets, CapabilitySetType.ORDER);
+  const cacheRev2 = findCapability(sets, CapabilitySetType.BITMAPCACHE_REV2);
   const extraFlags = general?.extraFlags ?? 0;
+  /** Whether the client negotiates order support and draws the order at `index`. */
+  const supports = (index: number) =>
+    order !== undefined &&
+    (order.orderFlags & OrderFlag.NEGOTIATEORDERSUPPORT) !== 0 &&
+    order.orderSupport[index] !== 0;
   return {
     fastPathOutput: (extraFlags & GeneralExtraFlag.FASTPATH_OUTPUT_SUPPORTED) !== 0,
     // Slow-path updates are never reassembled from fragments: each must fit one share data PDU (whose 16-bit
@@ -70,10 +80,14 @@ export function clientCapabilitiesOf(sets: (CapabilitySet | RawCapability)[]): C
     codecs: codecs?.codecs ?? [],
     bitmapCompression: (bitmap?.bitmapCompressionFlag ?? 0) !== 0,
     noBitmapCompressionHeader: (extraFlags & GeneralExtraFlag.NO_BITMAP_COMPRESSION_HDR) !== 0,
-    scrBlt:
-      order !== undefined &&
-      (order.orderFlags & OrderFlag.NEGOTIATEORDERSUPPORT) !== 0 &&
-      order.orderSupport[OrderSupportIndex.SCRBLT] !== 0,
+    scrBlt: supports(OrderSupportIndex.SCRBLT),
+    bitmapCacheCells:
+      supports(OrderSupportIndex.MEMBLT) && cacheRev2
+        ? [cacheRev2.cellInfo0, cacheRev2.cellInfo1, cacheRev2.cellInfo2, cacheRev2.cellInfo3, cacheRev2.cellInfo4]
+            .slice(0, Math.min(cacheRev2.numCellCaches, MAX_CELL_CACHES))
+            // Bit 31 (k) marks a persistent cache; the entries are the other bits.
+            .map((info) => info & CELL_ENTRIES_MASK)
+        : [],
     ...(frameAck ? { frameAcknowledge: frameAck.maxUnacknowledgedFrameCount } : {}),
   };
 }

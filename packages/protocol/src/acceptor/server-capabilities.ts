@@ -1,6 +1,6 @@
 import { type CapabilitySet, CapabilitySetType, SurfaceCommandFlag } from '../connection/capabilities.js';
 import { commonCapabilitySets } from '../connection/common-capability-sets.js';
-import { OrderSupportIndex } from '../data/orders-update.js';
+import { OrderSupportIndex } from '../data/primary-orders.js';
 
 /** What the server's Demand Active announces besides fixed values. */
 export interface ServerCapabilityParameters {
@@ -23,15 +23,16 @@ const MAX_UNACKNOWLEDGED_FRAMES = 2;
 
 /**
  * The capability sets of our Demand Active PDU (MS-RDPBCGR 2.2.1.13.1): fast-path output without bulk
- * compression, ScrBlt as the only drawing order (graphics go as bitmaps or surface commands, scrolls and moved
- * windows as screen-to-screen copies), colour and large pointers, fast-path input with scancodes, Unicode and
- * extended mouse buttons, refresh rect and suppress output.
+ * compression, ScrBlt and MemBlt as the only drawing orders (graphics go as bitmaps, scrolls and moved windows as
+ * screen-to-screen copies, content that comes back from the client's bitmap cache), colour and large pointers,
+ * fast-path input with scancodes, Unicode and extended mouse buttons, refresh rect and suppress output.
  */
 export function serverCapabilitySets(p: ServerCapabilityParameters): CapabilitySet[] {
   const common = commonCapabilitySets({ role: 'server', colorDepth: p.colorDepth, width: p.width, height: p.height });
   // FreeRDP clients drop every order the server's orderSupport lacks from what they confirm.
   const orderSupport = common.order.orderSupport.slice();
   orderSupport[OrderSupportIndex.SCRBLT] = 1;
+  orderSupport[OrderSupportIndex.MEMBLT] = 1;
   return [
     common.general,
     common.bitmap,

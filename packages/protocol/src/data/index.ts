@@ -1,4 +1,5 @@
 export * from './bitmap-update.js';
+export * from './cache-bitmap-order.js';
 export * from './fastpath-envelope.js';
 export * from './fastpath-input.js';
 export * from './fastpath-output.js';
@@ -6,4 +7,5 @@ export * from './input-event.js';
 export * from './orders-update.js';
 export * from './palette-update.js';
 export * from './pointer-update.js';
+export * from './primary-orders.js';
 export * from './slowpath-input.js';

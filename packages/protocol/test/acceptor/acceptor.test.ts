@@ -25,7 +25,8 @@ import {
   FastPathUpdateCode,
 } from '../../src/data/fastpath-output.js';
 import { mouseMoveEvent } from '../../src/data/input-event.js';
-import { encodeOrdersUpdate, ROP3_SRCCOPY } from '../../src/data/orders-update.js';
+import { encodeOrdersUpdate } from '../../src/data/orders-update.js';
+import { OrderSupportIndex, ROP3_SRCCOPY } from '../../src/data/primary-orders.js';
 import { encodeSlowPathInput } from '../../src/data/slowpath-input.js';
 import { encryptClientRandom } from '../../src/security/client-random.js';
 import { EncryptionMethod } from '../../src/security/encryption-method.js';
@@ -63,6 +64,13 @@ function dataPdus(client: ScriptedClient, expectHeader: boolean) {
     if (!control) throw new Error('flow PDU');
     return control.pduType === PduType.DATA ? { control, data: decodeShareData(control.body) } : { control };
   });
+}
+
+/** TS_ORDER_CAPABILITYSET.orderSupport with only the orders at `indices`. */
+function orderSupportOf(...indices: number[]): Uint8Array {
+  const support = new Uint8Array(32);
+  for (const i of indices) support[i] = 1;
+  return support;
 }
 
 /** A client active over TLS whose Confirm Active carries the server's capability sets changed by `adjust`. */
@@ -159,6 +167,8 @@ describe('RdpAcceptor over TLS', () => {
       pointerCacheSize: 25,
       largePointerFlags: 3,
       scrBlt: true,
+      // It draws MemBlt but sent no revision 2 bitmap cache: nothing to draw from.
+      bitmapCacheCells: [],
     });
     expect(client.host.closed).toBeUndefined();
   });
@@ -252,7 +262,7 @@ describe('RdpAcceptor over TLS', () => {
     const [update, pointer] = dataPdus(client, false);
     expect([update.data?.pduType2, update.data?.body]).toEqual([PduType2.UPDATE, bitmap]);
     const orders = encodeOrdersUpdate([
-      { left: 0, top: 0, width: 64, height: 64, rop: ROP3_SRCCOPY, xSrc: 0, ySrc: 8 },
+      { type: 'scrBlt', left: 0, top: 0, width: 64, height: 64, rop: ROP3_SRCCOPY, xSrc: 0, ySrc: 8 },
     ]);
     client.acceptor.sendFastPath([{ code: FastPathUpdateCode.ORDERS, data: orders }]);
     const [ordersUpdate] = dataPdus(client, false);
@@ -264,14 +274,36 @@ describe('RdpAcceptor over TLS', () => {
     ]);
   });
 
+  it('takes the revision 2 bitmap caches of a client that draws MemBlt, without the persistent bit', async () => {
+    const rev2 = {
+      type: CapabilitySetType.BITMAPCACHE_REV2,
+      cacheFlags: 2,
+      numCellCaches: 3,
+      cellInfo0: 600,
+      cellInfo1: 600,
+      cellInfo2: 0x80000000 | 2048,
+      cellInfo3: 4096,
+      cellInfo4: 0,
+    } as const;
+    const client = await activateOverTls((caps) => [...caps, rev2]);
+    expect(client.host.active?.capabilities.bitmapCacheCells).toEqual([600, 600, 2048]);
+    const noMemBlt = await activateOverTls((caps) => [
+      ...caps.map((c) =>
+        c.type === CapabilitySetType.ORDER ? { ...c, orderSupport: orderSupportOf(OrderSupportIndex.SCRBLT) } : c,
+      ),
+      rev2,
+    ]);
+    expect(noMemBlt.host.active?.capabilities).toMatchObject({ scrBlt: true, bitmapCacheCells: [] });
+  });
+
   it.each([
-    ['no ScrBlt in orderSupport', (c: CapabilitySet) => ({ ...c, orderSupport: new Uint8Array(32) })],
+    ['no ScrBlt in orderSupport', (c: CapabilitySet) => ({ ...c, orderSupport: orderSupportOf() })],
     ['orderSupport not negotiated (no NEGOTIATEORDERSUPPORT)', (c: CapabilitySet) => ({ ...c, orderFlags: 0x20 })],
-  ])('takes a client with %s as one that draws no ScrBlt', async (_, adjust) => {
+  ])('takes a client with %s as one that draws no ScrBlt and no MemBlt', async (_, adjust) => {
     const client = await activateOverTls((caps) =>
       caps.map((c) => (c.type === CapabilitySetType.ORDER ? adjust(c) : c)),
     );
-    expect(client.host.active?.capabilities.scrBlt).toBe(false);
+    expect(client.host.active?.capabilities).toMatchObject({ scrBlt: false, bitmapCacheCells: [] });
   });
 
   it('resizes with a deactivation-reactivation sequence', async () => {

@@ -9,6 +9,7 @@ import {
   FIXED_PALETTE,
   type InterleavedBpp,
 } from '@rdshare/protocol';
+import { tileCacheKey } from './client-bitmap-cache.js';
 import type { EncodedTile, TileEncoder } from './encoded-tile-cache.js';
 
 /**
@@ -46,7 +47,11 @@ export function activationUpdates(codec: BitmapCodecClass): { code: number; data
 
 const COMPRESSED = BitmapDataFlags.COMPRESSION | BitmapDataFlags.NO_COMPRESSION_HDR;
 
-/** Encodes tiles of the store's BGRX frame as compressed TS_BITMAP_DATA payloads of the given class. */
+/**
+ * Encodes tiles of the store's BGRX frame as compressed TS_BITMAP_DATA payloads of the given class, with their
+ * content's cache key so a client's bitmap cache can stand in for the bytes (but at 8 bpp, whose cached bitmaps
+ * would need a color table cache of their own).
+ */
 export function bitmapTileEncoder(codec: BitmapCodecClass): TileEncoder {
   const bpp = Number(codec.split('-').at(-1)) as BitmapBpp;
   const bottomUp = codec !== 'gfx-planar-32';
@@ -58,7 +63,8 @@ export function bitmapTileEncoder(codec: BitmapCodecClass): TileEncoder {
       bpp === 32
         ? encodePlanar(source, { alpha: false, bottomUp })
         : encodeInterleaved(source, { bpp: bpp as InterleavedBpp });
-    return { rect, width: encoded.width, bitsPerPixel: bpp, flags: COMPRESSED, data: encoded.data };
+    const tileData = { rect, width: encoded.width, bitsPerPixel: bpp, flags: COMPRESSED, data: encoded.data };
+    return bpp === 8 ? tileData : { ...tileData, cacheKey: tileCacheKey(store.frame, rect) };
   };
 }
 

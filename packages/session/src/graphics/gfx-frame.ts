@@ -1,6 +1,6 @@
 import { GfxCodecId, type GfxPdu, GfxPixelFormat } from '@rdshare/protocol';
+import { type ClientBitmapCache, cachedBytes } from './client-bitmap-cache.js';
 import type { EncodedTile } from './encoded-tile-cache.js';
-import { cachedBytes, type GfxSurfaceCache } from './gfx-surface-cache.js';
 import type { SurfaceMove } from './move-detector.js';
 import { type FillTile, solidFillPdus } from './solid-fill.js';
 
@@ -14,7 +14,7 @@ export function gfxFramePdus(
   surfaceId: number,
   tiles: readonly EncodedTile[],
   copies: readonly SurfaceMove[],
-  cache: GfxSurfaceCache,
+  cache: ClientBitmapCache,
 ): GfxPdu[] {
   const pdus: GfxPdu[] = copies.map(({ src, dest }) => ({
     type: 'surfaceToSurface',

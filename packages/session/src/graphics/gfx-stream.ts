@@ -24,9 +24,9 @@ import {
 import type { AvcSink } from './attendee-avc.js';
 import type { GraphicsSink } from './attendee-graphics.js';
 import type { AvcFormat } from './avc-picture-coder.js';
+import { ClientBitmapCache, gfxCacheLimits } from './client-bitmap-cache.js';
 import type { EncodedTile } from './encoded-tile-cache.js';
 import { gfxFramePdus } from './gfx-frame.js';
-import { GfxSurfaceCache, gfxCacheLimits } from './gfx-surface-cache.js';
 import type { AccessUnit } from './h264-surface-encoder.js';
 import type { SurfaceMove } from './move-detector.js';
 import type { Rect } from './tile-grid.js';
@@ -98,7 +98,7 @@ export class GfxStream implements GraphicsSink, AvcSink {
   private acknowledging = true;
   private ready = false;
   /** What the client's bitmap cache holds; sized by the confirmed capabilities. */
-  private cache?: GfxSurfaceCache;
+  private cache?: ClientBitmapCache;
   /**
    * RDP 8.0 bulk compression, the client's history mirrored: lossless tiles go compressed where that is smaller.
    * Every message from the first passes through it, as the client adds every one to its history.
@@ -263,7 +263,7 @@ export class GfxStream implements GraphicsSink, AvcSink {
       : gfxSupportsAvc420(capsSet)
         ? 'avc420'
         : undefined;
-    this.cache = new GfxSurfaceCache(gfxCacheLimits(capsSet));
+    this.cache = new ClientBitmapCache(gfxCacheLimits(capsSet));
     this.ready = true;
     this.options.onReady(this);
   }

@@ -1,6 +1,5 @@
 import { bitmapTileEncoder } from './bitmap-tile-encoder.js';
 import type { TileEncoder } from './encoded-tile-cache.js';
-import { tileCacheKey } from './gfx-surface-cache.js';
 import { solidColour } from './solid-fill.js';
 
 /**
@@ -15,6 +14,6 @@ export function gfxTileEncoder(): TileEncoder {
     const fill = solidColour(store.frame, rect);
     if (fill !== undefined)
       return { rect, width: rect.width, bitsPerPixel: 32, flags: 0, data: new Uint8Array(0), fill };
-    return { ...planar(store, tile), cacheKey: tileCacheKey(store.frame, rect) };
+    return planar(store, tile);
   };
 }

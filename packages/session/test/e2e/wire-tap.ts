@@ -3,6 +3,7 @@ import { createSecureContext, TLSSocket, connect as tlsConnect } from 'node:tls'
 import {
   BitmapDataFlags,
   ChannelFlags,
+  type DecodedDrawingOrder,
   DvcReassembler,
   decodeBitmapUpdate,
   decodeChannelPdu,
@@ -23,9 +24,8 @@ import {
   type GfxPdu,
   type InterleavedBpp,
   McsPduType,
-  PrimaryOrderDecoder,
+  OrdersDecoder,
   peekFrame,
-  type ScrBltOrder,
   ZgfxHistory,
 } from '@rdshare/protocol';
 import { generateRsaKeyPair } from '@rdshare/protocol/node';
@@ -200,10 +200,10 @@ export function sentBitmaps(stream: Uint8Array): SentBitmap[] {
   return out;
 }
 
-/** Every ScrBlt order of the sharer's fast-path orders updates, in order. */
-export function sentScrBlts(stream: Uint8Array): ScrBltOrder[] {
-  const decoder = new PrimaryOrderDecoder();
-  const out: ScrBltOrder[] = [];
+/** Every drawing order of the sharer's fast-path orders updates, in order. */
+export function sentOrders(stream: Uint8Array): DecodedDrawingOrder['order'][] {
+  const decoder = new OrdersDecoder();
+  const out: DecodedDrawingOrder['order'][] = [];
   for (const { code, data } of fastPathUpdates(stream)) {
     if (code === FastPathUpdateCode.ORDERS) out.push(...decoder.decodeOrdersUpdate(data).map((o) => o.order));
   }

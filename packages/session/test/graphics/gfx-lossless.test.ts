@@ -2,10 +2,10 @@ import type { Rect } from '@rdshare/native';
 import type { GfxPdu } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import { AttendeeGraphics, type GraphicsSink, type LossyStream } from '../../src/graphics/attendee-graphics.js';
+import { ClientBitmapCache, type GfxCacheLimits } from '../../src/graphics/client-bitmap-cache.js';
 import { DesktopCapture, type WindowGeometry } from '../../src/graphics/desktop-capture.js';
 import { type EncodedTile, EncodedTileCache } from '../../src/graphics/encoded-tile-cache.js';
 import { gfxFramePdus } from '../../src/graphics/gfx-frame.js';
-import { type GfxCacheLimits, GfxSurfaceCache } from '../../src/graphics/gfx-surface-cache.js';
 import { gfxTileEncoder } from '../../src/graphics/gfx-tile-encoder.js';
 import type { SurfaceMove } from '../../src/graphics/move-detector.js';
 import { GfxSurfaceModel } from './gfx-surface-model.js';
@@ -77,12 +77,12 @@ class Screen extends MemoryScreen {
 class ModelSink implements GraphicsSink {
   readonly copiesSurface = true;
   readonly model = new GfxSurfaceModel(SW, SH);
-  readonly cache: GfxSurfaceCache;
+  readonly cache: ClientBitmapCache;
   pdus: GfxPdu[] = [];
   queued = 0;
   private readonly drains = new Set<() => void>();
   constructor(limits: GfxCacheLimits = { slots: 4096, bytes: 16 << 20 }) {
-    this.cache = new GfxSurfaceCache(limits);
+    this.cache = new ClientBitmapCache(limits);
   }
   backlog() {
     return this.queued;

@@ -1,6 +1,6 @@
 import { GfxCapsFlags, GfxCapsVersion } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
-import { GfxSurfaceCache, gfxCacheLimits, tileCacheKey } from '../../src/graphics/gfx-surface-cache.js';
+import { ClientBitmapCache, gfxCacheLimits, tileCacheKey } from '../../src/graphics/client-bitmap-cache.js';
 
 const TILE_BYTES = 64 * 64 * 4;
 
@@ -32,9 +32,9 @@ describe('tileCacheKey', () => {
   });
 });
 
-describe('GfxSurfaceCache', () => {
+describe('ClientBitmapCache', () => {
   it('hands out slots 1 to MaxCacheSlots - 1 and evicts the least recently used when full', () => {
-    const cache = new GfxSurfaceCache({ slots: 4, bytes: 1 << 30 });
+    const cache = new ClientBitmapCache({ slots: 4, bytes: 1 << 30 });
     const a = cache.store(1n, TILE_BYTES);
     const b = cache.store(2n, TILE_BYTES);
     const c = cache.store(3n, TILE_BYTES);
@@ -48,7 +48,7 @@ describe('GfxSurfaceCache', () => {
   });
 
   it('keeps the bytes within the cache size, and a hit needs the same size', () => {
-    const cache = new GfxSurfaceCache({ slots: 100, bytes: 2 * TILE_BYTES });
+    const cache = new ClientBitmapCache({ slots: 100, bytes: 2 * TILE_BYTES });
     cache.store(1n, TILE_BYTES);
     cache.store(2n, TILE_BYTES);
     expect(cache.store(3n, TILE_BYTES)?.evicted).toHaveLength(1);
@@ -58,7 +58,7 @@ describe('GfxSurfaceCache', () => {
   });
 
   it('answers an import offer in order, stopping at the first entry that is no tile or does not fit', () => {
-    const cache = new GfxSurfaceCache({ slots: 10, bytes: 3 * TILE_BYTES });
+    const cache = new ClientBitmapCache({ slots: 10, bytes: 3 * TILE_BYTES });
     const slots = cache.importOffer([
       { cacheKey: 10n, bitmapLength: TILE_BYTES },
       { cacheKey: 11n, bitmapLength: 32 * 64 * 4 },
@@ -78,12 +78,12 @@ describe('GfxSurfaceCache', () => {
         { cacheKey: 21n, bitmapLength: 16 },
       ]),
     ).toEqual([sent]);
-    const full = new GfxSurfaceCache({ slots: 3, bytes: 1 << 30 });
+    const full = new ClientBitmapCache({ slots: 3, bytes: 1 << 30 });
     expect(full.importOffer([1n, 2n, 3n, 4n].map((cacheKey) => ({ cacheKey, bitmapLength: 16 })))).toEqual([1, 2]);
   });
 
   it('clears to the slots a reset must evict', () => {
-    const cache = new GfxSurfaceCache({ slots: 10, bytes: 1 << 30 });
+    const cache = new ClientBitmapCache({ slots: 10, bytes: 1 << 30 });
     cache.store(1n, 16);
     cache.store(2n, 16);
     expect(cache.clear().sort()).toEqual([1, 2]);

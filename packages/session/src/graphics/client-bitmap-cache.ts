@@ -71,13 +71,15 @@ interface Entry {
 }
 
 /**
- * What one attendee's client holds in its RDPGFX bitmap cache, as far as this server put it there (or accepted
- * it on import): content key to slot, least recently used first. Bounded by the client's slot count and cache
+ * What one attendee's client holds in a bitmap cache, as far as this server put it there (or accepted it on
+ * import): content key to slot, least recently used first. The graphics pipeline's cache (RDPGFX cache slots) or
+ * a revision 2 cache of bitmap updates (MemBlt's cache indices). Bounded by the client's slot count and cache
  * size; the entry used longest ago makes room for a new one (the caller sends RDPGFX_EVICT_CACHE_ENTRY_PDU for
- * each slot {@link store} evicts). Slot numbers stay below the client's MaxCacheSlots, which both FreeRDP's older
- * 0-based and newer 1-based slot checks accept.
+ * each slot {@link store} evicts; a revision 2 cache just overwrites the index). Slots run from 1 to below
+ * `limits.slots`, which FreeRDP's older 0-based and newer 1-based RDPGFX slot checks, and a revision 2 cache of
+ * that many entries, all accept.
  */
-export class GfxSurfaceCache {
+export class ClientBitmapCache {
   /** Insertion order is use order: the first entry is the least recently used. */
   private readonly entries = new Map<bigint, Entry>();
   private readonly freeSlots: number[] = [];
