@@ -158,7 +158,12 @@ export function scalingOf(summaries: ScenarioSummary[]): Scaling | undefined {
   };
 }
 
-const VIEWER_LABELS: Record<Scenario['mode'], string> = { avc420: '/gfx:AVC420', bitmap: 'no /gfx', lossless: '/gfx' };
+const VIEWER_LABELS: Record<Scenario['mode'], string> = {
+  avc420: '/gfx:AVC420',
+  avc444: '/gfx:AVC444',
+  bitmap: 'no /gfx',
+  lossless: '/gfx',
+};
 
 const mark = (t: Target | undefined) => (t ? ` **${t.pass ? 'PASS' : 'MISS'}**` : '');
 

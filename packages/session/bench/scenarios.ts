@@ -4,11 +4,12 @@ import type { AnimationOptions } from '@rdshare/testkit';
 
 /**
  * How xfreerdp asks for graphics. `avc420`: the graphics pipeline with H.264 AVC420 only (shadow's fastest
- * path, the baseline the targets compare against). `bitmap`: no graphics flag, as a ticket alone starts it
+ * path, the baseline the targets compare against). `avc444`: `/gfx:AVC444`, full chroma (Remmina's default
+ * colour depth asks for it). `bitmap`: no graphics flag, as a ticket alone starts it
  * (xfreerdp 2.x in Remote Assistance mode loads no drdynvc): 32 bpp bitmap updates, planar on both sharers.
  * `lossless`: `/gfx` (xfreerdp 2.x reads `-gfx` as the same switch), the graphics pipeline without H.264.
  */
-export type ViewerMode = 'avc420' | 'bitmap' | 'lossless';
+export type ViewerMode = 'avc420' | 'avc444' | 'bitmap' | 'lossless';
 
 /**
  * The rdpgfx channel's debug log prints `H264_METABLOCK` for every AVC420 WireToSurface1 PDU the viewer
@@ -20,6 +21,7 @@ export const AVC_PDU_MARK = 'H264_METABLOCK';
 
 export const VIEWER_ARGS: Record<ViewerMode, string[]> = {
   avc420: ['/gfx:AVC420', '/bpp:32', AVC_LOG_FILTER],
+  avc444: ['/gfx:AVC444', '/bpp:32', AVC_LOG_FILTER],
   bitmap: ['/bpp:32'],
   lossless: ['/gfx', '/bpp:32'],
 };
@@ -95,6 +97,15 @@ export const SCENARIOS: readonly Scenario[] = [
     animation: motion1280,
     viewers: 8,
     mode: 'avc420',
+  },
+  {
+    id: 'avc444',
+    title: '(a) with /gfx:AVC444',
+    width: 1280,
+    height: 800,
+    animation: motion1280,
+    viewers: 1,
+    mode: 'avc444',
   },
   {
     id: 'bitmap',

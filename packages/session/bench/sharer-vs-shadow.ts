@@ -6,7 +6,7 @@
 //
 // Usage: pnpm bench [--quick] [--only=a,b,...] [--rounds=N] [--window=ms]
 //   --quick   one round of 3 s per sharer and scenario (a smoke run, about 3 minutes)
-//   --only    scenario ids: a b c d e1 e4 e8 bitmap lossless
+//   --only    scenario ids: a b c d e1 e4 e8 avc444 bitmap lossless
 // Environment: RDSHARE_BENCH_SURFACE_COPIES=0 runs rdshare without surface copies (session-host.ts);
 // RDSHARE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each rdshare run there.
 import { execFileSync } from 'node:child_process';
@@ -85,7 +85,7 @@ const xfreerdpVersion = `FreeRDP ${execFileSync('dpkg-query', ['-W', `-f=\${Vers
 const header = [
   `## rdshare vs freerdp-shadow-cli, ${startedAt.toISOString()}`,
   '',
-  `${xfreerdpVersion}; viewer flags: AVC420 rows \`${VIEWER_ARGS.avc420.join(' ')}\`, bitmap-update row \`${VIEWER_ARGS.bitmap.join(' ')}\`, lossless row \`${VIEWER_ARGS.lossless.join(' ')}\`. ` +
+  `${xfreerdpVersion}; viewer flags: AVC420 rows \`${VIEWER_ARGS.avc420.join(' ')}\`, AVC444 row \`${VIEWER_ARGS.avc444.join(' ')}\`, bitmap-update row \`${VIEWER_ARGS.bitmap.join(' ')}\`, lossless row \`${VIEWER_ARGS.lossless.join(' ')}\`. ` +
     `${rounds} round(s) x ${timing.windowMs / 1000} s per sharer and scenario, runs alternating, ${timing.settleMs / 1000} s settling ` +
     `after the first frame. Load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after (${cpus().length} cores). ` +
     `Shadow's codec checked per row: H.264 views/s counts the H264_METABLOCKs xfreerdp's rdpgfx channel logged; ` +
