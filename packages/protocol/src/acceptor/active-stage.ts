@@ -6,6 +6,7 @@ import { decodeShareControl, PduType, PduType2, type ShareData } from '../connec
 import { decodeSuppressOutput } from '../connection/suppress-output.js';
 import { ByteReader } from '../core/byte-reader.js';
 import { ProtocolError } from '../core/errors.js';
+import { clientDecodesMppc64k, MppcCompressor } from '../data/bulk-compression.js';
 import { decodeFastPathInputEvents, decodeFastPathInputHeader } from '../data/fastpath-input.js';
 import {
   encodeFastPathOutputPdu,
@@ -62,6 +63,8 @@ export class ActiveStage {
   private height: number;
   private readonly security: SecurityLayerCodec;
   private readonly channels: ChannelTable;
+  /** Bulk compression of fast-path updates, for a client that asked for it (TS_INFO_PACKET). */
+  private readonly mppc?: MppcCompressor;
 
   constructor(
     activation: Activation,
@@ -69,6 +72,7 @@ export class ActiveStage {
     private readonly options: Pick<AcceptorOptions, 'maxColorDepth'>,
   ) {
     this.current = activation.client;
+    if (clientDecodesMppc64k(activation.client.clientInfo.flags)) this.mppc = new MppcCompressor();
     this.security = activation.security;
     this.channels = activation.channels;
     this.width = activation.client.width;
@@ -176,6 +180,8 @@ export class ActiveStage {
     if (!step.complete) return;
     this.current = reactivation.client;
     this.reactivation = undefined;
+    // Whatever the client did with its history over the reactivation, the next packet starts a new one.
+    this.mppc?.reset();
     this.host.onActive?.(this.current);
   }
 
@@ -206,7 +212,8 @@ export class ActiveStage {
   /**
    * Sends graphics updates (TS_FP_UPDATE code and uncompressed data, e.g. a bitmap update from
    * `encodeBitmapUpdate`). Over fast-path, each update is fragmented to the client's MultifragmentUpdate size,
-   * small ones share a PDU, and everything is encrypted under Standard RDP Security. A client without
+   * each fragment compressed (MPPC, 64 KB history) where that is smaller for a client that asked for bulk
+   * compression, small ones share a PDU, and everything is encrypted under Standard RDP Security. A client without
    * fast-path output gets the slow-path equivalents (`slowPathUpdate`). Only valid while active.
    */
   sendFastPath(updates: readonly { code: number; data: Uint8Array }[]): void {
@@ -218,11 +225,13 @@ export class ActiveStage {
       }
       return;
     }
+    const mppc = this.mppc;
     const limits = {
       maxRequestSize: this.current.capabilities.multifragmentMaxRequestSize,
-      securityHeaderSize: this.security.fastPathSecurityHeaderSize,
+      // A compressed fragment's compressionFlags byte counts against the fragment's room like a header byte.
+      securityHeaderSize: this.security.fastPathSecurityHeaderSize + (mppc ? 1 : 0),
     };
-    const updateHeaderSize = fastPathUpdateHeaderSize(false);
+    const updateHeaderSize = fastPathUpdateHeaderSize(mppc !== undefined);
     const room = maxFastPathFragmentData(limits) + updateHeaderSize;
     let batch: FastPathUpdate[] = [];
     let batchSize = 0;
@@ -233,7 +242,10 @@ export class ActiveStage {
       batchSize = 0;
     };
     for (const update of updates) {
-      for (const fragment of fragmentFastPathUpdate(update.code, update.data, limits)) {
+      for (const whole of fragmentFastPathUpdate(update.code, update.data, limits)) {
+        // Each fragment is compressed on its own, as clients decompress each before reassembling.
+        const packed = mppc?.compress(whole.data);
+        const fragment = packed ? { ...whole, data: packed.data, compressionFlags: packed.flags } : whole;
         const size = fragment.data.byteLength + updateHeaderSize;
         if (batchSize + size > room) flush();
         batch.push(fragment);

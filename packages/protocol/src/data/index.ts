@@ -1,4 +1,5 @@
 export * from './bitmap-update.js';
+export * from './bulk-compression.js';
 export * from './cache-bitmap-order.js';
 export * from './fastpath-envelope.js';
 export * from './fastpath-input.js';

@@ -1,3 +1,4 @@
+import { BitReader, BitWriter, readMatchLength, writeMatchLength } from '../core/bit-stream.js';
 import { ProtocolError } from '../core/errors.js';
 
 const PDU = 'RDP 8.0 bulk compression';
@@ -81,53 +82,14 @@ const LOOKUP: readonly (Token | undefined)[] = (() => {
   return table;
 })();
 
-/** Reads a segment's bits MSB first; the segment's last byte counts the unused bits of the one before it. */
-class BitReader {
-  private bit = 0;
-  readonly length: number;
-
-  constructor(private readonly data: Uint8Array) {
-    if (data.length === 0) throw new ProtocolError('INVALID', 'empty compressed segment', PDU);
-    const unused = data[data.length - 1];
-    if (unused > 7) throw new ProtocolError('INVALID', `${unused} unused bits in a byte`, PDU);
-    this.length = (data.length - 1) * 8 - unused;
-    if (this.length < 0) throw new ProtocolError('INVALID', 'no data before the unused-bits count', PDU);
-  }
-
-  get remaining(): number {
-    return this.length - this.bit;
-  }
-
-  /** The next `count` bits (up to 24) without taking them, zeros past the end. */
-  peek(count: number): number {
-    let value = 0;
-    for (let i = 0; i < count; i++) {
-      const at = this.bit + i;
-      const b = at < this.length ? (this.data[at >> 3] >> (7 - (at & 7))) & 1 : 0;
-      value = (value << 1) | b;
-    }
-    return value;
-  }
-
-  read(count: number): number {
-    if (count > this.remaining) {
-      throw new ProtocolError('INVALID', `${count} bits wanted, ${this.remaining} left in the segment`, PDU);
-    }
-    const value = this.peek(count);
-    this.bit += count;
-    return value;
-  }
-
-  /** Takes `count` whole bytes from the next byte boundary on. */
-  bytes(count: number): Uint8Array {
-    this.bit = (this.bit + 7) & ~7;
-    if (count * 8 > this.remaining) {
-      throw new ProtocolError('INVALID', `${count} unencoded bytes wanted, ${this.remaining >> 3} left`, PDU);
-    }
-    const start = this.bit >> 3;
-    this.bit += count * 8;
-    return this.data.subarray(start, start + count);
-  }
+/** A segment's bits: its last byte counts the unused bits of the one before it. */
+function segmentBits(data: Uint8Array): BitReader {
+  if (data.length === 0) throw new ProtocolError('INVALID', 'empty compressed segment', PDU);
+  const unused = data[data.length - 1];
+  if (unused > 7) throw new ProtocolError('INVALID', `${unused} unused bits in a byte`, PDU);
+  const length = (data.length - 1) * 8 - unused;
+  if (length < 0) throw new ProtocolError('INVALID', 'no data before the unused-bits count', PDU);
+  return new BitReader(data, length, PDU);
 }
 
 /** The 2,500,000 bytes both ends keep, the newest overwriting the oldest. */
@@ -180,7 +142,7 @@ export class ZgfxHistory {
 
   /** Decompresses one PACKET_COMPRESSED segment's data (after its header byte) and appends what it yields. */
   decompress(data: Uint8Array): Uint8Array {
-    const bits = new BitReader(data);
+    const bits = segmentBits(data);
     const ring = this.ring;
     const out = new Uint8Array(ZGFX_SEGMENT_MAX_OUTPUT);
     let length = 0;
@@ -214,13 +176,7 @@ export class ZgfxHistory {
       if (distance > ring.held) {
         throw new ProtocolError('INVALID', `a match reaches back ${distance} bytes, ${ring.held} are held`, PDU);
       }
-      // The match's length: k ones and a zero, then k + 1 bits over 2^(k+1); no ones at all means 3.
-      let ones = 0;
-      while (bits.read(1) === 1) {
-        ones++;
-        if (ones > 15) throw new ProtocolError('INVALID', 'a match length of over 16 bits', PDU);
-      }
-      const count = ones === 0 ? 3 : 2 ** (ones + 1) + bits.read(ones + 1);
+      const count = readMatchLength(bits, 15, PDU);
       // Byte by byte: a match may overlap what it writes (a run of one repeated pattern).
       let from = (ring.at - distance + ZGFX_HISTORY_SIZE) % ZGFX_HISTORY_SIZE;
       for (let i = 0; i < count; i++) {
@@ -263,49 +219,6 @@ const MIN_MATCH = 3;
 const GIVE_UP_BITS = 1024;
 /** Positions remembered per 3-byte hash: the newest only, so a lookup is one probe. */
 const HASH_BITS = 16;
-
-/** Writes bits MSB first, as {@link BitReader} reads them, through a 24-bit accumulator. */
-class BitWriter {
-  private bytes: Uint8Array;
-  private at = 0;
-  private acc = 0;
-  private pending = 0;
-
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
-  }
-
-  /** Bits written so far. */
-  get length(): number {
-    return this.at * 8 + this.pending;
-  }
-
-  /** The low `count` bits of `value` (count at most 24). */
-  write(value: number, count: number): void {
-    this.acc = ((this.acc << count) | (value & ((1 << count) - 1))) >>> 0;
-    this.pending += count;
-    while (this.pending >= 8) {
-      this.pending -= 8;
-      if (this.at === this.bytes.length) {
-        const grown = new Uint8Array(this.bytes.length * 2);
-        grown.set(this.bytes);
-        this.bytes = grown;
-      }
-      this.bytes[this.at++] = (this.acc >>> this.pending) & 0xff;
-    }
-    this.acc &= (1 << this.pending) - 1;
-  }
-
-  /** The bits, then the count of unused bits in the last byte. */
-  finish(): Uint8Array {
-    const unused = (8 - this.pending) & 7;
-    if (this.pending > 0) this.write(0, unused);
-    const out = new Uint8Array(this.at + 1);
-    out.set(this.bytes.subarray(0, this.at));
-    out[this.at] = unused;
-    return out;
-  }
-}
 
 /**
  * The sending end of RDP 8.0 bulk compression for one graphics channel: the same history {@link ZgfxHistory}
@@ -350,7 +263,10 @@ export class ZgfxCompressor {
       // costs a kilobyte's scan, not the whole segment's.
       if (bits.length > i * 8 + GIVE_UP_BITS) return undefined;
     }
-    const out = bits.finish();
+    // The last byte counts the unused bits of the one before it.
+    const unused = (8 - (bits.length & 7)) & 7;
+    const out = bits.finish(1);
+    out[out.length - 1] = unused;
     return out.length < data.length ? out : undefined;
   }
 
@@ -396,13 +312,6 @@ export class ZgfxCompressor {
     const token = DISTANCE_TOKENS[t];
     bits.write(token.code, token.codeBits);
     bits.write(distance - token.base, token.bits);
-    if (length === MIN_MATCH) {
-      bits.write(0, 1);
-      return;
-    }
-    // k ones and a zero, then length - 2^(k+1) in k + 1 bits, for 2^(k+1) <= length < 2^(k+2).
-    const k = 30 - Math.clz32(length);
-    bits.write((1 << (k + 1)) - 2, k + 1);
-    bits.write(length - (1 << (k + 1)), k + 1);
+    writeMatchLength(bits, length);
   }
 }

@@ -4,6 +4,7 @@ import type { AcceptorOptions } from '../../src/acceptor/acceptor-host.js';
 import { chunkChannelData } from '../../src/channels/virtual-channel.js';
 import { decodeDemandActive } from '../../src/connection/active.js';
 import { type CapabilitySet, CapabilitySetType, findCapability } from '../../src/connection/capabilities.js';
+import { type ClientInfo, InfoFlag } from '../../src/connection/client-info.js';
 import { decodeSetErrorInfo, ErrorInfo } from '../../src/connection/error-info.js';
 import { ControlAction, decodeControl, decodeFontMap, decodeSynchronize } from '../../src/connection/finalization.js';
 import { decodeLicensingPdu, LicenseErrorCode } from '../../src/connection/licensing.js';
@@ -15,6 +16,7 @@ import { encodeSuppressOutput } from '../../src/connection/suppress-output.js';
 import { decodeTpkt, encodeTpkt } from '../../src/connection/tpkt.js';
 import { decodeConnectionConfirm, decodeX224Data, NegFailureCode, NegProtocol } from '../../src/connection/x224.js';
 import { ProtocolError } from '../../src/core/errors.js';
+import { BulkCompressionFlag, MppcDecompressor } from '../../src/data/bulk-compression.js';
 import { FastPathSecurityFlags } from '../../src/data/fastpath-envelope.js';
 import { encodeFastPathInputEvents, encodeFastPathInputPdu } from '../../src/data/fastpath-input.js';
 import {
@@ -77,13 +79,14 @@ function orderSupportOf(...indices: number[]): Uint8Array {
 async function activateOverTls(
   adjust?: Parameters<ScriptedClient['confirmActive']>[0],
   requestedProtocols: number = NegProtocol.SSL | NegProtocol.HYBRID,
+  info: ClientInfo = CLIENT_INFO,
 ): Promise<ScriptedClient> {
   const client = new ScriptedClient(TLS_OPTIONS);
   client.connectionRequest({ flags: 0, requestedProtocols });
   await client.host.completeTls();
   client.connectInitial();
   client.joinChannels();
-  client.clientInfo();
+  client.clientInfo(info);
   client.host.take();
   client.confirmActive(adjust);
   client.finalize();
@@ -219,6 +222,35 @@ describe('RdpAcceptor over TLS', () => {
       FastPathUpdateCode.BITMAP,
     ]);
     expect(() => client.acceptor.sendFastPath([{ code: 1, data: new Uint8Array(0x10001) }])).toThrow(ProtocolError);
+  });
+
+  it('compresses each fragment with MPPC for a client that asked for bulk compression', async () => {
+    // CompressionTypeMask 3 (RDP 6.1): the client decodes 64K MPPC too.
+    const info = { ...CLIENT_INFO, flags: CLIENT_INFO.flags | InfoFlag.COMPRESSION | (3 << 9) };
+    const client = await activateOverTls(undefined, NegProtocol.SSL | NegProtocol.HYBRID, info);
+    const inflate = new MppcDecompressor();
+    const received = () =>
+      client.host
+        .take()
+        .flatMap((b) => decodeFastPathUpdates(decodeFastPathOutputPdu(b).updates))
+        .map((u) => ({ ...u, data: new Uint8Array(inflate.decompress(u.data, u.compressionFlags ?? 0)) }));
+    const text = new TextEncoder().encode('a line of text on a shared desktop, '.repeat(1200));
+    client.acceptor.sendFastPath([{ code: FastPathUpdateCode.BITMAP, data: text }]);
+    const fragments = received();
+    expect(fragments.length).toBeGreaterThan(1);
+    expect(fragments.every((f) => (f.compressionFlags ?? 0) & BulkCompressionFlag.PACKET_COMPRESSED)).toBe(true);
+    expect(Buffer.concat(fragments.map((f) => f.data))).toEqual(Buffer.from(text));
+    const rand = prng(3);
+    const noise = Uint8Array.from({ length: 3000 }, () => Math.floor(rand() * 256));
+    client.acceptor.sendFastPath([{ code: FastPathUpdateCode.BITMAP, data: noise }]);
+    const [raw] = received();
+    expect(raw.compressionFlags).toBe(BulkCompressionFlag.PACKET_COMPR_TYPE_64K | BulkCompressionFlag.PACKET_FLUSHED);
+    expect(raw.data).toEqual(noise);
+    // A client that did not ask gets no compressionFlags at all.
+    const plain = await activateOverTls();
+    plain.acceptor.sendFastPath([{ code: FastPathUpdateCode.BITMAP, data: text.subarray(0, 1000) }]);
+    const [update] = plain.host.take().flatMap((b) => decodeFastPathUpdates(decodeFastPathOutputPdu(b).updates));
+    expect(update.compressionFlags).toBeUndefined();
   });
 
   it('sends channel data chunked and ends with error info and a disconnect ultimatum', async () => {

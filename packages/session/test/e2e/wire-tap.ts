@@ -24,6 +24,7 @@ import {
   type GfxPdu,
   type InterleavedBpp,
   McsPduType,
+  MppcDecompressor,
   OrdersDecoder,
   peekFrame,
   ZgfxHistory,
@@ -172,10 +173,15 @@ export function sentChannelMessages(stream: Uint8Array): Map<number, Uint8Array[
  */
 function* fastPathUpdates(stream: Uint8Array): Generator<{ code: number; data: Uint8Array }> {
   const fragments = new Map<number, Uint8Array[]>();
+  // As the viewer keeps it: a viewer that asked for bulk compression gets each fragment compressed on its own.
+  const mppc = new MppcDecompressor();
   for (const frame of frames(stream)) {
     if (frame.kind !== FrameKind.FAST_PATH) continue;
     for (const update of decodeFastPathUpdates(decodeFastPathOutputPdu(frame.bytes).updates)) {
-      let data = update.data;
+      let data =
+        update.compressionFlags === undefined
+          ? update.data
+          : mppc.decompress(update.data, update.compressionFlags).slice();
       if (update.fragmentation !== FastPathFragmentation.SINGLE) {
         const parts = fragments.get(update.code) ?? [];
         parts.push(data);
@@ -187,6 +193,18 @@ function* fastPathUpdates(stream: Uint8Array): Generator<{ code: number; data: U
       yield { code: update.code, data };
     }
   }
+}
+
+/** The compressionFlags of every fast-path update fragment the sharer sent (undefined: not bulk-compressed). */
+export function sentCompressionFlags(stream: Uint8Array): (number | undefined)[] {
+  const out: (number | undefined)[] = [];
+  for (const frame of frames(stream)) {
+    if (frame.kind !== FrameKind.FAST_PATH) continue;
+    for (const update of decodeFastPathUpdates(decodeFastPathOutputPdu(frame.bytes).updates)) {
+      out.push(update.compressionFlags);
+    }
+  }
+  return out;
 }
 
 /** Decodes every fast-path bitmap update in the sharer's byte stream. */

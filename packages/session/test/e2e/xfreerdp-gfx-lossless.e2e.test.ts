@@ -2,20 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GfxPdu } from '@rdshare/protocol';
+import { BulkCompressionFlag, type GfxPdu } from '@rdshare/protocol';
 import { diffRgba, startXfreerdp, waitFor, type XfreerdpViewer, type XvfbDisplay } from '@rdshare/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CTRL_LEVEL, RdpSession } from '../../src/index.js';
 import { HEIGHT, sharedDisplay, viewerDisplay, WIDTH } from './fixtures.js';
 import { silentLogger } from './logger.js';
-import { sentGfxPdus, sentOrders, startWireTap, viaTap, type WireTap } from './wire-tap.js';
+import { sentCompressionFlags, sentGfxPdus, sentOrders, startWireTap, viaTap, type WireTap } from './wire-tap.js';
 
 /**
  * The lossless graphics pipeline against real xfreerdp, read on the wire: scrolls go as surface-to-surface
  * copies, one-colour areas as solid fills, content that comes back from the client's cache, and after each the
  * viewer's screen equals the shared one pixel for pixel. A second xfreerdp on bitmap updates watches the same
  * session and gets the same as drawing orders: scrolls as ScrBlt, content that comes back as MemBlt from its
- * revision 2 bitmap cache.
+ * revision 2 bitmap cache, all of it MPPC bulk-compressed.
  */
 describe('xfreerdp /gfx lossless and bitmap updates: scroll copies, solid fills and the bitmap caches', () => {
   let shared: XvfbDisplay;
@@ -135,6 +135,12 @@ touch ${done}; sleep 600`;
       // Lines come at ten a second and the capture runs at thirty: nearly every line is a copy of its own.
       expect(copies).toBeGreaterThan(50);
       expect(scrBlts).toBeGreaterThan(50);
+      // xfreerdp asks for bulk compression: the bitmap viewer's updates went MPPC-compressed (and it decoded them
+      // to the right pixels, as settled() checks).
+      const compressed = sentCompressionFlags(bitmapTap.sent()).filter(
+        (flags) => flags !== undefined && flags & BulkCompressionFlag.PACKET_COMPRESSED,
+      );
+      expect(compressed.length).toBeGreaterThan(50);
       expect(lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
     } finally {
       xterm.kill();

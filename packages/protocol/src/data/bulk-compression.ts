@@ -1,0 +1,199 @@
+import { InfoFlag } from '../connection/client-info.js';
+import { BitReader, BitWriter, readMatchLength, writeMatchLength } from '../core/bit-stream.js';
+import { ProtocolError } from '../core/errors.js';
+
+const PDU = 'MPPC bulk compression';
+
+/** compressionFlags of a compressed packet (MS-RDPBCGR 3.1.8.2.1): the type in the low nibble, then the flags. */
+export const BulkCompressionFlag = {
+  /** PACKET_COMPR_TYPE_64K: RDP 5.0 MPPC with a 64 KB history. */
+  PACKET_COMPR_TYPE_64K: 0x01,
+  PACKET_COMPRESSED: 0x20,
+  PACKET_AT_FRONT: 0x40,
+  PACKET_FLUSHED: 0x80,
+} as const;
+
+/** CompressionTypeMask of TS_INFO_PACKET.flags (bits 9 to 12): the highest bulk compression the client decodes. */
+export const COMPRESSION_TYPE_MASK = 0x1e00;
+const COMPRESSION_TYPE_SHIFT = 9;
+const TYPE_MASK = 0x0f;
+
+/** The history both ends keep for PACKET_COMPR_TYPE_64K. */
+export const MPPC_HISTORY_SIZE = 65536;
+const MIN_MATCH = 3;
+const HASH_BITS = 15;
+/** How far the bits may fall behind the raw bytes before the packet goes as it is. */
+const GIVE_UP_BITS = 512;
+/** A match length's code has at most 14 ones (lengths below 65536). */
+const MAX_LENGTH_ONES = 14;
+
+/** Copy-offset codes (MS-RDPBCGR 3.1.8.4.2.2.1): prefix, its bits, the offset's bits and the smallest offset. */
+const OFFSET_CODES = [
+  { prefix: 0b11111, prefixBits: 5, bits: 6, base: 0 },
+  { prefix: 0b11110, prefixBits: 5, bits: 8, base: 64 },
+  { prefix: 0b1110, prefixBits: 4, bits: 11, base: 320 },
+  { prefix: 0b110, prefixBits: 3, bits: 16, base: 2368 },
+] as const;
+
+/** Whether a client's TS_INFO_PACKET flags let the server send PACKET_COMPR_TYPE_64K (it decodes that or more). */
+export function clientDecodesMppc64k(infoFlags: number): boolean {
+  if ((infoFlags & InfoFlag.COMPRESSION) === 0) return false;
+  return (infoFlags & COMPRESSION_TYPE_MASK) >> COMPRESSION_TYPE_SHIFT >= BulkCompressionFlag.PACKET_COMPR_TYPE_64K;
+}
+
+/**
+ * The sending end of RDP 5.0 bulk compression (MPPC, PACKET_COMPR_TYPE_64K, MS-RDPBCGR 3.1.8.4.2) for one
+ * connection: a greedy LZ77 over the 64 KB history the client keeps (one probe per position, the newest earlier
+ * place with the same three bytes). A packet goes compressed only where that is smaller; otherwise it goes as it
+ * is with PACKET_FLUSHED, and both ends start a new history. A packet that would not fit behind the history's
+ * end starts it over at the front (PACKET_AT_FRONT).
+ *
+ * @example
+ * ```ts
+ * const mppc = new MppcCompressor();
+ * const { flags, data } = mppc.compress(updateData); // flags go in the fast-path update's compressionFlags
+ * ```
+ */
+export class MppcCompressor {
+  private readonly history = new Uint8Array(MPPC_HISTORY_SIZE);
+  private offset = 0;
+  /** The history holds nothing the client holds: the next packet tells it to start over. */
+  private flushed = true;
+  /** For each hash of three bytes, 1 + the newest position (counted over every history since the first). */
+  private readonly newest = new Float64Array(1 << HASH_BITS);
+  /** Where the current history starts in that count: older entries of {@link newest} are stale. */
+  private epoch = 0;
+
+  /** Forgets the history; the next packet goes with PACKET_FLUSHED. */
+  reset(): void {
+    this.startOver();
+    this.flushed = true;
+  }
+
+  /** One packet's data compressed, or as it is, with the compressionFlags to send it with. */
+  compress(data: Uint8Array): { flags: number; data: Uint8Array } {
+    let flags: number = BulkCompressionFlag.PACKET_COMPR_TYPE_64K;
+    if (data.length > MPPC_HISTORY_SIZE) return this.sendAsIs(data);
+    if (this.flushed) flags |= BulkCompressionFlag.PACKET_FLUSHED | BulkCompressionFlag.PACKET_AT_FRONT;
+    else if (this.offset + data.length > MPPC_HISTORY_SIZE) {
+      this.startOver();
+      flags |= BulkCompressionFlag.PACKET_AT_FRONT;
+    }
+    this.flushed = false;
+    const start = this.offset;
+    this.history.set(data, start);
+    this.offset += data.length;
+    const bits = new BitWriter(data.length + 8);
+    for (let i = start; i < this.offset; ) {
+      const length = i + MIN_MATCH <= this.offset ? this.longestAt(i) : 0;
+      if (length > 0) {
+        this.writeOffset(bits, i - this.matchFrom);
+        writeMatchLength(bits, length);
+        i += length;
+      } else {
+        const byte = this.history[i];
+        // Below 0x80 the byte itself; from 0x80 on, 10 and its low seven bits.
+        if (byte < 0x80) bits.write(byte, 8);
+        else bits.write(0x100 | (byte & 0x7f), 9);
+        i++;
+      }
+      // Behind the raw bytes after any stretch: data that does not compress costs a short scan, not a whole one.
+      if (bits.length > (i - start) * 8 + GIVE_UP_BITS) return this.sendAsIs(data);
+    }
+    const out = bits.finish();
+    if (out.length >= data.length) return this.sendAsIs(data);
+    return { flags: flags | BulkCompressionFlag.PACKET_COMPRESSED, data: out };
+  }
+
+  /** `data` uncompressed: the client drops its history for it, and so does this end. */
+  private sendAsIs(data: Uint8Array): { flags: number; data: Uint8Array } {
+    this.reset();
+    return { flags: BulkCompressionFlag.PACKET_COMPR_TYPE_64K | BulkCompressionFlag.PACKET_FLUSHED, data };
+  }
+
+  private startOver(): void {
+    this.epoch += this.offset + 1;
+    this.offset = 0;
+  }
+
+  /** Where the match {@link longestAt} found last starts. */
+  private matchFrom = 0;
+
+  /** The length of the match at history[i] against an earlier place, 0 for none; remembers this place. */
+  private longestAt(i: number): number {
+    const h = this.history;
+    const hash = (Math.imul((h[i] << 16) | (h[i + 1] << 8) | h[i + 2], 0x9e3779b1) >>> (32 - HASH_BITS)) >>> 0;
+    const candidate = this.newest[hash] - 1 - this.epoch;
+    this.newest[hash] = this.epoch + i + 1;
+    if (candidate < 0 || candidate >= i) return 0;
+    const limit = Math.min(this.offset - i, MPPC_HISTORY_SIZE - 1);
+    let length = 0;
+    // The client copies byte by byte, so a match may run into the bytes it writes.
+    while (length < limit && h[candidate + length] === h[i + length]) length++;
+    if (length < MIN_MATCH) return 0;
+    this.matchFrom = candidate;
+    return length;
+  }
+
+  private writeOffset(bits: BitWriter, offset: number): void {
+    let c = 0;
+    while (c < OFFSET_CODES.length - 1 && offset >= OFFSET_CODES[c + 1].base) c++;
+    const code = OFFSET_CODES[c];
+    bits.write(code.prefix, code.prefixBits);
+    bits.write(offset - code.base, code.bits);
+  }
+}
+
+/**
+ * The receiving end of {@link MppcCompressor}: the client's 64 KB history, as the viewer keeps it for a server
+ * that compresses. Each packet's compressionFlags say whether it starts over and whether it is compressed.
+ */
+export class MppcDecompressor {
+  private readonly history = new Uint8Array(MPPC_HISTORY_SIZE);
+  private offset = 0;
+
+  /** The packet's bytes as sent before compression (a view of the history for a compressed packet). */
+  decompress(data: Uint8Array, flags: number): Uint8Array {
+    if (flags & BulkCompressionFlag.PACKET_FLUSHED) {
+      this.history.fill(0);
+      this.offset = 0;
+    }
+    if (flags & BulkCompressionFlag.PACKET_AT_FRONT) this.offset = 0;
+    if (!(flags & BulkCompressionFlag.PACKET_COMPRESSED)) return data;
+    if ((flags & TYPE_MASK) !== BulkCompressionFlag.PACKET_COMPR_TYPE_64K) {
+      throw new ProtocolError('UNSUPPORTED', `compression type ${flags & TYPE_MASK}`, PDU);
+    }
+    const start = this.offset;
+    const h = this.history;
+    const bits = new BitReader(data, data.length * 8, PDU);
+    const room = (n: number) => {
+      if (this.offset + n > MPPC_HISTORY_SIZE) {
+        throw new ProtocolError('OVERSIZE', `a packet decompresses past the ${MPPC_HISTORY_SIZE}-byte history`, PDU);
+      }
+    };
+    // Padding is under a byte: a token takes at least eight bits.
+    while (bits.remaining >= 8) {
+      if (bits.peek(1) === 0) {
+        room(1);
+        h[this.offset++] = bits.read(8);
+        continue;
+      }
+      if (bits.peek(2) === 0b10) {
+        room(1);
+        h[this.offset++] = 0x80 | (bits.read(9) & 0x7f);
+        continue;
+      }
+      const code = OFFSET_CODES.find((c) => bits.peek(c.prefixBits) === c.prefix);
+      if (!code) throw new ProtocolError('INVALID', 'no copy-offset code starts with these bits', PDU);
+      bits.read(code.prefixBits);
+      const offset = code.base + bits.read(code.bits);
+      const length = readMatchLength(bits, MAX_LENGTH_ONES, PDU);
+      if (offset === 0 || offset > this.offset) {
+        throw new ProtocolError('INVALID', `a match reaches back ${offset} bytes, ${this.offset} are held`, PDU);
+      }
+      room(length);
+      for (let n = 0; n < length; n++, this.offset++) h[this.offset] = h[this.offset - offset];
+    }
+    return h.subarray(start, this.offset);
+  }
+}

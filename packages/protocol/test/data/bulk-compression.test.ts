@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { InfoFlag } from '../../src/connection/client-info.js';
+import { ProtocolError } from '../../src/core/errors.js';
+import {
+  BulkCompressionFlag,
+  clientDecodesMppc64k,
+  MPPC_HISTORY_SIZE,
+  MppcCompressor,
+  MppcDecompressor,
+} from '../../src/data/bulk-compression.js';
+import { hex } from '../security/hex.js';
+import { fuzz, prng } from './fuzz.js';
+
+const { PACKET_COMPR_TYPE_64K, PACKET_COMPRESSED, PACKET_AT_FRONT, PACKET_FLUSHED } = BulkCompressionFlag;
+/** What the first packet of a history says: start over at the front, compressed, 64 KB. */
+const FIRST = PACKET_COMPR_TYPE_64K | PACKET_COMPRESSED | PACKET_AT_FRONT | PACKET_FLUSHED;
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+describe('MPPC bulk compression (RDP 5.0, 64 KB history)', () => {
+  it('codes literals and a copy as MS-RDPBCGR 3.1.8.4.2 lays them out', () => {
+    // a, b, c as themselves (0 and seven bits), then copy-offset 3 (11111 000011) and length 6 (10 10).
+    expect(new MppcCompressor().compress(ascii('abcabcabc'))).toEqual({ flags: FIRST, data: hex('61 62 63 f8 74') });
+    // Bytes from 0x80 on are 10 and their low seven bits; length 3 is a single 0.
+    expect(new MppcCompressor().compress(hex('80 81 82 80 81 82'))).toEqual({
+      flags: FIRST,
+      data: hex('80 40 60 5f 0c'),
+    });
+    expect(FIRST).toBe(0xe1);
+  });
+
+  it('matches against earlier packets, starts over at the front when the history is full', () => {
+    const mppc = new MppcCompressor();
+    const inflate = new MppcDecompressor();
+    const line = ascii('the quick brown fox jumps over the lazy dog; '.repeat(40));
+    const first = mppc.compress(line);
+    expect(inflate.decompress(first.data, first.flags)).toEqual(line);
+    const again = mppc.compress(line);
+    expect(again.flags).toBe(PACKET_COMPR_TYPE_64K | PACKET_COMPRESSED);
+    // The whole packet is one copy of the last: a few bytes.
+    expect(again.data.length).toBeLessThan(8);
+    expect(inflate.decompress(again.data, again.flags)).toEqual(line);
+    const flagsSeen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const packet = mppc.compress(line);
+      flagsSeen.add(packet.flags);
+      expect(inflate.decompress(packet.data, packet.flags)).toEqual(line);
+    }
+    expect(flagsSeen).toContain(PACKET_COMPR_TYPE_64K | PACKET_COMPRESSED | PACKET_AT_FRONT);
+  });
+
+  it('sends what does not compress as it is, flushing both histories', () => {
+    const mppc = new MppcCompressor();
+    const inflate = new MppcDecompressor();
+    const rand = prng(5);
+    const noise = Uint8Array.from({ length: 4000 }, () => Math.floor(rand() * 256));
+    const text = ascii('text that compresses, text that compresses, text that compresses');
+    expect(inflate.decompress(...args(mppc.compress(text)))).toEqual(text);
+    const raw = mppc.compress(noise);
+    expect(raw).toEqual({ flags: PACKET_COMPR_TYPE_64K | PACKET_FLUSHED, data: noise });
+    expect(inflate.decompress(...args(raw))).toEqual(noise);
+    const after = mppc.compress(text);
+    expect(after.flags).toBe(FIRST);
+    expect(inflate.decompress(...args(after))).toEqual(text);
+    const huge = new Uint8Array(MPPC_HISTORY_SIZE + 1);
+    expect(mppc.compress(huge).flags).toBe(PACKET_COMPR_TYPE_64K | PACKET_FLUSHED);
+  });
+
+  it('round-trips thousands of packets of mixed content against the decompressor', () => {
+    const mppc = new MppcCompressor();
+    const inflate = new MppcDecompressor();
+    const rand = prng(17);
+    const words = ['bitmap', 'tile', '0000', '\xff\xfe\x80', 'RDP', '        ', '\x00\x00\x00\x00'];
+    let compressed = 0;
+    let raw = 0;
+    for (let n = 0; n < 2000; n++) {
+      const kind = rand();
+      const length = 1 + Math.floor(rand() * 3000);
+      const packet = new Uint8Array(length);
+      for (let i = 0; i < length; ) {
+        if (kind < 0.1) packet[i++] = Math.floor(rand() * 256);
+        else for (const c of words[Math.floor(rand() * words.length)]) if (i < length) packet[i++] = c.charCodeAt(0);
+      }
+      const sent = mppc.compress(packet);
+      if (sent.flags & PACKET_COMPRESSED) compressed++;
+      else raw++;
+      expect(inflate.decompress(sent.data, sent.flags)).toEqual(packet);
+    }
+    expect(compressed).toBeGreaterThan(1500);
+    expect(raw).toBeGreaterThan(0);
+  });
+
+  it('rejects what no compressor sends with a ProtocolError', () => {
+    const inflate = new MppcDecompressor();
+    // copy-offset 3 with nothing in the history
+    expect(() => inflate.decompress(hex('f8 74'), FIRST)).toThrow(/reaches back 3 bytes, 0 are held/);
+    expect(() => inflate.decompress(hex('61'), PACKET_COMPRESSED | 0x02)).toThrow(/compression type 2/);
+    // a length code with too many ones
+    expect(() => inflate.decompress(hex('61 62 63 f8 7f ff ff ff'), FIRST)).toThrow(ProtocolError);
+    // A literal, then copy-offset 1 of length 8192 (12 ones, a zero, 13 bits): past the end of the history
+    const long = new MppcDecompressor();
+    const filler = new MppcCompressor().compress(new Uint8Array(60000));
+    long.decompress(filler.data, filler.flags);
+    expect(() => long.decompress(hex('00 f8 3f fe 00 00'), PACKET_COMPRESSED | PACKET_COMPR_TYPE_64K)).toThrow(
+      /decompresses past/,
+    );
+    const valid = new MppcCompressor().compress(ascii('abcabcabc abcabcabc abcabcabc'));
+    const { rejected, accepted } = fuzz((bytes) => new MppcDecompressor().decompress(bytes, FIRST), [valid.data]);
+    expect(rejected).toBeGreaterThan(0);
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('is what a client that asked for bulk compression of type 64K or above decodes', () => {
+    const asked = (type: number) => InfoFlag.COMPRESSION | (type << 9);
+    expect(clientDecodesMppc64k(asked(0))).toBe(false);
+    expect(clientDecodesMppc64k(asked(1))).toBe(true);
+    expect(clientDecodesMppc64k(asked(3))).toBe(true);
+    expect(clientDecodesMppc64k(3 << 9)).toBe(false);
+  });
+});
+
+function args(packet: { flags: number; data: Uint8Array }): [Uint8Array, number] {
+  return [packet.data, packet.flags];
+}
