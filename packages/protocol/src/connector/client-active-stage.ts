@@ -6,6 +6,7 @@ import { PduType, PduType2 } from '../connection/share-headers.js';
 import { encodeShutdownRequest } from '../connection/shutdown.js';
 import { encodeSuppressOutput } from '../connection/suppress-output.js';
 import { ProtocolError } from '../core/errors.js';
+import { MppcDecompressor } from '../data/bulk-compression.js';
 import { encodeFastPathInputEvents, encodeFastPathInputPdu } from '../data/fastpath-input.js';
 import { decodeFastPathOutputPdu, decodeFastPathUpdates, FastPathReassembler } from '../data/fastpath-output.js';
 import type { InputEvent } from '../data/input-event.js';
@@ -55,6 +56,8 @@ export class ClientActiveStage {
   private reactivating = false;
   private errorInfo?: number;
   private readonly reassembler = new FastPathReassembler(CLIENT_MULTIFRAGMENT_MAX_REQUEST_SIZE);
+  /** The bulk compression history the Client Info offered (MPPC, 64 KB). */
+  private readonly mppc = new MppcDecompressor();
 
   constructor(private readonly activation: ConnectorActivation) {
     this.desktopValue = activation.desktop;
@@ -87,9 +90,12 @@ export class ClientActiveStage {
       ...(pdu.fipsInformation ? { fipsInformation: pdu.fipsInformation } : {}),
       payload: pdu.updates,
     });
-    for (const fragment of decodeFastPathUpdates(payload)) {
-      if (fragment.compressionFlags !== undefined)
-        throw new ProtocolError('UNSUPPORTED', 'bulk-compressed fast-path update (none was offered)', 'TS_FP_UPDATE');
+    for (const sent of decodeFastPathUpdates(payload)) {
+      // Each fragment on its own, before reassembly; copied out of the history the next packet overwrites.
+      const fragment =
+        sent.compressionFlags === undefined
+          ? sent
+          : { ...sent, data: this.mppc.decompress(sent.data, sent.compressionFlags).slice() };
       const update = this.reassembler.push(fragment);
       if (!update || this.reactivating) continue;
       const decoded = decodeFastPathServerUpdate(update.code, update.data);
@@ -125,7 +131,9 @@ export class ClientActiveStage {
       return;
     }
     if (io.kind !== 'data') return;
-    const { pduType2, body } = io.data;
+    const { pduType2, compressedType } = io.data;
+    // Slow-path data shares the fast-path updates' history (compressedType is its compressionFlags).
+    const body = compressedType === 0 ? io.data.body : this.mppc.decompress(io.data.body, compressedType).slice();
     switch (pduType2) {
       case PduType2.UPDATE: {
         const update = decodeSlowPathServerUpdate(body);

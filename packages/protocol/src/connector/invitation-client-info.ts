@@ -1,4 +1,5 @@
 import { type ClientInfo, InfoFlag } from '../connection/client-info.js';
+import { BulkCompressionFlag, compressionInfoFlags } from '../data/bulk-compression.js';
 import type { ConnectorConfig } from './connector-config.js';
 
 /** The Password of a WDS/Remote Assistance Client Info: always `*` (wds-protocol.md §2.3). */
@@ -16,8 +17,9 @@ const PERFORMANCE_FLAGS = 0;
 
 /**
  * The Client Info PDU (MS-RDPBCGR 2.2.1.11.1.1) a Windows viewer sends to answer an invitation: UserName = the
- * viewer's name, Password `*`, AlternateShell = the invitation password, WorkingDir = the auth string. No
- * compression is offered (the sharer sends none), the mouse and its wheel are present. The extended info packet
+ * viewer's name, Password `*`, AlternateShell = the invitation password, WorkingDir = the auth string. Bulk
+ * compression is offered up to MPPC with a 64 KB history (what the connector decompresses), the mouse and its
+ * wheel are present. The extended info packet
  * is always there, as from every RDP 5+ client: FreeRDP servers refuse a Client Info without it.
  */
 export function invitationClientInfo(config: ConnectorConfig): ClientInfo {
@@ -29,7 +31,8 @@ export function invitationClientInfo(config: ConnectorConfig): ClientInfo {
       InfoFlag.UNICODE |
       InfoFlag.MAXIMIZESHELL |
       InfoFlag.ENABLEWINDOWSKEY |
-      InfoFlag.MOUSE_HAS_WHEEL,
+      InfoFlag.MOUSE_HAS_WHEEL |
+      compressionInfoFlags(BulkCompressionFlag.PACKET_COMPR_TYPE_64K),
     domain: '',
     userName: config.userName,
     password: INVITATION_PASSWORD_PLACEHOLDER,

