@@ -212,7 +212,7 @@ export class ActiveStage {
   /**
    * Sends graphics updates (TS_FP_UPDATE code and uncompressed data, e.g. a bitmap update from
    * `encodeBitmapUpdate`). Over fast-path, each update is fragmented to the client's MultifragmentUpdate size,
-   * each fragment compressed (MPPC, 64 KB history) where that is smaller for a client that asked for bulk
+   * each fragment compressed (MPPC, 64 KB history) where that is worth it for a client that asked for bulk
    * compression, small ones share a PDU, and everything is encrypted under Standard RDP Security. A client without
    * fast-path output gets the slow-path equivalents (`slowPathUpdate`). Only valid while active.
    */
@@ -245,7 +245,8 @@ export class ActiveStage {
       for (const whole of fragmentFastPathUpdate(update.code, update.data, limits)) {
         // Each fragment is compressed on its own, as clients decompress each before reassembling.
         const packed = mppc?.compress(whole.data);
-        const fragment = packed ? { ...whole, data: packed.data, compressionFlags: packed.flags } : whole;
+        const fragment =
+          packed?.flags !== undefined ? { ...whole, data: packed.data, compressionFlags: packed.flags } : whole;
         const size = fragment.data.byteLength + updateHeaderSize;
         if (batchSize + size > room) flush();
         batch.push(fragment);

@@ -23,7 +23,7 @@ export type DecodedDrawingOrder = { order: PrimaryOrder; bounds?: OrderBounds } 
  * primary order with TS_TYPE_CHANGE and every field, absolute coordinates, no bounds), so a client decodes them
  * whatever orders it saw before. The fast-path ORDERS update's updateData; `slowPathUpdate` frames the same
  * orders as TS_UPDATE_ORDERS_PDU_DATA. Send ScrBlt and MemBlt only to a client whose orderSupport has
- * {@link OrderSupportIndex}.SCRBLT and .MEMBLT, and cache bitmaps within the cells of its revision 2 bitmap cache.
+ * `OrderSupportIndex.SCRBLT` and `.MEMBLT`, and cache bitmaps within the cells of its revision 2 bitmap cache.
  *
  * @example
  * ```ts
