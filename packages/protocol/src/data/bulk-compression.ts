@@ -27,6 +27,8 @@ const HASH_BITS = 15;
 const GIVE_UP_BITS = 512;
 /** A packet compressed to more than this fraction of its size was hardly worth the work. */
 const POOR_RATIO = 0.9;
+/** Packets shorter than this say nothing of the content's worth compressing. */
+const MIN_JUDGED = 1024;
 /** The most packets sent untried after poor results in a row. */
 const MAX_BACKOFF = 16;
 /** A match length's code has at most 14 ones (lengths below 65536). */
@@ -109,11 +111,10 @@ export class MppcCompressor {
       this.offset = before.offset;
       this.epoch = before.epoch;
       this.flushed = before.flushed;
-      this.poorResult();
+      this.judge(data.length, false);
       return { data };
     }
-    if (out.length > data.length * POOR_RATIO) this.poorResult();
-    else this.backoff = 0;
+    this.judge(data.length, out.length <= data.length * POOR_RATIO);
     return { flags, data: out };
   }
 
@@ -142,7 +143,13 @@ export class MppcCompressor {
     return bits.finish();
   }
 
-  private poorResult(): void {
+  /** Backs off after a poor result for a packet large enough to tell (a few orders never compress much). */
+  private judge(length: number, worthIt: boolean): void {
+    if (length < MIN_JUDGED) return;
+    if (worthIt) {
+      this.backoff = 0;
+      return;
+    }
     this.backoff = Math.min(MAX_BACKOFF, Math.max(1, this.backoff * 2));
     this.skip = this.backoff;
   }

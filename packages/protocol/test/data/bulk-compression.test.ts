@@ -75,6 +75,10 @@ describe('MPPC bulk compression (RDP 5.0, 64 KB history)', () => {
     };
     expect(tried()).toBeLessThan(30);
     expect(mppc.compress(new Uint8Array(MPPC_HISTORY_SIZE + 1)).flags).toBeUndefined();
+    // A packet of a few orders says nothing of what follows: no back-off after it.
+    const small = new MppcCompressor();
+    expect(small.compress(hex('09 02 7f 00 00 14 00')).flags).toBeUndefined();
+    expect(small.compress(text).flags).toBe(FIRST);
   });
 
   it('round-trips thousands of packets of mixed content against the decompressor', () => {

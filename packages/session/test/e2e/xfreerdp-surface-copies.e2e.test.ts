@@ -244,7 +244,9 @@ ${client.output()}`);
       const withCopies = await run(workload, true);
       for (const viewer of VIEWERS) {
         expect(without[viewer].copies).toBe(0);
-        expect(withCopies[viewer].copies).toBeGreaterThan(5);
+        // A copy that reads tiles still to come in a picture waits for it: the AVC420 viewer, its decoder sharing
+        // two cores with two more viewers, takes from 4 to 60 of them; the lossless ones take nearly every one.
+        expect(withCopies[viewer].copies).toBeGreaterThan(viewer === 'avc420' ? 0 : 5);
       }
       // Measured here: lossless 0.15-0.2x (drag) and 0.25-0.4x (pan: the exposed columns cost a whole tile column
       // every capture). AVC420 0.5x (drag) and 0.8x (pan): the shared encoder still encodes what moved, the copies
