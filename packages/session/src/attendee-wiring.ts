@@ -115,6 +115,9 @@ export function wireAttendee(
     colorDepth: client.colorDepth,
     security: client.securityLayer,
     encryptionMethod: client.encryptionMethod,
+    // What bitmap updates may use: screen-to-screen copies and the client's revision 2 bitmap cache.
+    scrBlt: client.capabilities.scrBlt,
+    bitmapCache: client.capabilities.bitmapCacheCells.length > 0,
   });
   hub.publish('attendeeConnected', { attendee });
 

@@ -17,6 +17,16 @@ describe('xfreerdp joins a session and shows the shared display as bitmap update
     ['TLS, 16 bpp (interleaved RLE)', [], 16, to565, 1],
     ['Standard RDP Security, 16 bpp (interleaved RLE)', ['/sec:rdp'], 16, to565, 1],
     ['Standard RDP Security, 15 bpp (interleaved RLE)', ['/sec:rdp'], 15, to555, 0],
+    // With its bitmap cache on, xfreerdp draws every tile with MemBlt from a Cache Bitmap Revision 2 order.
+    ['TLS, 24 bpp, bitmap cache (Cache Bitmap + MemBlt)', ['+bitmap-cache'], 24, exact, 0],
+    ['TLS, 16 bpp, bitmap cache (Cache Bitmap + MemBlt)', ['+bitmap-cache'], 16, to565, 1],
+    [
+      'Standard RDP Security, 15 bpp, bitmap cache (Cache Bitmap + MemBlt)',
+      ['/sec:rdp', '+bitmap-cache'],
+      15,
+      to555,
+      0,
+    ],
   ] as const)('%s: pixel for pixel', async (_, args, depth, reduce, tolerance) => {
     f.session.colorDepth = depth;
     const pipelines = f.lines.filter((l) => l.message === 'graphics pipeline ready').length;
@@ -46,7 +56,13 @@ describe('xfreerdp joins a session and shows the shared display as bitmap update
       });
       expect(f.session.attendees.count).toBe(1);
       const connected = f.lines.filter((l) => l.message === 'attendee connected').at(-1)?.fields;
-      expect(connected).toMatchObject({ colorDepth: depth, security: args.length ? 'rdp' : 'tls' });
+      const asked = args as readonly string[];
+      expect(connected).toMatchObject({
+        colorDepth: depth,
+        security: asked.includes('/sec:rdp') ? 'rdp' : 'tls',
+        scrBlt: true,
+        bitmapCache: asked.includes('+bitmap-cache'),
+      });
       expect(f.lines.filter((l) => l.message === 'graphics pipeline ready')).toHaveLength(pipelines);
     } finally {
       await client.stop();
