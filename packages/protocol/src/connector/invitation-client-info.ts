@@ -19,8 +19,8 @@ const PERFORMANCE_FLAGS = 0;
  * The Client Info PDU (MS-RDPBCGR 2.2.1.11.1.1) a Windows viewer sends to answer an invitation: UserName = the
  * viewer's name, Password `*`, AlternateShell = the invitation password, WorkingDir = the auth string. Bulk
  * compression is offered up to MPPC with a 64 KB history (what the connector decompresses), the mouse and its
- * wheel are present. The extended info packet
- * is always there, as from every RDP 5+ client: FreeRDP servers refuse a Client Info without it.
+ * wheel are present. The extended info packet is always there, as from every RDP 5+ client: FreeRDP servers
+ * refuse a Client Info without it.
  */
 export function invitationClientInfo(config: ConnectorConfig): ClientInfo {
   return {

@@ -48,33 +48,33 @@ export function encodeOrdersUpdate(orders: readonly DrawingOrder[]): Uint8Array 
  */
 export function encodeOrdersUpdates(orders: readonly DrawingOrder[], maxLength: number): Uint8Array[] {
   const updates: Uint8Array[] = [];
-  const order = new ByteWriter();
   let w = new ByteWriter();
   let count = 0;
   const flush = () => {
-    if (count === 0) return;
     w.setU16le(0, count);
     updates.push(w.toBytes());
     w = new ByteWriter();
     count = 0;
   };
   for (const o of orders) {
-    order.offset = 0;
-    writeOrder(order, o);
-    const bytes = order.written();
-    if (2 + bytes.byteLength > maxLength) {
-      throw new ProtocolError(
-        'OVERSIZE',
-        `a ${o.type} order of ${bytes.byteLength} bytes cannot fit ${maxLength}`,
-        PDU,
-      );
-    }
-    if (w.offset + bytes.byteLength > maxLength || count === 0xffff) flush();
+    if (count === 0xffff) flush();
     if (count === 0) w.u16le(0);
-    w.bytes(bytes);
+    // Written in place; only an order that overflows the update is moved on to the next one.
+    const start = w.offset;
+    writeOrder(w, o);
+    const length = w.offset - start;
+    if (2 + length > maxLength) {
+      throw new ProtocolError('OVERSIZE', `a ${o.type} order of ${length} bytes cannot fit ${maxLength}`, PDU);
+    }
+    if (w.offset > maxLength) {
+      const moved = w.written().slice(start);
+      w.offset = start;
+      flush();
+      w.u16le(0).bytes(moved);
+    }
     count++;
   }
-  flush();
+  if (count > 0) flush();
   return updates;
 }
 
