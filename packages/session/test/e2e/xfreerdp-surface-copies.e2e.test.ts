@@ -128,7 +128,11 @@ ${client.output()}`);
   }
 
   /** Runs `workload` under a session with or without move detection; records what each viewer cost. */
-  async function run(workload: Workload, surfaceCopies: boolean): Promise<Record<Viewer, Cost>> {
+  async function run(
+    workload: Workload,
+    surfaceCopies: boolean,
+    joined: readonly Viewer[],
+  ): Promise<Partial<Record<Viewer, Cost>>> {
     const lines: LogLine[] = [];
     const session = new RdpSession({
       display: shared.display,
@@ -158,7 +162,7 @@ ${client.output()}`);
       }
       await session.open();
       const invitation = session.invitations.createInvitation({ groupName: 'g', password: 'pw-1', attendeeLimit: 3 });
-      for (const viewer of VIEWERS) {
+      for (const viewer of joined) {
         taps[viewer] = await startWireTap({ host: '127.0.0.1', port: session.port });
         const before = lines.filter((l) => l.message === 'graphics pipeline ready').length;
         clients[viewer] = startXfreerdp({
@@ -180,23 +184,33 @@ ${client.output()}`);
           viewer === 'avc420' ? 'avc420' : 'none',
         );
       }
-      for (const viewer of VIEWERS) await settled(viewer, clients[viewer]);
-      const start = Object.fromEntries(VIEWERS.map((v) => [v, taps[v].sent().byteLength])) as Record<Viewer, number>;
-      const pdusBefore = {
-        lossless: sentGfxPdus(taps.lossless.sent()).length,
-        avc420: sentGfxPdus(taps.avc420.sent()).length,
-      };
-      const ordersBefore = sentOrders(taps.bitmap.sent()).length;
+      for (const viewer of joined) await settled(viewer, clients[viewer]);
+      const start = Object.fromEntries(joined.map((v) => [v, taps[v].sent().byteLength])) as Record<Viewer, number>;
+      const pipeline = PIPELINE_VIEWERS.filter((v) => joined.includes(v));
+      const pdusBefore = Object.fromEntries(pipeline.map((v) => [v, sentGfxPdus(taps[v].sent()).length]));
+      const ordersBefore = joined.includes('bitmap') ? sentOrders(taps.bitmap.sent()).length : 0;
       // The pipeline viewers' pictures never come as bitmap updates or orders.
-      for (const viewer of PIPELINE_VIEWERS) expect(sentOrders(taps[viewer].sent())).toEqual([]);
+      for (const viewer of pipeline) expect(sentOrders(taps[viewer].sent())).toEqual([]);
       if (windowId) await drag(windowId);
       if (animation) {
         animation.resume();
         await new Promise((r) => setTimeout(r, 3000));
         animation.pause();
       }
-      for (const viewer of VIEWERS) await settled(viewer, clients[viewer]);
-      const cost = (viewer: (typeof PIPELINE_VIEWERS)[number]): Cost => {
+      for (const viewer of joined) await settled(viewer, clients[viewer]);
+      const cost = (viewer: Viewer): Cost => {
+        if (viewer === 'bitmap') {
+          const copies = sentOrders(taps.bitmap.sent())
+            .slice(ordersBefore)
+            .filter((o) => o.type === 'scrBlt').length;
+          return {
+            bytes: taps.bitmap.sent().byteLength - start.bitmap,
+            copies,
+            planarBytes: 0,
+            avcBytes: 0,
+            frames: 0,
+          };
+        }
         const pdus = sentGfxPdus(taps[viewer].sent()).slice(pdusBefore[viewer]);
         const wire = pdus.filter((p) => p.type === 'wireToSurface1');
         return {
@@ -207,19 +221,7 @@ ${client.output()}`);
           frames: pdus.filter((p) => p.type === 'startFrame').length,
         };
       };
-      const result = {
-        lossless: cost('lossless'),
-        avc420: cost('avc420'),
-        bitmap: {
-          bytes: taps.bitmap.sent().byteLength - start.bitmap,
-          copies: sentOrders(taps.bitmap.sent())
-            .slice(ordersBefore)
-            .filter((o) => o.type === 'scrBlt').length,
-          planarBytes: 0,
-          avcBytes: 0,
-          frames: 0,
-        },
-      };
+      const result = Object.fromEntries(joined.map((v) => [v, cost(v)]));
       expect(lines.some((l) => l.message === 'malformed graphics pipeline message')).toBe(false);
       console.info(`${workload}, ${surfaceCopies ? 'with' : 'without'} copies`, result);
       return result;
@@ -240,13 +242,18 @@ ${client.output()}`);
   ] as const)(
     '%s: %s goes as copies, for far fewer bytes, and ends pixel-exact',
     async (workload, _what) => {
-      const without = await run(workload, false);
-      const withCopies = await run(workload, true);
+      // The bitmap viewer watches in runs of its own: a third xfreerdp on two cores starves the AVC420 decoder,
+      // which then takes fewer copies and more lossless tiles.
+      const both = async (surfaceCopies: boolean) =>
+        ({
+          ...(await run(workload, surfaceCopies, PIPELINE_VIEWERS)),
+          ...(await run(workload, surfaceCopies, ['bitmap'])),
+        }) as Record<Viewer, Cost>;
+      const without = await both(false);
+      const withCopies = await both(true);
       for (const viewer of VIEWERS) {
         expect(without[viewer].copies).toBe(0);
-        // A copy that reads tiles still to come in a picture waits for it: the AVC420 viewer, its decoder sharing
-        // two cores with two more viewers, takes from 4 to 60 of them; the lossless ones take nearly every one.
-        expect(withCopies[viewer].copies).toBeGreaterThan(viewer === 'avc420' ? 0 : 5);
+        expect(withCopies[viewer].copies).toBeGreaterThan(5);
       }
       // Measured here: lossless 0.15-0.2x (drag) and 0.25-0.4x (pan: the exposed columns cost a whole tile column
       // every capture). AVC420 0.5x (drag) and 0.8x (pan): the shared encoder still encodes what moved, the copies
