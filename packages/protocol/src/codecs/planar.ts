@@ -62,9 +62,11 @@ const CHANNELS = [3, 2, 1, 0] as const;
 
 let encodeScratch: Uint8Array = new Uint8Array(0);
 let lineA: Uint8Array = new Uint8Array(0);
-let lineB: Uint8Array = new Uint8Array(0);
 let deltaLine: Uint8Array = new Uint8Array(0);
 let planeScratch: Uint8Array = new Uint8Array(0);
+/** The encoder's planes, one after the other in stream order, and per scan line whether it repeats the one before. */
+let encodePlanes: Uint8Array = new Uint8Array(0);
+let repeatsAbove: Uint8Array = new Uint8Array(0);
 
 /**
  * Writes one RLE segment chain for a RAW part `line[from..to)` followed by a RUN of `run` copies of its
@@ -73,11 +75,10 @@ let planeScratch: Uint8Array = new Uint8Array(0);
  */
 function writeSegments(out: Uint8Array, pos: number, line: Uint8Array, from: number, to: number, run: number): number {
   let raw = to - from;
+  // Byte loops, not subarray copies: an object per 15 bytes cost noise-like planes half their encode time.
   while (raw > 15) {
     out[pos++] = 0xf0;
-    out.set(line.subarray(from, from + 15), pos);
-    pos += 15;
-    from += 15;
+    for (let k = 0; k < 15; k++) out[pos++] = line[from++];
     raw -= 15;
   }
   if (raw > 0) {
@@ -98,13 +99,19 @@ function writeSegments(out: Uint8Array, pos: number, line: Uint8Array, from: num
 
 /** Run-length encodes one scan line (absolute values or wire deltas) into RDP6_RLE_SEGMENTs ([MS-RDPEGDI] 3.1.9.2). */
 export function encodePlanarScanLine(line: Uint8Array, width: number, out: Uint8Array, pos: number): number {
+  return encodeScanLineAt(line, 0, width, out, pos);
+}
+
+/** {@link encodePlanarScanLine} of `line[start..start + width)`. */
+function encodeScanLineAt(line: Uint8Array, start: number, width: number, out: Uint8Array, pos: number): number {
+  const end = start + width;
   let repeated = 0;
-  let rawStart = 0;
-  let i = 0;
-  while (i < width) {
+  let rawStart = start;
+  let i = start;
+  while (i < end) {
     const v = line[i];
     let j = i + 1;
-    while (j < width && line[j] === v) j++;
+    while (j < end && line[j] === v) j++;
     const len = j - i;
     if (rawStart === i && v === repeated && len >= 3) {
       pos = writeSegments(out, pos, line, i, i, len);
@@ -116,7 +123,7 @@ export function encodePlanarScanLine(line: Uint8Array, width: number, out: Uint8
     }
     i = j;
   }
-  if (rawStart < width) pos = writeSegments(out, pos, line, rawStart, width, 0);
+  if (rawStart < end) pos = writeSegments(out, pos, line, rawStart, end, 0);
   return pos;
 }
 
@@ -126,29 +133,89 @@ function grow(buf: Uint8Array, size: number): Uint8Array {
 
 let opaqueWidth = 0;
 let opaqueFirstLine: Uint8Array = new Uint8Array(0);
-let opaqueNextLine: Uint8Array = new Uint8Array(0);
+/** A scan line equal to the one above: all-zero deltas, one RUN (or a few) whatever the content. */
+let unchangedLine: Uint8Array = new Uint8Array(0);
+
+/** Encodes the two scan lines that depend only on the width (0xFF samples, and no change), once per width. */
+function prepareConstantLines(width: number): void {
+  if (opaqueWidth === width) return;
+  const line = new Uint8Array(width);
+  const bound = width + Math.ceil(width / 15) + 1;
+  const first = new Uint8Array(bound);
+  opaqueFirstLine = first.slice(0, encodePlanarScanLine(line.fill(0xff), width, first, 0));
+  const next = new Uint8Array(bound);
+  unchangedLine = next.slice(0, encodePlanarScanLine(line.fill(0), width, next, 0));
+  opaqueWidth = width;
+}
+
+function writeUnchangedLines(out: Uint8Array, pos: number, count: number): number {
+  for (let r = 0; r < count; r++) {
+    out.set(unchangedLine, pos);
+    pos += unchangedLine.byteLength;
+  }
+  return pos;
+}
 
 /**
  * Writes an alpha plane of 0xFF samples: RAW[FF] and a RUN for the first scan line, then one all-zero delta
- * RUN per scan line, a few bytes per row. The two encoded lines depend only on the width, so they are kept.
+ * RUN per scan line, a few bytes per row.
  */
-function writeOpaqueRlePlane(out: Uint8Array, pos: number, width: number, height: number): number {
-  if (opaqueWidth !== width) {
-    const line = new Uint8Array(width);
-    const bound = width + Math.ceil(width / 15) + 1;
-    const first = new Uint8Array(bound);
-    opaqueFirstLine = first.slice(0, encodePlanarScanLine(line.fill(0xff), width, first, 0));
-    const next = new Uint8Array(bound);
-    opaqueNextLine = next.slice(0, encodePlanarScanLine(line.fill(0), width, next, 0));
-    opaqueWidth = width;
-  }
+function writeOpaqueRlePlane(out: Uint8Array, pos: number, height: number): number {
   out.set(opaqueFirstLine, pos);
-  pos += opaqueFirstLine.byteLength;
-  for (let r = 1; r < height; r++) {
-    out.set(opaqueNextLine, pos);
-    pos += opaqueNextLine.byteLength;
+  return writeUnchangedLines(out, pos + opaqueFirstLine.byteLength, height - 1);
+}
+
+/**
+ * Splits the rectangle into planes (stream order: alpha if taken from the source, then red, green, blue), each
+ * `width` x `height` samples with the padding columns repeating the last one, in one pass over the source; and
+ * marks the scan lines equal to the one before in every plane, whose deltas are all zero (most of the lines of
+ * text and UI, which then cost no delta pass).
+ */
+function splitPlanes(
+  data: Uint8Array,
+  stride: number,
+  x0: number,
+  y0: number,
+  srcWidth: number,
+  width: number,
+  height: number,
+  bottomUp: boolean,
+  alpha: boolean,
+): void {
+  const planeSize = width * height;
+  const planes = alpha ? 4 : 3;
+  encodePlanes = grow(encodePlanes, planes * planeSize);
+  repeatsAbove = grow(repeatsAbove, height);
+  const out = encodePlanes;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // What makes two pixels equal: their colour, and their fourth byte when it is the alpha plane.
+  const significant = alpha ? -1 : 0x00ffffff;
+  let above = 0;
+  for (let r = 0; r < height; r++) {
+    const rowStart = (y0 + (bottomUp ? height - 1 - r : r)) * stride + x0;
+    const o = r * width;
+    let a = o;
+    let red = (alpha ? planeSize : 0) + o;
+    let green = red + planeSize;
+    let blue = green + planeSize;
+    let same = r > 0;
+    for (let x = 0, p = rowStart; x < srcWidth; x++, p += 4) {
+      // One read a pixel: B, G, R, X/A from the low byte up.
+      const pixel = view.getUint32(p, true);
+      if (same && ((pixel ^ view.getUint32(above + x * 4, true)) & significant) !== 0) same = false;
+      out[red++] = pixel >>> 16;
+      out[green++] = pixel >>> 8;
+      out[blue++] = pixel;
+      if (alpha) out[a++] = pixel >>> 24;
+    }
+    // Padding repeats the last column, so it changes only where that column did.
+    for (let plane = 0; plane < planes; plane++) {
+      const row = plane * planeSize + o;
+      out.fill(out[row + srcWidth - 1], row + srcWidth, row + width);
+    }
+    repeatsAbove[r] = same ? 1 : 0;
+    above = rowStart;
   }
-  return pos;
 }
 
 /**
@@ -191,34 +258,30 @@ export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {
     for (let x = srcWidth; x < width; x++) line[x] = last;
   };
 
-  lineA = grow(lineA, width);
   if (rle) {
-    lineB = grow(lineB, width);
+    prepareConstantLines(width);
+    splitPlanes(data, stride, x0, y0, srcWidth, width, height, bottomUp, sourceAlpha);
     deltaLine = grow(deltaLine, width);
-    for (let pl = 0; pl < 4; pl++) {
-      if (pl === 0 && !sourceAlpha) {
-        pos = writeOpaqueRlePlane(out, pos, width, height);
-        continue;
-      }
-      const ch = CHANNELS[pl];
-      let cur = lineA;
-      let prev = lineB;
-      for (let r = 0; r < height; r++) {
-        fillLine(cur, r, ch);
-        if (r === 0) {
-          pos = encodePlanarScanLine(cur, width, out, pos);
-        } else {
-          for (let x = 0; x < width; x++) deltaLine[x] = DELTA_ENCODE[(cur[x] - prev[x]) & 0xff];
-          pos = encodePlanarScanLine(deltaLine, width, out, pos);
+    const planes = encodePlanes;
+    const planeSize = width * height;
+    if (!sourceAlpha) pos = writeOpaqueRlePlane(out, pos, height);
+    for (let plane = 0; plane < (sourceAlpha ? 4 : 3); plane++) {
+      const start = plane * planeSize;
+      pos = encodeScanLineAt(planes, start, width, out, pos);
+      for (let r = 1; r < height; r++) {
+        if (repeatsAbove[r] === 1) {
+          pos = writeUnchangedLines(out, pos, 1);
+          continue;
         }
-        const t = cur;
-        cur = prev;
-        prev = t;
+        const row = start + r * width;
+        for (let x = 0; x < width; x++) deltaLine[x] = DELTA_ENCODE[(planes[row + x] - planes[row + x - width]) & 0xff];
+        pos = encodeScanLineAt(deltaLine, 0, width, out, pos);
       }
     }
     return { data: out.slice(0, pos), width, height, bpp: 32 };
   }
 
+  lineA = grow(lineA, width);
   for (let pl = 0; pl < 4; pl++) {
     if (pl === 0 && !sourceAlpha) {
       out.fill(0xff, pos, pos + width * height);

@@ -1,3 +1,4 @@
+import { isNaturalContent } from './natural-content.js';
 import type { TileGrid } from './tile-grid.js';
 import type { TileStore } from './tile-store.js';
 
@@ -10,7 +11,19 @@ export interface MotionTrackerOptions {
   stillMs?: number;
   /** A tile that has not changed itself for this long is still, whatever its neighbours do (default 700 ms). */
   maxStillMs?: number;
+  /**
+   * Only tiles of natural content (see {@link isNaturalContent}) go into motion (default true): text and UI that
+   * change fast (a scroll, a pan, typing) stay lossless, sharp, and movable by surface copies.
+   */
+  naturalOnly?: boolean;
 }
+
+/**
+ * How long a tile found to hold drawn content is taken to hold it still, in ms: a scrolled page changes every
+ * tile each capture, and judging each every time cost a scroll a quarter of its CPU. A video that starts over
+ * text joins motion that much later, its first frames going lossless.
+ */
+const DRAWN_VERDICT_MS = 250;
 
 /**
  * Which tiles of the store are in motion: video, animation, scrolling, a dragged window. A tile is in motion once
@@ -27,12 +40,20 @@ export interface MotionTrackerOptions {
  * not changed itself for `maxStillMs` (700 ms), so a still tile next to a video that plays on is still refined.
  * Either way the lossless refinement follows within a second of the tile's last change. Tiles that settle are
  * reported, so the streams that sent them lossy can send them again lossless.
+ *
+ * Motion is for natural content only: a tile of drawn content (text, UI; few colours) never goes into motion
+ * however often it changes. Modern RDP servers classify content the same way: a scrolled page of text or a
+ * terminal costs about twice the bytes as lossless tiles (new lines only; surface copies move the rest) that it
+ * costs as H.264, but no encoder runs for it, its text stays sharp while it moves, and nothing needs refining
+ * when it stops. The test is made when a tile would go into motion, so a tile once in motion stays in until it
+ * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}.
  */
 export class MotionTracker {
   private readonly changes: number;
   private readonly windowMs: number;
   private readonly stillMs: number;
   private readonly maxStillMs: number;
+  private readonly naturalOnly: boolean;
   private readonly grid: TileGrid;
   /** Per tile the times of its last `changes` changes, as a ring. */
   private readonly changedAt: Float64Array;
@@ -40,6 +61,8 @@ export class MotionTracker {
   /** Per tile the capture that last changed it, so a tile listed twice in one capture counts once. */
   private readonly lastCapture: Uint32Array;
   private readonly moving: Uint8Array;
+  /** Per tile, until when it is taken to hold drawn content (see {@link DRAWN_VERDICT_MS}). */
+  private readonly drawnUntil: Float64Array;
   private readonly movingTiles = new Set<number>();
   private captures = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +70,7 @@ export class MotionTracker {
   private readonly unsubscribe: () => void;
 
   constructor(
-    store: TileStore,
+    private readonly store: TileStore,
     options: MotionTrackerOptions = {},
     private readonly now: () => number = Date.now,
   ) {
@@ -55,12 +78,14 @@ export class MotionTracker {
     this.windowMs = options.windowMs ?? 500;
     this.stillMs = options.stillMs ?? 300;
     this.maxStillMs = Math.max(this.stillMs, options.maxStillMs ?? 700);
+    this.naturalOnly = options.naturalOnly ?? true;
     this.grid = store.grid;
     const count = store.grid.count;
     this.changedAt = new Float64Array(count * this.changes).fill(Number.NEGATIVE_INFINITY);
     this.ringHead = new Uint8Array(count);
     this.lastCapture = new Uint32Array(count);
     this.moving = new Uint8Array(count);
+    this.drawnUntil = new Float64Array(count);
     this.unsubscribe = store.onChange((tiles) => this.captured(tiles));
   }
 
@@ -103,11 +128,11 @@ export class MotionTracker {
       this.changedAt[t * n + head] = now;
       this.ringHead[t] = (head + 1) % n;
       // After the write the head points at the oldest of the last `n` changes.
-      if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) this.setMoving(t);
+      if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) this.join(t, now);
     }
     // Then what changed beside motion joins it (one tile per capture: an object moves less than a tile a frame).
     const joining = tiles.filter((t) => this.moving[t] === 0 && this.neighbours(t).some((u) => this.moving[u] === 1));
-    for (const t of joining) this.setMoving(t);
+    for (const t of joining) this.join(t, now);
     if (this.movingTiles.size > 0 && !this.timer) this.armTimer(this.stillMs);
   }
 
@@ -118,7 +143,15 @@ export class MotionTracker {
     this.changedAt.fill(Number.NEGATIVE_INFINITY, tile * this.changes, (tile + 1) * this.changes);
   }
 
-  private setMoving(tile: number): void {
+  /** Puts `tile` in motion if its content is natural (or the tracker takes any content). */
+  private join(tile: number, now: number): void {
+    if (this.naturalOnly) {
+      if (now < this.drawnUntil[tile]) return;
+      if (!isNaturalContent(this.store.frame, this.grid.rectOf(tile))) {
+        this.drawnUntil[tile] = now + DRAWN_VERDICT_MS;
+        return;
+      }
+    }
     this.moving[tile] = 1;
     this.movingTiles.add(tile);
   }

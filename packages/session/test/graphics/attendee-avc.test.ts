@@ -8,12 +8,13 @@ import { type AccessUnit, H264SurfaceEncoder } from '../../src/graphics/h264-sur
 import type { FoundMove, SurfaceMove } from '../../src/graphics/move-detector.js';
 import { type Rect, TileGrid } from '../../src/graphics/tile-grid.js';
 import { TileStore } from '../../src/graphics/tile-store.js';
+import { photoPixels } from './memory-screen.js';
 
 const wait = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 /** 4x2 tiles. */
 function store(width = 256, height = 128) {
-  return new TileStore({ width, height, stride: width * 4, data: new Uint8Array(width * height * 4) });
+  return new TileStore({ width, height, stride: width * 4, data: photoPixels(width, height) });
 }
 
 /**

@@ -77,3 +77,12 @@ export function noise(seed: number): () => number {
     return s & 0xff;
   };
 }
+
+/**
+ * Pixels of natural content (every pixel its own colour, as in a photo), BGRX: what the motion tracker lets into
+ * motion, for tests of what happens to tiles in motion.
+ */
+export function photoPixels(width: number, height: number, seed = 7): Uint8Array {
+  const random = noise(seed);
+  return new Uint8Array(width * height * 4).map(random);
+}

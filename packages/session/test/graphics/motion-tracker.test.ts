@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MotionTracker } from '../../src/graphics/motion-tracker.js';
 import { TileStore } from '../../src/graphics/tile-store.js';
+import { photoPixels } from './memory-screen.js';
 
 function store(width = 256, height = 128) {
-  return new TileStore({ width, height, stride: width * 4, data: new Uint8Array(width * height * 4) });
+  return new TileStore({ width, height, stride: width * 4, data: photoPixels(width, height) });
 }
 
 describe('MotionTracker', () => {
@@ -131,5 +132,44 @@ describe('MotionTracker', () => {
     expect(settled).toEqual([[0]]);
     expect(m.isMoving(1)).toBe(true);
     m.close();
+  });
+  it('never puts drawn content (text, UI) in motion, however fast it changes, nor beside motion', () => {
+    const s = store();
+    // Tiles 1 and 2 (top row) hold two-colour text; the others stay a photo.
+    const { data, stride } = s.frame;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 64; x < 192; x++)
+        data.fill((x + y) % 5 === 0 ? 0 : 0xff, y * stride + x * 4, y * stride + x * 4 + 4);
+    }
+    const m = new MotionTracker(s);
+    for (let i = 0; i < 6; i++) {
+      s.markChanged([0, 1, 2]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.isMoving(0)).toBe(true);
+    // Tile 1 changed six times beside tile 0 in motion, tile 2 as often: both stay lossless.
+    expect(m.isMoving(1)).toBe(false);
+    expect(m.isMoving(2)).toBe(false);
+    // A video playing into tile 2 makes it natural: a change 250 ms after it was last found drawn puts it in motion.
+    for (let y = 0; y < 64; y++) data.set(photoPixels(64, 1, y + 9), y * stride + 128 * 4);
+    s.markChanged([1, 2]);
+    expect(m.isMoving(2)).toBe(false);
+    vi.advanceTimersByTime(250);
+    s.markChanged([1, 2]);
+    expect(m.isMoving(2)).toBe(true);
+    expect(m.isMoving(1)).toBe(false);
+    m.close();
+  });
+
+  it('takes any content into motion when told not to tell drawn from natural', () => {
+    const s = new TileStore({ width: 256, height: 128, stride: 1024, data: new Uint8Array(256 * 128 * 4) });
+    const m = new MotionTracker(s, { naturalOnly: false });
+    for (let i = 0; i < 3; i++) s.markChanged([4]);
+    expect(m.isMoving(4)).toBe(true);
+    const gated = new MotionTracker(s);
+    for (let i = 0; i < 3; i++) s.markChanged([5]);
+    expect(gated.isMoving(5)).toBe(false);
+    m.close();
+    gated.close();
   });
 });
