@@ -113,9 +113,6 @@ export class AttendeeConnection {
   /** The client's revision 2 bitmap cache that tiles go through, when it draws MemBlt (known once it is active). */
   private tileCache?: { cacheId: number; model: ClientBitmapCache };
   private readonly drainListeners = new Set<() => void>();
-  /** What this turn of the event loop wrote, sent as one write when it ends (see {@link write}). */
-  private outgoing: Uint8Array[] = [];
-  private outgoingBytes = 0;
   /** The desktop size the client should have; a resize asked for during a reactivation waits for its end. */
   private size: { width: number; height: number };
   /** Channel messages that came while the client was reactivating, sent once it is active again. */
@@ -214,38 +211,14 @@ export class AttendeeConnection {
     });
   }
 
-  /**
-   * Queues `bytes` for the end of this turn of the event loop, when everything written in it leaves as one write:
-   * a frame's channel chunks (1600 bytes each), its pointer update and its fast-path fragments would otherwise
-   * each cost a TLS record, a system call and a TCP segment, on both ends.
-   */
   private write(bytes: Uint8Array): void {
     if (this.ended || this.stream.destroyed) return;
     this.traffic.sent(bytes.byteLength);
-    if (this.outgoing.length === 0) process.nextTick(() => this.flush());
-    this.outgoing.push(bytes);
-    this.outgoingBytes += bytes.byteLength;
-  }
-
-  /** Hands the queued bytes to the stream: at the end of the turn, and before the stream changes or ends. */
-  private flush(): void {
-    const chunks = this.outgoing;
-    if (chunks.length === 0) return;
-    const size = this.outgoingBytes;
-    this.outgoing = [];
-    this.outgoingBytes = 0;
-    if (this.stream.destroyed) return;
-    // The queued bytes counted in the backlog; if the stream took them without backing up it will not say
-    // 'drain', so whoever waits for the backlog to fall hears it here.
-    if (this.stream.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))) {
-      for (const l of this.drainListeners) l();
-    }
+    this.stream.write(bytes);
   }
 
   /** Upgrades the same transport to TLS (the X.224 Connection Confirm was the last plain-text PDU). */
   private startTls(): Promise<void> {
-    // The X.224 Connection Confirm leaves in plain text, before TLS takes the socket over.
-    this.flush();
     return new Promise((resolve, reject) => {
       this.transport.removeAllListeners('data');
       this.transport.removeAllListeners('drain');
@@ -273,7 +246,7 @@ export class AttendeeConnection {
 
   /** Bytes written but not yet handed to the transport. */
   backlog(): number {
-    return this.stream.writableLength + this.outgoingBytes;
+    return this.stream.writableLength;
   }
 
   onDrain(listener: () => void): () => void {
@@ -432,7 +405,6 @@ export class AttendeeConnection {
       // The transport may be gone already; closing it is all that is left to do.
       this.settings.logger.debug('disconnect notice not sent', { error: String(error) });
     }
-    this.flush();
     this.stream.end();
     setTimeout(() => this.transport.destroy(), DISCONNECT_LINGER_MS).unref();
     this.end(this.hostEnd);
@@ -449,10 +421,7 @@ export class AttendeeConnection {
     if (end.error && !(end.error instanceof ProtocolError)) this.transport.destroy();
     // End the TLS stream, not the socket under it: TLS encrypts behind the socket, and ending the socket first
     // drops the last records (a disconnect's Set Error Info and Disconnect Provider Ultimatum) on the floor.
-    else if (!this.transport.destroyed) {
-      this.flush();
-      this.stream.end();
-    }
+    else if (!this.transport.destroyed) this.stream.end();
     this.onEnd?.(end);
   }
 }
