@@ -54,8 +54,8 @@ const DRAWN_FLOOD_SHARE = 0.25;
  * terminal costs about twice the bytes as lossless tiles (new lines only; surface copies move the rest) that it
  * costs as H.264, but no encoder runs for it, its text stays sharp while it moves, and nothing needs refining
  * when it stops. The test is made when a tile would go into motion, so a tile once in motion stays in until it
- * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}. Captures that redraw more than
- * {@link DRAWN_FLOOD_SHARE} of the surface, `changes` of them in a row, let any content in.
+ * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}. A capture that redraws more than
+ * {@link DRAWN_FLOOD_SHARE} of the surface lets any content in.
  */
 export class MotionTracker {
   private readonly changes: number;
@@ -74,8 +74,6 @@ export class MotionTracker {
   private readonly drawnUntil: Float64Array;
   /** This capture redraws so much that any content may go into motion (see {@link DRAWN_FLOOD_SHARE}). */
   private flooded = false;
-  /** How many captures in a row redrew that much. */
-  private floodedCaptures = 0;
   /** The sequence number of the first store move not looked at yet. */
   private nextMove: number;
   private readonly movingTiles = new Set<number>();
@@ -137,10 +135,7 @@ export class MotionTracker {
     const now = this.now();
     const capture = ++this.captures;
     const n = this.changes;
-    // Flooded only after as many such captures in a row as put a tile in motion: one capture whose scroll the
-    // move search missed must not send a page of text to H.264 for as long as it scrolls.
-    this.floodedCaptures = this.redrawn(tiles) > this.grid.count * DRAWN_FLOOD_SHARE ? this.floodedCaptures + 1 : 0;
-    this.flooded = this.naturalOnly && this.floodedCaptures >= n;
+    this.flooded = this.naturalOnly && this.redrawn(tiles) > this.grid.count * DRAWN_FLOOD_SHARE;
     for (const t of tiles) {
       if (this.lastCapture[t] === capture) continue;
       this.lastCapture[t] = capture;
