@@ -26,14 +26,6 @@ export interface MotionTrackerOptions {
 const DRAWN_VERDICT_MS = 250;
 
 /**
- * The share of the surface's tiles that one capture may redraw (change, but for what surface copies made) before
- * drawn content goes into motion too: a full-screen cartoon, a game or a terminal redrawn whole every frame costs
- * less as one shared H.264 picture than as that many lossless tiles (~85 us each in planar: a quarter of a
- * 1280x800 screen takes about what an encode of the whole picture does).
- */
-const DRAWN_FLOOD_SHARE = 0.25;
-
-/**
  * Which tiles of the store are in motion: video, animation, scrolling, a dragged window. A tile is in motion once
  * it changed in `changes` captures within `windowMs` (3 in 500 ms by default: at least ~6 changes a second,
  * which a moving picture always reaches and a blinking caret (2 a second), a clock or typing into one spot does
@@ -54,8 +46,7 @@ const DRAWN_FLOOD_SHARE = 0.25;
  * terminal costs about twice the bytes as lossless tiles (new lines only; surface copies move the rest) that it
  * costs as H.264, but no encoder runs for it, its text stays sharp while it moves, and nothing needs refining
  * when it stops. The test is made when a tile would go into motion, so a tile once in motion stays in until it
- * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}. A capture that redraws more than
- * {@link DRAWN_FLOOD_SHARE} of the surface lets any content in.
+ * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}.
  */
 export class MotionTracker {
   private readonly changes: number;
@@ -72,10 +63,6 @@ export class MotionTracker {
   private readonly moving: Uint8Array;
   /** Per tile, until when it is taken to hold drawn content (see {@link DRAWN_VERDICT_MS}). */
   private readonly drawnUntil: Float64Array;
-  /** This capture redraws so much that any content may go into motion (see {@link DRAWN_FLOOD_SHARE}). */
-  private flooded = false;
-  /** The sequence number of the first store move not looked at yet. */
-  private nextMove: number;
   private readonly movingTiles = new Set<number>();
   private captures = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -99,7 +86,6 @@ export class MotionTracker {
     this.lastCapture = new Uint32Array(count);
     this.moving = new Uint8Array(count);
     this.drawnUntil = new Float64Array(count);
-    this.nextMove = store.movesRecorded;
     this.unsubscribe = store.onChange((tiles) => this.captured(tiles));
   }
 
@@ -135,7 +121,6 @@ export class MotionTracker {
     const now = this.now();
     const capture = ++this.captures;
     const n = this.changes;
-    this.flooded = this.naturalOnly && this.redrawn(tiles) > this.grid.count * DRAWN_FLOOD_SHARE;
     for (const t of tiles) {
       if (this.lastCapture[t] === capture) continue;
       this.lastCapture[t] = capture;
@@ -158,21 +143,9 @@ export class MotionTracker {
     this.changedAt.fill(Number.NEGATIVE_INFINITY, tile * this.changes, (tile + 1) * this.changes);
   }
 
-  /** How many of a capture's changed tiles no surface copy of it made. */
-  private redrawn(tiles: readonly number[]): number {
-    const copied = new Set<number>();
-    for (const move of this.store.moves) {
-      if (move.sequence >= this.nextMove) for (const t of move.completedTiles) copied.add(t);
-    }
-    this.nextMove = this.store.movesRecorded;
-    let count = 0;
-    for (const t of new Set(tiles)) if (!copied.has(t)) count++;
-    return count;
-  }
-
-  /** Puts `tile` in motion if its content is natural (or the tracker takes any content now). */
+  /** Puts `tile` in motion if its content is natural (or the tracker takes any content). */
   private join(tile: number, now: number): void {
-    if (this.naturalOnly && !this.flooded) {
+    if (this.naturalOnly) {
       if (now < this.drawnUntil[tile]) return;
       if (!isNaturalContent(this.store.frame, this.grid.rectOf(tile))) {
         this.drawnUntil[tile] = now + DRAWN_VERDICT_MS;
