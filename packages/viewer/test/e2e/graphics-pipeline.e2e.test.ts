@@ -1,6 +1,6 @@
 import { encodeConnectionString, GfxCapsFlags, GfxCapsVersion, GfxCodecId } from '@rdshare/protocol';
 import { CTRL_LEVEL, RdpSession } from '@rdshare/session';
-import { type FreerdpShadow, startFreerdpShadow, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { type FreerdpShadow, startAnimation, startFreerdpShadow, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type H264DecoderFactory, RdpViewer } from '../../src/index.js';
@@ -55,6 +55,17 @@ describe('RdpViewer with the graphics pipeline against our sharer (RdpSession on
     await waitFor(() => session.attendees.count === 0, 5000, 'the attendee to leave');
   });
 
+  /**
+   * A second of the testkit's moving box over a grainy picture, then frozen: natural content in motion, which the
+   * sharer's motion tracker sends as H.264 (a flat colour or text changing as fast would stay lossless).
+   */
+  async function animateBriefly(): Promise<void> {
+    const animation = await startAnimation(shared, { fps: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    animation.pause();
+    await animation.stop();
+  }
+
   it('with the native H.264 decoder: motion comes as AVC420, and once it stops the picture is refined to pixel-exact', async () => {
     const invitation = session.invitations.createInvitation({ groupName: 'avc', password: 'pw', attendeeLimit: 1 });
     const native = nativeH264Decoder();
@@ -71,11 +82,7 @@ describe('RdpViewer with the graphics pipeline against our sharer (RdpSession on
       version: GfxCapsVersion.VERSION81,
       flags: GfxCapsFlags.SMALL_CACHE | GfxCapsFlags.AVC420_ENABLED,
     });
-    // Full-screen changes every 80 ms: the sharer's motion tracker moves them to AVC420.
-    for (let i = 0; i < 12; i++) {
-      await shared.exec('xsetroot', ['-solid', i % 2 ? '#204060' : '#604020']);
-      await new Promise((resolve) => setTimeout(resolve, 80));
-    }
+    await animateBriefly();
     await expectFrameBufferEqualsScreen(viewer, shared, 32);
     expect(viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.AVC420)).toBeGreaterThan(0);
     viewer.disconnect();
@@ -96,10 +103,7 @@ describe('RdpViewer with the graphics pipeline against our sharer (RdpSession on
     const avc444 = () =>
       (viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.AVC444) ?? 0) +
       (viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.AVC444V2) ?? 0);
-    for (let i = 0; i < 12; i++) {
-      await shared.exec('xsetroot', ['-solid', i % 2 ? '#204060' : '#604020']);
-      await new Promise((resolve) => setTimeout(resolve, 80));
-    }
+    await animateBriefly();
     await expectFrameBufferEqualsScreen(viewer, shared, 32);
     expect(avc444()).toBeGreaterThan(0);
     expect(viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.AVC420) ?? 0).toBe(0);
