@@ -20,7 +20,7 @@ export interface MotionTrackerOptions {
 
 /**
  * How long a tile found to hold drawn content is taken to hold it still, in ms: a scrolled page changes every
- * tile each capture, and judging each every time cost a scroll a quarter of its CPU. A video that starts over
+ * tile each capture, and judging each every time cost 6 % of the sharer's CPU in the bench's scroll. A video that starts over
  * text joins motion that much later, its first frames going lossless.
  */
 const DRAWN_VERDICT_MS = 250;
