@@ -140,10 +140,12 @@ describe('xfreerdp with AVC420: motion as H.264 from one shared encoder, the res
     const unitsB = surfaceCommands(sentGfxPdus(b.tap.sent())).avc.map((u) => Buffer.from(u.stream.bitstream));
     expect(unitsB.length).toBeGreaterThan(10);
     expect(isKeyFrame(unitsB[0])).toBe(true);
-    // The late joiner's key frame reached the first viewer too: one picture for both, not one encode each.
+    // One picture for both, not one encode each: what B got, A got byte for byte, but for the pictures A had to
+    // skip (flow control: on a loaded machine A's decoder falls behind now and then and waits for a key frame,
+    // measured 62-100 % shared under CI); an encoder per viewer would share none.
     const seenByA = new Set(unitsA.map((u) => u.toString('base64')));
     const shared = unitsB.filter((u) => seenByA.has(u.toString('base64'))).length;
-    expect(shared).toBeGreaterThan(unitsB.length * 0.8);
+    expect(shared).toBeGreaterThan(unitsB.length * 0.5);
     const closed = () => fixture.lines.filter((l) => l.message === 'H.264 encoder closed');
     const closedBefore = closed().length;
     for (const r of running.splice(0).reverse()) await r.stop();
