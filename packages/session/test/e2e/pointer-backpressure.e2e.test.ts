@@ -73,8 +73,10 @@ describe('pointer updates follow backpressure', () => {
       live.updates.length = 0;
       gc();
       const after = process.memoryUsage();
-      // Unbounded, ~1.7 MB/s of 64x64 shapes would pile up for the stopped viewer: 20 MB in 12 s.
-      expect((after.arrayBuffers - before.arrayBuffers) / MIB).toBeLessThan(6);
+      // Unbounded, ~1.7 MB/s of 64x64 shapes would pile up for the stopped viewer: 20 MB in 12 s. Half of that
+      // is the bound: the rest of the process (encoders' scratch, sockets, the live viewer) moved it by 6.5 MB
+      // once under a loaded CI run, with nothing queued for the stopped viewer.
+      expect((after.arrayBuffers - before.arrayBuffers) / MIB).toBeLessThan(10);
       expect((after.rss - before.rss) / MIB).toBeLessThan(40);
       // The live viewer kept receiving pointer updates all along.
       expect(liveGot).toBeGreaterThan((CHURN_PER_SECOND * STOPPED_MS) / 1000 / 4);
