@@ -61,7 +61,6 @@ for (let v = 0; v < 256; v++) {
 const CHANNELS = [3, 2, 1, 0] as const;
 
 let encodeScratch: Uint8Array = new Uint8Array(0);
-let lineA: Uint8Array = new Uint8Array(0);
 let deltaLine: Uint8Array = new Uint8Array(0);
 let planeScratch: Uint8Array = new Uint8Array(0);
 /** The encoder's planes, one after the other in stream order, and per scan line whether it repeats the one before. */
@@ -251,19 +250,12 @@ export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {
   out[0] = rle ? PlanarHeader.RLE : 0;
   let pos = 1;
 
-  const fillLine = (line: Uint8Array, r: number, ch: number): void => {
-    let p = (y0 + (bottomUp ? height - 1 - r : r)) * stride + x0 + ch;
-    for (let x = 0; x < srcWidth; x++, p += 4) line[x] = data[p];
-    const last = line[srcWidth - 1];
-    for (let x = srcWidth; x < width; x++) line[x] = last;
-  };
-
+  splitPlanes(data, stride, x0, y0, srcWidth, width, height, bottomUp, sourceAlpha);
+  const planes = encodePlanes;
+  const planeSize = width * height;
   if (rle) {
     prepareConstantLines(width);
-    splitPlanes(data, stride, x0, y0, srcWidth, width, height, bottomUp, sourceAlpha);
     deltaLine = grow(deltaLine, width);
-    const planes = encodePlanes;
-    const planeSize = width * height;
     if (!sourceAlpha) pos = writeOpaqueRlePlane(out, pos, height);
     for (let plane = 0; plane < (sourceAlpha ? 4 : 3); plane++) {
       const start = plane * planeSize;
@@ -281,20 +273,13 @@ export function encodePlanar(src: BitmapSource, options: PlanarEncodeOptions = {
     return { data: out.slice(0, pos), width, height, bpp: 32 };
   }
 
-  lineA = grow(lineA, width);
-  for (let pl = 0; pl < 4; pl++) {
-    if (pl === 0 && !sourceAlpha) {
-      out.fill(0xff, pos, pos + width * height);
-      pos += width * height;
-      continue;
-    }
-    const ch = CHANNELS[pl];
-    for (let r = 0; r < height; r++) {
-      fillLine(lineA, r, ch);
-      out.set(lineA.subarray(0, width), pos);
-      pos += width;
-    }
+  if (!sourceAlpha) {
+    out.fill(0xff, pos, pos + planeSize);
+    pos += planeSize;
   }
+  const taken = (sourceAlpha ? 4 : 3) * planeSize;
+  out.set(planes.subarray(0, taken), pos);
+  pos += taken;
   // Raw planes end with one Pad byte (2.2.2.5.1).
   out[pos++] = 0;
   return { data: out.slice(0, pos), width, height, bpp: 32 };
