@@ -70,6 +70,15 @@ export const SCENARIOS: readonly Scenario[] = [
     mode: 'avc420',
   },
   {
+    id: 'cartoon',
+    title: '1280x800 cartoon: drawn content redrawn whole at 30 fps',
+    width: 1280,
+    height: 800,
+    animation: { workload: 'cartoon', fps: 30 },
+    viewers: 1,
+    mode: 'avc420',
+  },
+  {
     id: 'd',
     title: '1280x800 idle desktop',
     width: 1280,

@@ -8,14 +8,17 @@ import { killAndWait, type XvfbDisplay } from './xvfb.js';
  * - `full-screen-motion`: every pixel moves every frame, a picture rippling in bands (`motion-client.c`);
  * - `scrolling-text`: a full screen of text scrolled up by a few lines a frame (`scrolling-text-client.c`);
  * - `panning-text`: a full screen of endless text lines panned left by a few characters a frame (the same client);
- * - `panning-diagonal`: the same text panned left and up at once, as a map dragged (the same client).
+ * - `panning-diagonal`: the same text panned left and up at once, as a map dragged (the same client);
+ * - `cartoon`: the whole screen redrawn every frame in flat colours, as a cartoon or a flat-shaded game
+ *   (`cartoon-client.c`): drawn content, yet most tiles change every frame and no copy explains them.
  */
 export type AnimationWorkload =
   | 'moving-box'
   | 'full-screen-motion'
   | 'scrolling-text'
   | 'panning-text'
-  | 'panning-diagonal';
+  | 'panning-diagonal'
+  | 'cartoon';
 
 export interface AnimationOptions {
   /** `moving-box` unless told. */
@@ -53,6 +56,8 @@ function clientFor(options: AnimationOptions): { client: XClientName; args: numb
       return { client: 'animation-client', args: [fps, options.boxSize ?? 192, options.speed ?? 10] };
     case 'full-screen-motion':
       return { client: 'motion-client', args: [fps] };
+    case 'cartoon':
+      return { client: 'cartoon-client', args: [fps] };
     case 'scrolling-text':
       return { client: 'scrolling-text-client', args: [fps, options.linesPerFrame ?? 2] };
     case 'panning-text':

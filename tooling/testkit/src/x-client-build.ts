@@ -13,6 +13,7 @@ export type XClientName =
   | 'animation-client'
   | 'motion-client'
   | 'scrolling-text-client'
+  | 'cartoon-client'
   | 'frame-counter-reader'
   | 'cursor-churn';
 
@@ -21,6 +22,7 @@ const EXTRA_LIBRARIES: Record<XClientName, string[]> = {
   'animation-client': [],
   'motion-client': [],
   'scrolling-text-client': [],
+  'cartoon-client': [],
   'frame-counter-reader': [],
   'cursor-churn': ['-lXcursor'],
 };

@@ -16,6 +16,11 @@ export interface MotionTrackerOptions {
    * change fast (a scroll, a pan, typing) stay lossless, sharp, and movable by surface copies.
    */
   naturalOnly?: boolean;
+  /**
+   * The share of the surface's tiles that, changing fast and explained by no copy, floods it when exceeded
+   * (default 0.25); see {@link FLOOD_HOLD_MS}.
+   */
+  floodShare?: number;
 }
 
 /**
@@ -24,6 +29,18 @@ export interface MotionTrackerOptions {
  * text joins motion that much later, its first frames going lossless.
  */
 const DRAWN_VERDICT_MS = 250;
+
+/**
+ * How long a flood must last before drawn content joins motion, in ms. A flood is a run of captures each of which
+ * changed more than `floodShare` of the surface's tiles fast (3 changes in 500 ms) where no surface copy explains
+ * the change: a cartoon, a flat-shaded game, a window being resized, a terminal repainting every cell. Sent
+ * lossless, such a picture costs what a photo would (the session bench's 1280x800 cartoon: 1.3 MB/s and two
+ * thirds of a core, 3.3x the bytes of freerdp-shadow-cli's H.264); as H.264 it costs a third of that and is
+ * refined lossless within a second of stopping, like any motion. Half a second lets a UI transition or a page
+ * flip stay lossless, and a scroll, whose copies explain all but its new lines, never floods however long it
+ * lasts: one capture whose copy was missed does not make a run.
+ */
+const FLOOD_HOLD_MS = 500;
 
 /**
  * Which tiles of the store are in motion: video, animation, scrolling, a dragged window. A tile is in motion once
@@ -46,7 +63,9 @@ const DRAWN_VERDICT_MS = 250;
  * terminal costs about twice the bytes as lossless tiles (new lines only; surface copies move the rest) that it
  * costs as H.264, but no encoder runs for it, its text stays sharp while it moves, and nothing needs refining
  * when it stops. The test is made when a tile would go into motion, so a tile once in motion stays in until it
- * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}.
+ * is still, and a tile found drawn is taken as drawn for {@link DRAWN_VERDICT_MS}. The exception is a flood (see
+ * {@link FLOOD_HOLD_MS}): when a large share of the surface has been redrawn fast for half a second, drawing it
+ * lossless costs more than the sharpness is worth while it churns, and drawn content joins motion too.
  */
 export class MotionTracker {
   private readonly changes: number;
@@ -54,6 +73,8 @@ export class MotionTracker {
   private readonly stillMs: number;
   private readonly maxStillMs: number;
   private readonly naturalOnly: boolean;
+  /** How many fast-changing tiles no copy explains make a capture part of a flood. */
+  private readonly floodTiles: number;
   private readonly grid: TileGrid;
   /** Per tile the times of its last `changes` changes, as a ring. */
   private readonly changedAt: Float64Array;
@@ -64,6 +85,12 @@ export class MotionTracker {
   /** Per tile, until when it is taken to hold drawn content (see {@link DRAWN_VERDICT_MS}). */
   private readonly drawnUntil: Float64Array;
   private readonly movingTiles = new Set<number>();
+  /** Per tile the capture whose moves fill it whole, so their copies explain its change. */
+  private readonly copiedIn: Uint32Array;
+  /** The store's moves seen so far: the next capture's moves are those recorded after. */
+  private movesSeen: number;
+  /** When the current run of flooding captures began, if the last capture flooded. */
+  private floodSince: number | undefined;
   private captures = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly settledListeners = new Set<(tiles: readonly number[]) => void>();
@@ -81,6 +108,9 @@ export class MotionTracker {
     this.naturalOnly = options.naturalOnly ?? true;
     this.grid = store.grid;
     const count = store.grid.count;
+    this.floodTiles = Math.floor(count * (options.floodShare ?? 0.25)) + 1;
+    this.copiedIn = new Uint32Array(count);
+    this.movesSeen = store.movesRecorded;
     this.changedAt = new Float64Array(count * this.changes).fill(Number.NEGATIVE_INFINITY);
     this.ringHead = new Uint8Array(count);
     this.lastCapture = new Uint32Array(count);
@@ -121,6 +151,13 @@ export class MotionTracker {
     const now = this.now();
     const capture = ++this.captures;
     const n = this.changes;
+    for (const move of this.store.moves) {
+      if (move.sequence < this.movesSeen) continue;
+      for (const t of move.coveredTiles) this.copiedIn[t] = capture;
+    }
+    this.movesSeen = this.store.movesRecorded;
+    const fast: number[] = [];
+    let unexplained = 0;
     for (const t of tiles) {
       if (this.lastCapture[t] === capture) continue;
       this.lastCapture[t] = capture;
@@ -128,11 +165,15 @@ export class MotionTracker {
       this.changedAt[t * n + head] = now;
       this.ringHead[t] = (head + 1) % n;
       // After the write the head points at the oldest of the last `n` changes.
-      if (this.moving[t] === 0 && now - this.changedAt[t * n + this.ringHead[t]] <= this.windowMs) this.join(t, now);
+      if (now - this.changedAt[t * n + this.ringHead[t]] > this.windowMs) continue;
+      if (this.copiedIn[t] !== capture) unexplained++;
+      if (this.moving[t] === 0) fast.push(t);
     }
+    const flooding = this.flooding(unexplained >= this.floodTiles, now);
+    for (const t of fast) if (!flooding || this.copiedIn[t] !== capture) this.join(t, now, flooding);
     // Then what changed beside motion joins it (one tile per capture: an object moves less than a tile a frame).
     const joining = tiles.filter((t) => this.moving[t] === 0 && this.neighbours(t).some((u) => this.moving[u] === 1));
-    for (const t of joining) this.join(t, now);
+    for (const t of joining) this.join(t, now, flooding);
     if (this.movingTiles.size > 0 && !this.timer) this.armTimer(this.stillMs);
   }
 
@@ -143,9 +184,19 @@ export class MotionTracker {
     this.changedAt.fill(Number.NEGATIVE_INFINITY, tile * this.changes, (tile + 1) * this.changes);
   }
 
-  /** Puts `tile` in motion if its content is natural (or the tracker takes any content). */
-  private join(tile: number, now: number): void {
-    if (this.naturalOnly) {
+  /** Whether a capture that flooded (or not) continues a flood that has lasted {@link FLOOD_HOLD_MS}. */
+  private flooding(flooded: boolean, now: number): boolean {
+    if (!flooded) {
+      this.floodSince = undefined;
+      return false;
+    }
+    this.floodSince ??= now;
+    return now - this.floodSince >= FLOOD_HOLD_MS;
+  }
+
+  /** Puts `tile` in motion if its content is natural, the surface is flooded, or the tracker takes any content. */
+  private join(tile: number, now: number, flooding: boolean): void {
+    if (this.naturalOnly && !flooding) {
       if (now < this.drawnUntil[tile]) return;
       if (!isNaturalContent(this.store.frame, this.grid.rectOf(tile))) {
         this.drawnUntil[tile] = now + DRAWN_VERDICT_MS;

@@ -173,4 +173,25 @@ describe('xfreerdp with AVC420: motion as H.264 from one shared encoder, the res
     expect(planar.length).toBeGreaterThan(30);
     expect(avc.filter((a) => a.stream.regionRects.length > 0)).toHaveLength(0);
   });
+
+  it('a cartoon redrawn whole at 30 fps goes as H.264 once it floods the screen, and is exact once still', async () => {
+    const { client, tap } = await join(viewers[0], ['/gfx:AVC420', '/bpp:32']);
+    await settles(viewers[0], client);
+    const from = sentGfxPdus(tap.sent()).length;
+    const animation = await avcSession.animate({ workload: 'cartoon', fps: 30 });
+    await new Promise((r) => setTimeout(r, ANIMATE_MS));
+    animation.pause();
+    const pdus = sentGfxPdus(tap.sent()).slice(from);
+    const { avc, planar } = surfaceCommands(pdus);
+    const drawing = avc.filter((a) => a.stream.regionRects.length > 0);
+    console.info(`cartoon: ${planar.length} planar tiles, ${drawing.length} access units drawing`);
+    // Drawn content, flat colours: lossless while the flood is young, then the shared encoder's.
+    expect(planar.length).toBeGreaterThan(0);
+    expect(drawing.length).toBeGreaterThan(30);
+    // Most of the screen churns: the pictures cover much more than a tile.
+    const covered = (a: (typeof drawing)[number]) =>
+      a.stream.regionRects.reduce((sum, r) => sum + (r.right - r.left) * (r.bottom - r.top), 0);
+    expect(Math.max(...drawing.map(covered))).toBeGreaterThan((WIDTH * HEIGHT) / 4);
+    await settles(viewers[0], client);
+  });
 });

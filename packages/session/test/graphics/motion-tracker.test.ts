@@ -172,4 +172,76 @@ describe('MotionTracker', () => {
     m.close();
     gated.close();
   });
+
+  /** A store of drawn content only (one colour): nothing in it is natural. */
+  function drawnStore(width: number, height: number) {
+    return new TileStore({ width, height, stride: width * 4, data: new Uint8Array(width * height * 4) });
+  }
+
+  it('puts drawn content in motion once a quarter of the surface has been redrawn fast for 500 ms (a cartoon)', () => {
+    const s = drawnStore(256, 256);
+    const m = new MotionTracker(s);
+    const all = [...Array(16).keys()];
+    // Five tiles of 16 churn: more than a quarter.
+    for (let t = 0; t < 600; t += 33) {
+      s.markChanged([0, 1, 2, 3, 4]);
+      vi.advanceTimersByTime(33);
+      if (t < 400) expect(m.anyMoving).toBe(false);
+    }
+    expect(m.tilesInMotion().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
+    // A tile that starts to churn during the flood joins at its third change; the rest stay still.
+    for (let i = 0; i < 3; i++) {
+      s.markChanged([0, 1, 2, 3, 4, 15]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.isMoving(15)).toBe(true);
+    expect(all.filter((t) => m.isMoving(t))).toEqual([0, 1, 2, 3, 4, 15]);
+    m.close();
+  });
+
+  it('never floods for a quarter of the surface or less, however long it churns', () => {
+    const s = drawnStore(256, 256);
+    const m = new MotionTracker(s);
+    for (let i = 0; i < 60; i++) {
+      s.markChanged([0, 1, 2, 3]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.anyMoving).toBe(false);
+    m.close();
+  });
+
+  it('never floods for a scroll, whose copies explain all but its new lines, even with a copy missed now and then', () => {
+    // 4 columns x 8 rows; the scroll copies rows 0-6 whole, only row 7 (4 tiles of 32) is redrawn.
+    const s = drawnStore(256, 512);
+    const m = new MotionTracker(s);
+    const all = [...Array(32).keys()];
+    const scroll = { src: { x: 0, y: 8, width: 256, height: 504 }, dest: { x: 0, y: 0 }, completes: [] };
+    for (let i = 0; i < 90; i++) {
+      // Every fifth capture the detector misses the copy: the whole surface is unexplained for that capture.
+      s.markChanged(all, i % 5 === 4 ? [] : [scroll]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.anyMoving).toBe(false);
+    m.close();
+  });
+
+  it('stops flooding when the churn shrinks: drawn tiles that start to churn after it stay lossless', () => {
+    const s = drawnStore(256, 256);
+    const m = new MotionTracker(s);
+    const settled: number[] = [];
+    m.onSettled((tiles) => settled.push(...tiles));
+    for (let i = 0; i < 20; i++) {
+      s.markChanged([0, 1, 2, 3, 4, 5, 6, 7]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.tilesInMotion().length).toBe(8);
+    // Only a corner away from them keeps changing now: the flooded tiles settle, the corner never moves.
+    for (let i = 0; i < 30; i++) {
+      s.markChanged([15]);
+      vi.advanceTimersByTime(33);
+    }
+    expect(m.anyMoving).toBe(false);
+    expect(settled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    m.close();
+  });
 });
