@@ -29,6 +29,7 @@ export const GfxCmdId = {
   CACHEIMPORTREPLY: 0x0011,
   CAPSADVERTISE: 0x0012,
   CAPSCONFIRM: 0x0013,
+  QOEFRAMEACKNOWLEDGE: 0x0016,
 } as const;
 export type GfxCmdId = (typeof GfxCmdId)[keyof typeof GfxCmdId];
 
@@ -88,6 +89,8 @@ export type GfxPdu =
   | { type: 'startFrame'; timestamp: number; frameId: number }
   | { type: 'endFrame'; frameId: number }
   | { type: 'frameAcknowledge'; queueDepth: number; frameId: number; totalFramesDecoded: number }
+  /** RDPGFX_QOE_FRAME_ACKNOWLEDGE_PDU (2.2.2.21): a 10.x client's timings of one frame, in milliseconds. */
+  | { type: 'qoeFrameAcknowledge'; frameId: number; timestamp: number; timeDiffSE: number; timeDiffEDR: number }
   | { type: 'solidFill'; surfaceId: number; fillPixel: number; fillRects: Rect[] }
   | { type: 'surfaceToSurface'; surfaceIdSrc: number; surfaceIdDest: number; rectSrc: Rect; destPts: Point16[] }
   | { type: 'surfaceToCache'; surfaceId: number; cacheKey: bigint; cacheSlot: number; rectSrc: Rect }
@@ -115,6 +118,7 @@ const CMD_OF: Record<GfxPdu['type'], GfxCmdId> = {
   startFrame: GfxCmdId.STARTFRAME,
   endFrame: GfxCmdId.ENDFRAME,
   frameAcknowledge: GfxCmdId.FRAMEACKNOWLEDGE,
+  qoeFrameAcknowledge: GfxCmdId.QOEFRAMEACKNOWLEDGE,
   solidFill: GfxCmdId.SOLIDFILL,
   surfaceToSurface: GfxCmdId.SURFACETOSURFACE,
   surfaceToCache: GfxCmdId.SURFACETOCACHE,
@@ -219,6 +223,10 @@ function writeBody(w: ByteWriter, pdu: GfxPdu): void {
     case 'frameAcknowledge':
       w.u32le(u32(pdu.queueDepth, 'queueDepth')).u32le(u32(pdu.frameId, 'frameId'));
       w.u32le(u32(pdu.totalFramesDecoded, 'totalFramesDecoded'));
+      return;
+    case 'qoeFrameAcknowledge':
+      w.u32le(u32(pdu.frameId, 'frameId')).u32le(u32(pdu.timestamp, 'timestamp'));
+      w.u16le(u16(pdu.timeDiffSE, 'timeDiffSE')).u16le(u16(pdu.timeDiffEDR, 'timeDiffEDR'));
       return;
     case 'solidFill':
       w.u16le(u16(pdu.surfaceId, 'surfaceId')).u32le(u32(pdu.fillPixel, 'fillPixel'));
@@ -325,6 +333,11 @@ function readBody(cmdId: number, r: ByteReader): GfxPdu {
       return { type: 'endFrame', frameId: r.u32le() };
     case GfxCmdId.FRAMEACKNOWLEDGE:
       return { type: 'frameAcknowledge', queueDepth: r.u32le(), frameId: r.u32le(), totalFramesDecoded: r.u32le() };
+    case GfxCmdId.QOEFRAMEACKNOWLEDGE: {
+      const frameId = r.u32le();
+      const timestamp = r.u32le();
+      return { type: 'qoeFrameAcknowledge', frameId, timestamp, timeDiffSE: r.u16le(), timeDiffEDR: r.u16le() };
+    }
     case GfxCmdId.SOLIDFILL: {
       const surfaceId = r.u16le();
       const fillPixel = r.u32le();

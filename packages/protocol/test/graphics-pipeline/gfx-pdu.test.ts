@@ -104,6 +104,10 @@ const vectors: [string, GfxPdu][] = [
     },
   ],
   ['03 00 00 00 0e 00 00 00 01 00 05 00 00 00', { type: 'deleteEncodingContext', surfaceId: 1, codecContextId: 5 }],
+  [
+    '16 00 00 00 14 00 00 00 07 00 00 00 e8 03 00 00 05 00 0c 00',
+    { type: 'qoeFrameAcknowledge', frameId: 7, timestamp: 1000, timeDiffSE: 5, timeDiffEDR: 12 },
+  ],
 ];
 
 describe('MS-RDPEGFX PDUs', () => {
