@@ -48,6 +48,8 @@ export interface GfxStreamOptions {
   onReady(stream: GfxStream): void;
   /** The client refused the graphics channel or offered no known version: it stays on bitmap updates. */
   onUnavailable?(reason: string): void;
+  /** The client closed the graphics channel after it was ready: nothing more goes to it. */
+  onClosed?(): void;
 }
 
 /** The one surface rdshare draws on: the shared area, mapped at the output's origin. */
@@ -97,6 +99,10 @@ export class GfxStream implements GraphicsSink, AvcSink {
   private nextFrameId = 1;
   private acknowledging = true;
   private ready = false;
+  /** Set by {@link close}: the channel's end that follows is ours, not the client's. */
+  private closed = false;
+  /** A client offers its persistent cache once; answering every offer would let one that never reads pile up replies. */
+  private cacheOffered = false;
   /** What the client's bitmap cache holds; sized by the confirmed capabilities. */
   private cache?: ClientBitmapCache;
   /**
@@ -125,7 +131,14 @@ export class GfxStream implements GraphicsSink, AvcSink {
     this.channel = this.dvc.open(GFX_CHANNEL_NAME, {
       onMessage: (message) => this.onMessage(message),
       onClose: () => {
-        if (!this.ready) options.onUnavailable?.('the client closed the graphics channel');
+        if (this.closed) return;
+        if (!this.ready) {
+          options.onUnavailable?.('the client closed the graphics channel');
+          return;
+        }
+        // Frames for a closed channel cannot be sent: sending them would throw inside the shared graphics pump.
+        this.ready = false;
+        options.onClosed?.();
       },
     });
     this.dvc.start();
@@ -147,6 +160,7 @@ export class GfxStream implements GraphicsSink, AvcSink {
   }
 
   close(): void {
+    this.closed = true;
     this.ready = false;
     this.drainListeners.clear();
     this.dvc.dispose();
@@ -237,7 +251,12 @@ export class GfxStream implements GraphicsSink, AvcSink {
         case 'frameAcknowledge':
           this.acknowledge(pdu.frameId, pdu.queueDepth);
           break;
+        case 'qoeFrameAcknowledge':
+          // Timings for the server's own statistics (MS-RDPEGFX 2.2.2.21); the frame acknowledgements drive the flow.
+          break;
         case 'cacheImportOffer':
+          if (this.cacheOffered) throw new ProtocolError('UNEXPECTED', 'second cache import offer', 'MS-RDPEGFX');
+          this.cacheOffered = true;
           // Before the capabilities say how large the client's cache is, importing nothing is the safe answer.
           this.send([{ type: 'cacheImportReply', cacheSlots: this.cache?.importOffer(pdu.cacheEntries) ?? [] }]);
           break;

@@ -19,10 +19,10 @@ import {
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import type { GraphicsSink } from '../../src/graphics/attendee-graphics.js';
-import { GfxStream } from '../../src/graphics/gfx-stream.js';
+import { GfxStream, type GfxStreamOptions } from '../../src/graphics/gfx-stream.js';
 
 /** A scripted client on the other end of `drdynvc`: answers caps and create, collects RDPGFX PDUs. */
-function setup(maxFramesInFlight = 2) {
+function setup(maxFramesInFlight = 2, hooks: Pick<GfxStreamOptions, 'onClosed' | 'onUnavailable'> = {}) {
   const gfx: GfxPdu[] = [];
   let channelId = 0;
   const partial = new Map<number, Uint8Array[]>();
@@ -64,7 +64,7 @@ function setup(maxFramesInFlight = 2) {
       },
     },
     { width: 128, height: 64 },
-    { maxFramesInFlight, onReady: (sink) => (ready = sink) },
+    { maxFramesInFlight, onReady: (sink) => (ready = sink), ...hooks },
   );
   const clientSendsBytes = (data: Uint8Array) => stream.receive(encodeDvcPdu({ type: 'data', channelId, data }));
   const clientSends = (pdu: GfxPdu) => clientSendsBytes(encodeGfxPdu(pdu));
@@ -75,6 +75,7 @@ function setup(maxFramesInFlight = 2) {
     clientSends,
     clientSendsBytes,
     ready: () => ready,
+    channelId: () => channelId,
     open: async () => {
       await Promise.resolve();
       stream.receive(encodeDvcPdu({ type: 'createResponse', channelId, creationStatus: 0 }));
@@ -295,6 +296,43 @@ describe('GfxStream', () => {
     view.setUint32(4, pdu.length, true);
     view.setUint16(8, count, true);
     expect(() => t.clientSendsBytes(pdu)).toThrow(ProtocolError);
+  });
+
+  it('answers one cache import offer and ends the connection on a second', async () => {
+    const t = setup();
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    t.gfx.length = 0;
+    const offer: GfxPdu = { type: 'cacheImportOffer', cacheEntries: [{ cacheKey: 5n, bitmapLength: 64 * 64 * 4 }] };
+    t.clientSends(offer);
+    expect(t.gfx).toEqual([{ type: 'cacheImportReply', cacheSlots: [1] }]);
+    expect(() => t.clientSends(offer)).toThrow(/second cache import offer/);
+    expect(t.gfx).toHaveLength(1);
+  });
+
+  it('ignores QoE frame acknowledgements', async () => {
+    const t = setup(1);
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    t.stream.sendTiles([tile(0)]);
+    t.clientSends({ type: 'qoeFrameAcknowledge', frameId: 1, timestamp: 10, timeDiffSE: 2, timeDiffEDR: 3 });
+    expect(t.stream.framesAcknowledged).toBe(0);
+    expect(t.stream.backlog()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('sends nothing more once the client closed the channel in use, and says so once', async () => {
+    let closed = 0;
+    const t = setup(8, { onClosed: () => closed++ });
+    await t.open();
+    t.clientSends({ type: 'capsAdvertise', capsSets: [{ version: GfxCapsVersion.VERSION10, flags: 0 }] });
+    t.stream.receive(encodeDvcPdu({ type: 'close', channelId: t.channelId() }));
+    t.gfx.length = 0;
+    t.stream.sendTiles([tile(0)]);
+    t.stream.sendAccessUnit([], { bitstream: new Uint8Array([0, 0, 0, 1]) });
+    t.stream.resize({ width: 64, height: 64 });
+    expect(t.gfx).toEqual([]);
+    t.stream.close();
+    expect(closed).toBe(1);
   });
 
   it('stays off when the client offers no known version', async () => {
