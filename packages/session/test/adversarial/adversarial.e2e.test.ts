@@ -9,6 +9,7 @@ import {
   slowloris,
   stoppedViewerUnderCursorChurn,
 } from './attacks.js';
+import { hostileGraphicsPipeline, mutatedDvcPdus, stalledGfxViewer } from './gfx-attacks.js';
 
 /**
  * The living adversarial suite: each attack runs against one sharer while an honest xfreerdp viewer is asserted
@@ -82,6 +83,46 @@ describe('adversarial suite', { timeout: 600_000 }, () => {
     );
     // A queue for the stopped viewer shows as steady growth (it was about 2 MB/s before latest-wins pointers).
     expect(slope).toBeLessThan(0.5);
+  });
+
+  it('hostile graphics pipeline client', async () => {
+    let results: Awaited<ReturnType<typeof hostileGraphicsPipeline>>['results'] = [];
+    expectHealthy(
+      await arena.run('hostile gfx client', async () => {
+        const outcome = await hostileGraphicsPipeline(arena);
+        results = outcome.results;
+        return outcome;
+      }),
+    );
+    // Each case says what the sharer did instead: ended a connection it should have kept, or the reverse.
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  it('mutated DVC PDUs', async () => {
+    let failures: string[] = [];
+    expectHealthy(
+      await arena.run('mutated DVC PDUs', async () => {
+        const outcome = await mutatedDvcPdus(arena, 24 * SCALE);
+        failures = outcome.failures;
+        return outcome;
+      }),
+    );
+    expect(failures).toEqual([]);
+  });
+
+  it('stalled graphics pipeline viewer', async () => {
+    let detail: Awaited<ReturnType<typeof stalledGfxViewer>> | undefined;
+    expectHealthy(
+      await arena.run('stalled gfx viewer', async () => {
+        detail = await stalledGfxViewer(arena, 10 * SCALE);
+        return detail;
+      }),
+    );
+    // Not reading is no reason to be dropped; what it does not read must stop at the socket's backlog (256 KiB
+    // and the kernels' buffers), where a queue for it would grow by megabytes a second.
+    expect(detail!.stillThere).toBe(true);
+    expect(detail!.unreadMb).toBeLessThan(16);
+    expect(detail!.unreadGrowthMb).toBeLessThan(1);
   });
 
   // Last: it may leave the loopback prefix throttled for the rest of the run.

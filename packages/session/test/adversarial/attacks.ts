@@ -13,21 +13,7 @@ import {
 import { buildXClient, killAndWait, startXfreerdp, waitFor } from '@rdshare/testkit';
 import { CLIENT_CORE, DOMAIN_PARAMETERS, RdpTestClient, type RdpTestOutcome } from '../support/rdp-test-client.js';
 import type { Arena } from './arena.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A small seeded generator, so a failing run can be replayed with the same bytes. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+import { inParallel, linearSlope, prng, sleep } from './attack-kit.js';
 
 /** Opens a socket to the sharer and resolves once connected (or rejects if refused). */
 function open(port: number, localAddress?: string): Promise<Socket> {
@@ -51,15 +37,6 @@ function closedWithin(socket: Socket, ms: number): Promise<boolean> {
     socket.once('end', done);
     socket.on('error', () => undefined);
   });
-}
-
-/** Runs `task` for each of `count` items with at most `parallel` at a time. */
-async function inParallel(count: number, parallel: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
 }
 
 /** The client's first flight of a plaintext (Standard RDP Security) handshake, as one byte string. */
@@ -268,21 +245,6 @@ export async function stoppedViewerUnderCursorChurn(arena: Arena, seconds: numbe
     notes: `RSS slope over the last half ${slope.toFixed(2)} MB/s`,
     slope,
   };
-}
-
-/** Least-squares slope of (x, y) points. */
-function linearSlope(points: readonly [number, number][]): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
 }
 
 /** Clients that vanish without a goodbye at random points of the handshake or of the session. */

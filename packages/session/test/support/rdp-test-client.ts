@@ -305,6 +305,14 @@ export class RdpTestClient {
     this.stream?.destroy();
   }
 
+  /**
+   * Stops reading the socket, the way a hung viewer does: once Node's read buffer is full the kernel's fill too,
+   * and what the sharer writes piles up on its side.
+   */
+  stopReading(): void {
+    this.stream.pause();
+  }
+
   /** Resets the TCP connection (RST), the way a crashed or unplugged viewer's kernel does. */
   reset(): void {
     this.tcp?.resetAndDestroy();
