@@ -1,3 +1,4 @@
+import { GfxCapsVersion } from '@rdshare/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Arena, type AttackRow, reportTable, SCALE } from './arena.js';
 import {
@@ -10,6 +11,7 @@ import {
   stoppedViewerUnderCursorChurn,
 } from './attacks.js';
 import { hostileGraphicsPipeline, mutatedDvcPdus, stalledGfxViewer } from './gfx-attacks.js';
+import { PLAIN_CAPS } from './gfx-client.js';
 
 /**
  * The living adversarial suite: each attack runs against one sharer while an honest xfreerdp viewer is asserted
@@ -110,14 +112,19 @@ describe('adversarial suite', { timeout: 600_000 }, () => {
     expect(failures).toEqual([]);
   });
 
-  it('stalled graphics pipeline viewer', async () => {
+  // Without H.264 the motion goes as lossless tiles; with it, as access units of the encoder the honest viewer shares.
+  it.each([
+    ['lossless', PLAIN_CAPS, 'none'],
+    ['AVC444v2', [{ version: GfxCapsVersion.VERSION107, flags: 0 }], 'avc444v2'],
+  ])('stalled graphics pipeline viewer (%s)', async (kind, caps, avc) => {
     let detail: Awaited<ReturnType<typeof stalledGfxViewer>> | undefined;
     expectHealthy(
-      await arena.run('stalled gfx viewer', async () => {
-        detail = await stalledGfxViewer(arena, 10 * SCALE);
+      await arena.run(`stalled gfx viewer (${kind})`, async () => {
+        detail = await stalledGfxViewer(arena, 10 * SCALE, caps);
         return detail;
       }),
     );
+    expect(detail!.avc).toBe(avc);
     // Not reading is no reason to be dropped; what it does not read must stop at the socket's backlog (256 KiB
     // and the kernels' buffers), where a queue for it would grow by megabytes a second.
     expect(detail!.stillThere).toBe(true);

@@ -506,9 +506,11 @@ export async function mutatedDvcPdus(arena: Arena, count: number, seed = 11) {
  * What the sharer wrote and the client did not read (its bytes sent for this attendee less the client's bytes
  * received: the sharer's queue plus both kernels' buffers) must level off.
  */
-export async function stalledGfxViewer(arena: Arena, seconds: number) {
-  const client = await GfxClient.join(arena, 'gfx-stalled');
-  await client.open();
+export async function stalledGfxViewer(arena: Arena, seconds: number, caps = PLAIN_CAPS) {
+  const client = await GfxClient.join(arena, `gfx-stalled-${caps[0].flags}`);
+  await client.open(caps);
+  const ready = client.lines().find((l) => l.message === 'graphics pipeline ready');
+  const avc = String(ready?.fields?.avc);
   await client.until(() => client.frameIds().length > 0, 'a first frame');
   client.gfx(encodeGfxPdu(ack(client.frameIds()[0], GfxQueueDepth.SUSPEND_FRAME_ACKNOWLEDGEMENT)));
   client.test.stopReading();
@@ -537,10 +539,11 @@ export async function stalledGfxViewer(arena: Arena, seconds: number) {
   const last = unread[unread.length - 1];
   const slope = linearSlope(rss.slice(Math.floor(rss.length / 2)));
   return {
-    volume: `1 pipeline viewer with acknowledgements suspended, not reading, 200 acks/s for ${seconds} s of full-screen motion`,
+    volume: `1 pipeline viewer (H.264: ${avc}) with acknowledgements suspended, not reading, 200 acks/s for ${seconds} s of full-screen motion`,
     notes: `${last.toFixed(1)} MB written and unread at the end (${half.toFixed(1)} MB halfway); RSS slope over the last half ${slope.toFixed(2)} MB/s`,
     unreadMb: last,
     unreadGrowthMb: last - half,
     stillThere,
+    avc,
   };
 }
