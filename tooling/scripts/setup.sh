@@ -38,12 +38,31 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# FreeRDP 3 (what current distributions and Remmina ship) as a second viewer of our sharer and a second sharer for
+# our viewer: Debian 12 has it in bookworm-backports only, later releases in main.
+FREERDP3_PACKAGES=(freerdp3-x11 freerdp3-shadow-x11)
+missing3=()
+for p in "${FREERDP3_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing3+=("$p")
+done
+if [ "${#missing3[@]}" -gt 0 ]; then
+  echo "setup: installing FreeRDP 3: ${missing3[*]}"
+  release=()
+  if grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release; then
+    list=/etc/apt/sources.list.d/rdshare-bookworm-backports.list
+    [ -f "$list" ] || echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee "$list" >/dev/null
+    release=(-t bookworm-backports)
+  fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${release[@]}" "${missing3[@]}"
 fi
 
 # The registry answers without the signatures corepack checks; skip that check and never prompt.

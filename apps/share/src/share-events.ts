@@ -34,7 +34,7 @@ export function sharingStartedText(sharing: Sharing): string {
 }
 
 export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): ShareEvent {
-  const { invitation, password, ticketFile, xfreerdp, webUrl } = issued;
+  const { invitation, password, ticketFile, xfreerdp, xfreerdp3, webUrl } = issued;
   return {
     event: 'invitation',
     fields: {
@@ -47,6 +47,7 @@ export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): Sha
       ticketFile,
       attendeeLimit: invitation.attendeeLimit,
       xfreerdp,
+      xfreerdp3,
       ...(webUrl ? { webUrl } : {}),
     },
     text: `invitation ${invitation.groupName} (up to ${invitation.attendeeLimit} attendees)
@@ -55,6 +56,8 @@ export function invitationEvent(sharing: Sharing, issued: IssuedInvitation): Sha
   ticket file:       ${ticketFile}
 ${webUrl ? `join it from a browser (the password as above):\n  ${webUrl}\n` : ''}join it with FreeRDP:
   ${xfreerdp}
+or FreeRDP 3:
+  ${xfreerdp3}
 or from a terminal:
   ${selfCommand()} view ${shellQuote(ticketFile)} --password ${shellQuote(password)}`,
   };

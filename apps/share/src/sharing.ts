@@ -15,7 +15,7 @@ import { type EmbeddedDisplay, startEmbeddedDisplay } from './embedded-display.j
 import { explainOpenFailure } from './open-failure.js';
 import type { Rect, ShareOptions } from './share-options.js';
 import { webViewerDirectory } from './web-viewer-page.js';
-import { xfreerdpCommand } from './xfreerdp-command.js';
+import { xfreerdp3Command, xfreerdpCommand } from './xfreerdp-command.js';
 
 /** A generated password: 9 random bytes, 12 characters a person can read out. */
 const GENERATED_PASSWORD_BYTES = 9;
@@ -26,6 +26,8 @@ export interface IssuedInvitation {
   password: string;
   ticketFile: string;
   xfreerdp: string;
+  /** The same for FreeRDP 3 (`xfreerdp3`). */
+  xfreerdp3: string;
   /** The web viewer's URL with this invitation in its fragment, when `--web` serves the page. */
   webUrl?: string;
 }
@@ -143,6 +145,7 @@ export class Sharing {
       password,
       ticketFile,
       xfreerdp: xfreerdpCommand(ticketFile, password),
+      xfreerdp3: xfreerdp3Command(ticketFile, password),
       ...(this.web ? { webUrl: `${this.web}#ticket=${encodeURIComponent(invitation.connectionString)}` } : {}),
     };
     this.invitations.push(issued);

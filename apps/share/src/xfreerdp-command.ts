@@ -14,3 +14,13 @@ export function xfreerdpCommand(ticketFile: string, password: string, name = '$U
   const user = name === '$USER' ? '"$USER"' : shellQuote(name);
   return `xfreerdp ${shellQuote(ticketFile)} ${shellQuote(`/assistance:${password}`)} /u:${user} /cert:ignore /gfx /bpp:32 </dev/null`;
 }
+
+/**
+ * The same for FreeRDP 3 (`xfreerdp3`, what current distributions ship): it takes the graphics pipeline with H.264
+ * by default, and asks on its terminal for a domain and password unless given some (empty ones do: the assistance
+ * password is not one).
+ */
+export function xfreerdp3Command(ticketFile: string, password: string, name = '$USER'): string {
+  const user = name === '$USER' ? '"$USER"' : shellQuote(name);
+  return `xfreerdp3 ${shellQuote(ticketFile)} ${shellQuote(`/assistance:${password}`)} /u:${user} /d: /p: /cert:ignore </dev/null`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../src/cli-error.js';
 import { parseRect, parseShareFlags, parseSize } from '../src/share-options.js';
-import { xfreerdpCommand } from '../src/xfreerdp-command.js';
+import { xfreerdp3Command, xfreerdpCommand } from '../src/xfreerdp-command.js';
 
 const noDisplay = {};
 
@@ -58,6 +58,14 @@ describe('xfreerdpCommand', () => {
   it('quotes what the shell would split or expand', () => {
     expect(xfreerdpCommand("/tmp/my ticket's.msrcIncident", 'a$b', 'Ann Lee')).toBe(
       `xfreerdp '/tmp/my ticket'\\''s.msrcIncident' '/assistance:a$b' /u:'Ann Lee' /cert:ignore /gfx /bpp:32 </dev/null`,
+    );
+  });
+});
+
+describe('xfreerdp3Command', () => {
+  it('gives FreeRDP 3 an empty domain and password, so it never asks for them on its terminal', () => {
+    expect(xfreerdp3Command("/tmp/my ticket's.msrcIncident", 'a$b')).toBe(
+      `xfreerdp3 '/tmp/my ticket'\\''s.msrcIncident' '/assistance:a$b' /u:"$USER" /d: /p: /cert:ignore </dev/null`,
     );
   });
 });

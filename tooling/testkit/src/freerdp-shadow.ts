@@ -27,24 +27,34 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface FreerdpShadowOptions {
+  /** The port to listen on (a free one unless told). */
+  port?: number;
+  /** Which FreeRDP: 2 (`freerdp-shadow-cli`, Debian 12's, the default) or 3 (`freerdp-shadow-cli3`). */
+  version?: 2 | 3;
+}
+
 /**
  * Shares `display` with FreeRDP's `freerdp-shadow-cli` on 127.0.0.1 without authentication, its certificate
  * kept in a private folder; resolves once it listens.
  */
-export async function startFreerdpShadow(display: XvfbDisplay, port?: number): Promise<FreerdpShadow> {
-  const chosen = port ?? (await freePort());
-  const shadow = spawnFreerdp(display, 'freerdp-shadow-cli', ['/bind-address:127.0.0.1', `/port:${chosen}`, '-auth']);
+export async function startFreerdpShadow(
+  display: XvfbDisplay,
+  options: FreerdpShadowOptions = {},
+): Promise<FreerdpShadow> {
+  const chosen = options.port ?? (await freePort());
+  const command = options.version === 3 ? 'freerdp-shadow-cli3' : 'freerdp-shadow-cli';
+  const shadow = spawnFreerdp(display, command, ['/bind-address:127.0.0.1', `/port:${chosen}`, '-auth']);
   const { process: child, stop } = shadow;
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null)
-          throw new Error(`freerdp-shadow-cli exited with ${child.exitCode}: ${shadow.output()}`);
+        if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}: ${shadow.output()}`);
         const { stdout } = await execFileAsync('ss', ['-tlnH', `( sport = :${chosen} )`]);
         return stdout.trim() !== '';
       },
       10_000,
-      `freerdp-shadow-cli to listen on port ${chosen}`,
+      `${command} to listen on port ${chosen}`,
     );
   } catch (error) {
     await stop();

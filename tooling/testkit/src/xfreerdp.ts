@@ -14,6 +14,11 @@ export interface XfreerdpOptions {
   name?: string;
   /** Extra flags, e.g. `['/bpp:32', '/sec:rdp']`. */
   args?: string[];
+  /**
+   * Which FreeRDP: 2 (`xfreerdp`, Debian 12's, the default) or 3 (`xfreerdp3`, from bookworm-backports: what
+   * current distributions and Remmina ship).
+   */
+  version?: 2 | 3;
 }
 
 export interface XfreerdpViewer {
@@ -26,11 +31,18 @@ export interface XfreerdpViewer {
 }
 
 /**
- * Runs FreeRDP's `xfreerdp` in Windows Desktop Sharing (Remote Assistance) mode against a ticket, the way a
- * person would: `xfreerdp ticket.msrcIncident /assistance:<password> /u:<name> /cert:ignore`.
+ * FreeRDP 3 asks on its terminal for the domain and password of a TLS connection whose credentials are
+ * incomplete, Remote Assistance included (the assistance password is not one): empty ones keep it from asking.
+ */
+const FREERDP3_NO_PROMPT = ['/d:', '/p:'];
+
+/**
+ * Runs FreeRDP's `xfreerdp` (or `xfreerdp3`) in Windows Desktop Sharing (Remote Assistance) mode against a ticket,
+ * the way a person would: `xfreerdp ticket.msrcIncident /assistance:<password> /u:<name> /cert:ignore`.
  */
 export function startXfreerdp(options: XfreerdpOptions): XfreerdpViewer {
-  const { process, output, exited, stop } = spawnFreerdp(options.display, 'xfreerdp', (dir) => {
+  const three = options.version === 3;
+  const { process, output, exited, stop } = spawnFreerdp(options.display, three ? 'xfreerdp3' : 'xfreerdp', (dir) => {
     const ticket = join(dir, 'ticket.msrcIncident');
     writeFileSync(ticket, options.connectionString);
     return [
@@ -38,6 +50,7 @@ export function startXfreerdp(options: XfreerdpOptions): XfreerdpViewer {
       `/assistance:${options.password}`,
       `/u:${options.name ?? 'viewer'}`,
       '/cert:ignore',
+      ...(three ? FREERDP3_NO_PROMPT : []),
       ...(options.args ?? []),
     ];
   });

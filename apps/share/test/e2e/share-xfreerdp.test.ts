@@ -46,7 +46,10 @@ describe('rdshare share, as a user runs it', () => {
     }
   });
 
-  it('the xfreerdp line printed for people runs as printed, with no terminal, and joins', async () => {
+  it.each([
+    ['xfreerdp', /join it with FreeRDP:\n {2}(.+)\n/],
+    ['xfreerdp3', /or FreeRDP 3:\n {2}(.+)\n/],
+  ])('the %s line printed for people runs as printed, with no terminal, and joins', async (program, line) => {
     const cwd = mkdtempSync(join(tmpdir(), 'rdshare-cli-'));
     const share = runCli(['share', '--virtual', '640x480', '--control', 'view', '--seconds', '60'], {
       cwd,
@@ -54,12 +57,8 @@ describe('rdshare share, as a user runs it', () => {
     });
     const viewerDisplay = await startXvfb({ width: 800, height: 600 });
     try {
-      const printed = await waitFor(
-        () => /join it with FreeRDP:\n {2}(.+)\n/.exec(share.stdout())?.[1],
-        45_000,
-        'the printed xfreerdp line',
-      );
-      expect(printed).toMatch(/^xfreerdp .*\/cert:ignore.*<\/dev\/null$/);
+      const printed = await waitFor(() => line.exec(share.stdout())?.[1], 45_000, `the printed ${program} line`);
+      expect(printed).toMatch(new RegExp(`^${program} .*/cert:ignore.*</dev/null$`));
       const xfreerdp = spawn('bash', ['-c', String(printed)], {
         cwd,
         env: { ...process.env, DISPLAY: viewerDisplay.display, USER: 'printed-for-people' },

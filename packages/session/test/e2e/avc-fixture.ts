@@ -27,8 +27,11 @@ export interface AvcSession {
   viewers: XvfbDisplay[];
   /** What a test started, stopped after it in reverse order. */
   running: { stop(): Promise<unknown> }[];
-  /** Joins `viewer` with xfreerdp `args` through a fresh wire tap; resolves once it confirmed the graphics pipeline. */
-  join(viewer: XvfbDisplay, args: string[]): Promise<AvcViewer>;
+  /**
+   * Joins `viewer` with xfreerdp `args` (FreeRDP `version` 2 unless told) through a fresh wire tap; resolves once
+   * it confirmed the graphics pipeline.
+   */
+  join(viewer: XvfbDisplay, args: string[], version?: 2 | 3): Promise<AvcViewer>;
   /** Starts an animation on the shared display, stopped after the test. */
   animate(options: AnimationOptions): Promise<Animation>;
   /** Waits until `viewer` shows the shared display pixel for pixel; resolves with how long that took. */
@@ -60,7 +63,7 @@ export function avcSessionFixture(extraViewers: number): AvcSession {
     for (const v of viewers.slice(1)) await v.stop();
   });
 
-  async function join(viewer: XvfbDisplay, args: string[]): Promise<AvcViewer> {
+  async function join(viewer: XvfbDisplay, args: string[], version?: 2 | 3): Promise<AvcViewer> {
     const tap = await startWireTap({ host: '127.0.0.1', port: fixture.session.port });
     running.push({ stop: () => tap.close() });
     const invitation = fixture.session.invitations.createInvitation({
@@ -75,6 +78,7 @@ export function avcSessionFixture(extraViewers: number): AvcSession {
       connectionString: viaTap(invitation.connectionString, tap),
       password: 'pw-123',
       args,
+      version,
     });
     running.push(client);
     await waitFor(() => ready().length > before, 20_000, 'the client to confirm the graphics pipeline').catch(

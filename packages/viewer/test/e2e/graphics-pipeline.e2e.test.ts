@@ -246,3 +246,62 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli', () =
     },
   );
 });
+
+describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli 3', () => {
+  let shared: XvfbDisplay;
+  let shadow: FreerdpShadow;
+
+  beforeAll(async () => {
+    shared = await plasmaDisplay();
+    shadow = await startFreerdpShadow(shared, { version: 3 });
+  });
+
+  afterAll(async () => {
+    await shadow?.stop();
+    await shared?.stop();
+  });
+
+  // FreeRDP 3's shadow server offers AVC444 from 10.x sets and sends it as AVC444v2; with a decoder that hands out
+  // planes the viewer takes it, and once the screen is still it shows the shadow's last picture.
+  it('with the native H.264 decoder: shadow 3 confirms 10.7, sends AVC444v2, and the still picture is close', async () => {
+    const viewer = new RdpViewer({
+      crypto,
+      transport: tcpTransport(),
+      security: { tls: true, rdp: false },
+      graphicsPipeline: true,
+      h264Decoder: nativeH264Decoder(),
+    });
+    await viewer.connect(
+      encodeConnectionString({
+        authString: '',
+        transportId: 1,
+        sessionId: 0,
+        addresses: [{ address: '127.0.0.1', port: shadow.port }],
+      }),
+      'viewer',
+      '',
+    );
+    await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
+    expect(viewer.graphicsPipelineStats?.capsConfirmed).toEqual({
+      version: GfxCapsVersion.VERSION107,
+      flags: GfxCapsFlags.SMALL_CACHE | GfxCapsFlags.SCALEDMAP_DISABLE,
+    });
+    const avc444v2 = () => viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.AVC444V2) ?? 0;
+    for (const colour of ['#1f5c7a', '#c0a040', '#7a1f5c']) {
+      const seen = avc444v2();
+      await shared.exec('xsetroot', ['-solid', colour]);
+      await waitFor(() => avc444v2() > seen, 10_000, `an AVC444v2 frame after ${colour}`);
+    }
+    await waitFor(() => viewer.desktop?.width === shared.width, 10_000, 'the desktop to take the display size');
+    const expected = await shared.screenshot();
+    await waitFor(
+      async () => {
+        await viewer.graphicsIdle();
+        return psnrRgb(expected, viewer.frameBuffer?.data ?? new Uint8Array(0)) > 35;
+      },
+      10_000,
+      'the viewer to show the last colour (PSNR above 35 dB)',
+    );
+    viewer.disconnect();
+  });
+});
