@@ -106,6 +106,15 @@ export type GfxPdu =
       destRect: Rect;
       bitmapData: Uint8Array;
     }
+  | {
+      /** RemoteFX Progressive (codecId CAPROGRESSIVE) into an encoding context the server keeps per surface. */
+      type: 'wireToSurface2';
+      surfaceId: number;
+      codecId: number;
+      codecContextId: number;
+      pixelFormat: number;
+      bitmapData: Uint8Array;
+    }
   | { type: 'deleteEncodingContext'; surfaceId: number; codecContextId: number };
 
 const CMD_OF: Record<GfxPdu['type'], GfxCmdId> = {
@@ -127,6 +136,7 @@ const CMD_OF: Record<GfxPdu['type'], GfxCmdId> = {
   cacheImportOffer: GfxCmdId.CACHEIMPORTOFFER,
   cacheImportReply: GfxCmdId.CACHEIMPORTREPLY,
   wireToSurface1: GfxCmdId.WIRETOSURFACE_1,
+  wireToSurface2: GfxCmdId.WIRETOSURFACE_2,
   deleteEncodingContext: GfxCmdId.DELETEENCODINGCONTEXT,
 };
 
@@ -274,6 +284,11 @@ function writeBody(w: ByteWriter, pdu: GfxPdu): void {
       writeGfxRect(w, pdu.destRect);
       w.u32le(pdu.bitmapData.length).bytes(pdu.bitmapData);
       return;
+    case 'wireToSurface2':
+      w.u16le(u16(pdu.surfaceId, 'surfaceId')).u16le(u16(pdu.codecId, 'codecId'));
+      w.u32le(u32(pdu.codecContextId, 'codecContextId')).u8(checkUint(pdu.pixelFormat, 0xff, 'pixelFormat', PDU));
+      w.u32le(pdu.bitmapData.length).bytes(pdu.bitmapData);
+      return;
     case 'deleteEncodingContext':
       w.u16le(u16(pdu.surfaceId, 'surfaceId')).u32le(u32(pdu.codecContextId, 'codecContextId'));
       return;
@@ -282,7 +297,7 @@ function writeBody(w: ByteWriter, pdu: GfxPdu): void {
 
 /** Encodes PDUs back to back, each behind its RDPGFX_HEADER (flags 0, pduLength including the header). */
 export function encodeGfxPdus(pdus: readonly GfxPdu[]): Uint8Array {
-  const w = new ByteWriter(pdus.reduce((n, p) => n + 64 + (p.type === 'wireToSurface1' ? p.bitmapData.length : 0), 0));
+  const w = new ByteWriter(pdus.reduce((n, p) => n + 64 + ('bitmapData' in p ? p.bitmapData.length : 0), 0));
   for (const pdu of pdus) {
     const start = w.written().length;
     w.u16le(CMD_OF[pdu.type]).u16le(0).u32le(0);
@@ -384,6 +399,14 @@ function readBody(cmdId: number, r: ByteReader): GfxPdu {
       const destRect = readGfxRect(r);
       const bitmapData = r.bytesView(r.u32le(), 'bitmapData');
       return { type: 'wireToSurface1', surfaceId, codecId, pixelFormat, destRect, bitmapData };
+    }
+    case GfxCmdId.WIRETOSURFACE_2: {
+      const surfaceId = r.u16le();
+      const codecId = r.u16le();
+      const codecContextId = r.u32le();
+      const pixelFormat = r.u8();
+      const bitmapData = r.bytesView(r.u32le(), 'bitmapData');
+      return { type: 'wireToSurface2', surfaceId, codecId, codecContextId, pixelFormat, bitmapData };
     }
     case GfxCmdId.DELETEENCODINGCONTEXT:
       return { type: 'deleteEncodingContext', surfaceId: r.u16le(), codecContextId: r.u32le() };

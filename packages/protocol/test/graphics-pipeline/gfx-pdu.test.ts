@@ -103,6 +103,17 @@ const vectors: [string, GfxPdu][] = [
       bitmapData: hex('aa bb cc dd'),
     },
   ],
+  [
+    '02 00 00 00 19 00 00 00 01 00 09 00 05 00 00 00 20 04 00 00 00 cc c0 cc c1',
+    {
+      type: 'wireToSurface2',
+      surfaceId: 1,
+      codecId: 0x09,
+      codecContextId: 5,
+      pixelFormat: 0x20,
+      bitmapData: hex('cc c0 cc c1'),
+    },
+  ],
   ['03 00 00 00 0e 00 00 00 01 00 05 00 00 00', { type: 'deleteEncodingContext', surfaceId: 1, codecContextId: 5 }],
   [
     '16 00 00 00 14 00 00 00 07 00 00 00 e8 03 00 00 05 00 0c 00',

@@ -110,6 +110,31 @@ export function gfxClientCapabilities(avc420: boolean, avc444 = false): GfxCapab
   ];
 }
 
+/** Codecs a server may use whatever the capabilities say (MS-RDPEGFX 2.2.1.1.1), by id, named for the user. */
+const UNDECODED_CODECS: Readonly<Record<number, string>> = {
+  [GfxCodecId.CAVIDEO]: 'RemoteFX',
+  [GfxCodecId.CLEARCODEC]: 'ClearCodec',
+  [GfxCodecId.CAPROGRESSIVE]: 'RemoteFX Progressive',
+  [GfxCodecId.ALPHA]: 'the alpha codec',
+};
+
+/**
+ * The error for a surface command in a codec this client does not decode. Servers choose RemoteFX, ClearCodec and
+ * RemoteFX Progressive for clients that cannot take H.264 (FreeRDP 3's shadow server sends progressive tiles), and
+ * no capability set turns them off; with an H.264 decoder the same servers send AVC instead.
+ */
+function undecodedCodec(codecId: number): ProtocolError {
+  const name = UNDECODED_CODECS[codecId];
+  return new ProtocolError(
+    'UNSUPPORTED',
+    name
+      ? `the server sent ${name} (codecId 0x${codecId.toString(16)}), which this viewer does not decode: give it an ` +
+          'H.264 decoder (servers then send AVC) or connect without the graphics pipeline'
+      : `codecId 0x${codecId.toString(16)}, which no capability set announces`,
+    PDU,
+  );
+}
+
 /**
  * The client side of the graphics pipeline (MS-RDPEGFX) over its dynamic channel: advertises capabilities,
  * keeps the server's surfaces and bitmap cache, decodes WireToSurface1 (uncompressed, planar, and AVC420 through
@@ -299,8 +324,10 @@ export class GfxClient {
         this.offered = [];
         this.stats.cacheImported += pdu.cacheSlots.length;
         return;
+      case 'wireToSurface2':
+        throw undecodedCodec(pdu.codecId);
       case 'deleteEncodingContext':
-        // Only progressive codec contexts have encoding contexts; this client never advertises that codec.
+        // Only progressive codec contexts have encoding contexts, and a progressive tile already ended the channel.
         return;
       default:
         throw new ProtocolError('UNEXPECTED', `${pdu.type} from a server`, PDU);
@@ -372,7 +399,7 @@ export class GfxClient {
         await this.avc444Views(surface, pdu, pdu.codecId === GfxCodecId.AVC444 ? 1 : 2);
         return;
       default:
-        throw new ProtocolError('UNSUPPORTED', `codecId 0x${pdu.codecId.toString(16)} was not advertised`, PDU);
+        throw undecodedCodec(pdu.codecId);
     }
   }
 

@@ -304,4 +304,32 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli 3', ()
     );
     viewer.disconnect();
   });
+
+  // Without H.264, FreeRDP 3's shadow server sends RemoteFX Progressive tiles (WireToSurface2), which no
+  // capability set turns off and this viewer does not decode: the connection ends with an error that says what to do.
+  it('without H.264: shadow 3 sends RemoteFX Progressive, and the viewer ends with an UNSUPPORTED error saying what to do', async () => {
+    const viewer = new RdpViewer({
+      crypto,
+      transport: tcpTransport(),
+      security: { tls: true, rdp: false },
+      graphicsPipeline: true,
+    });
+    const error = firstValueFrom(viewer.events.error$);
+    const terminated = firstValueFrom(viewer.events.connectionTerminated$);
+    await viewer.connect(
+      encodeConnectionString({
+        authString: '',
+        transportId: 1,
+        sessionId: 0,
+        addresses: [{ address: '127.0.0.1', port: shadow.port }],
+      }),
+      'viewer',
+      '',
+    );
+    await shared.exec('xsetroot', ['-solid', '#40a0c0']);
+    const { error: cause } = await error;
+    expect(cause).toMatchObject({ code: 'UNSUPPORTED' });
+    expect((cause as Error).message).toMatch(/RemoteFX Progressive .*H\.264 decoder/);
+    await terminated;
+  });
 });
