@@ -46,8 +46,11 @@ export function attachAttendeeGfx(
         viewer.useSink(ready, 'gfx-planar-32', format && { sink: ready, format });
       },
       onUnavailable: (reason) => logger.info('graphics pipeline unavailable', { attendee: attendeeId, reason }),
-      // The attendee stays, without pictures: it closed the channel that carried them (MS-RDPEDYC lets it).
-      onClosed: () => logger.info('graphics pipeline closed by the client', { attendee: attendeeId }),
+      // MS-RDPEDYC lets a client close any channel: the attendee stays, and gets the desktop as bitmap updates.
+      onClosed: () => {
+        logger.info('graphics pipeline closed by the client', { attendee: attendeeId, fallback: 'bitmap updates' });
+        viewer.useBitmapUpdates();
+      },
     },
   );
   return {

@@ -40,6 +40,11 @@ export interface GraphicsViewer {
    * encoder shared by the attendees of that format.
    */
   useSink(target: GraphicsSink, codec: BitmapCodecClass, avc?: { sink: AvcSink; format: AvcFormat }): void;
+  /**
+   * Back to the connection's bitmap updates at the client's colour depth (its graphics pipeline closed): every
+   * tile is sent again that way.
+   */
+  useBitmapUpdates(): void;
   /** The attendee left: stops its stream and its share of the capture. */
   close(): void;
 }
@@ -161,6 +166,14 @@ export class GraphicsFanout {
       if (value) activation.then(enable, (error) => this.onError(error, 'capture failed'));
       else enable();
     };
+    const useSink = (newTarget: GraphicsSink, newCodec: BitmapCodecClass, avc?: typeof avcTarget) => {
+      closeStreams(streams);
+      target = newTarget;
+      codec = newCodec;
+      avcTarget = avc;
+      streams = streamOn(this.capture);
+      enable();
+    };
     const state: ViewerState = {
       apply,
       rebind: () => {
@@ -192,14 +205,8 @@ export class GraphicsFanout {
         streams.graphics.invalidate();
         enable();
       },
-      useSink: (newTarget, newCodec, avc) => {
-        closeStreams(streams);
-        target = newTarget;
-        codec = newCodec;
-        avcTarget = avc;
-        streams = streamOn(this.capture);
-        enable();
-      },
+      useSink: (newTarget, newCodec, avc) => useSink(newTarget, newCodec, avc),
+      useBitmapUpdates: () => useSink(sink, bitmapCodecClassFor(colorDepth)),
       close: () => {
         closed = true;
         apply();

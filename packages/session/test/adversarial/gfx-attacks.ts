@@ -185,7 +185,7 @@ const CASES: GfxCase[] = [
     verdict: { closes: /capabilities response/ },
   },
   {
-    name: 'DVC CLOSE of the graphics channel in use, then data on it (ignored: data may cross the close)',
+    name: 'DVC CLOSE of the graphics channel in use, then data on it (ignored: data may cross the close); back to bitmap updates',
     attack: async (c) => {
       await framesFlow(c, 2);
       // Every frame acknowledged right before, so the window lets the sharer send more after the close.
@@ -194,12 +194,15 @@ const CASES: GfxCase[] = [
       c.gfx(encodeGfxPdu(ack(1)));
       c.gfx(encodeGfxPdu({ type: 'capsAdvertise', capsSets: [{ version: 0x000a0701, flags: 0 }] }));
     },
-    // The display animates: the sharer's next frames for this attendee must not go to a closed channel.
+    // The display animates: the sharer's next frames for this attendee must not go to a closed channel, and the
+    // attendee gets the desktop as bitmap updates instead.
     verdict: {
       stays: true,
       check: async (c) => {
+        const before = c.bitmapUpdates;
         await sleep(1500);
         await c.until(() => c.logged('graphics pipeline closed by the client'), 'the log line of the close');
+        await c.until(() => c.bitmapUpdates > before, 'bitmap updates after the close');
       },
     },
   },
