@@ -187,7 +187,8 @@ describe('xfreerdp with AVC420: motion as H.264 from one shared encoder, the res
     console.info(`cartoon: ${planar.length} planar tiles, ${drawing.length} access units drawing`);
     // Drawn content, flat colours: lossless while the flood is young, then the shared encoder's.
     expect(planar.length).toBeGreaterThan(0);
-    expect(drawing.length).toBeGreaterThan(30);
+    // 70 in 3 s on an idle machine; a loaded one captures less often.
+    expect(drawing.length).toBeGreaterThan(15);
     // Most of the screen churns: the pictures cover much more than a tile.
     const covered = (a: (typeof drawing)[number]) =>
       a.stream.regionRects.reduce((sum, r) => sum + (r.right - r.left) * (r.bottom - r.top), 0);
