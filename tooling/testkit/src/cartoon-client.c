@@ -26,11 +26,7 @@ struct sprite {
 };
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s <fps>\n", argv[0]);
-    return 2;
-  }
-  int fps = atoi(argv[1]);
+  int fps = fps_argument(argc, argv);
   struct screen s = open_screen();
   Display *dpy = s.dpy;
   Window root = s.root;

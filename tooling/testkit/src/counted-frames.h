@@ -29,6 +29,15 @@ struct screen {
   int depth, width, height;
 };
 
+/* The frame rate of a client whose only argument it is; exits with the usage line when the arguments are not that. */
+static inline int fps_argument(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s <fps>\n", argv[0]);
+    exit(2);
+  }
+  return atoi(argv[1]);
+}
+
 /* Opens $DISPLAY; exits with a message when it cannot, or when its visual is not TrueColor (rgb() needs one). */
 static inline struct screen open_screen(void) {
   struct screen s;

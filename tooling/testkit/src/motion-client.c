@@ -34,11 +34,7 @@ static Pixmap picture(const struct screen *s, int w, int h) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s <fps>\n", argv[0]);
-    return 2;
-  }
-  int fps = atoi(argv[1]);
+  int fps = fps_argument(argc, argv);
   struct screen s = open_screen();
   Display *dpy = s.dpy;
   Window root = s.root;

@@ -19,6 +19,15 @@ function psnrRgb(a: Uint8Array, b: Uint8Array): number {
   return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
 }
 
+/** A ticket for a freerdp-shadow-cli: no key hashes (its key is checked in freerdp-shadow.e2e), no auth string. */
+const shadowTicket = (shadow: FreerdpShadow) =>
+  encodeConnectionString({
+    authString: '',
+    transportId: 1,
+    sessionId: 0,
+    addresses: [{ address: '127.0.0.1', port: shadow.port }],
+  });
+
 describe('RdpViewer with the graphics pipeline against our sharer (RdpSession on Xvfb, real TCP and TLS)', () => {
   let shared: XvfbDisplay;
   let session: RdpSession;
@@ -136,14 +145,6 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli', () =
     await shared?.stop();
   });
 
-  const shadowTicket = () =>
-    encodeConnectionString({
-      authString: '',
-      transportId: 1,
-      sessionId: 0,
-      addresses: [{ address: '127.0.0.1', port: shadow.port }],
-    });
-
   // freerdp-shadow-cli 2.11 draws on a graphics surface only with H.264 (its surface path starts with
   // `GfxH264`); with AVC disabled it confirms the pipeline and goes on with bitmap updates.
   it('negotiates RDPGFX without AVC (shadow confirms 10.7) and keeps showing the display pixel for pixel', async () => {
@@ -153,7 +154,7 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli', () =
       security: { tls: true, rdp: false },
       graphicsPipeline: true,
     });
-    await viewer.connect(shadowTicket(), 'viewer', '');
+    await viewer.connect(shadowTicket(shadow), 'viewer', '');
     await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
     expect(viewer.graphicsPipelineStats?.capsConfirmed).toEqual({
       version: GfxCapsVersion.VERSION107,
@@ -196,7 +197,7 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli', () =
         graphicsPipeline: true,
         h264Decoder: factory,
       });
-      await viewer.connect(shadowTicket(), 'viewer', '');
+      await viewer.connect(shadowTicket(shadow), 'viewer', '');
       await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
       expect(viewer.graphicsPipelineStats?.capsConfirmed).toEqual(confirmed);
       const avcFrames = () => codecIds.reduce((n, id) => n + (viewer.graphicsPipelineStats?.codecs.get(id) ?? 0), 0);
@@ -271,16 +272,7 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli 3', ()
       graphicsPipeline: true,
       h264Decoder: nativeH264Decoder(),
     });
-    await viewer.connect(
-      encodeConnectionString({
-        authString: '',
-        transportId: 1,
-        sessionId: 0,
-        addresses: [{ address: '127.0.0.1', port: shadow.port }],
-      }),
-      'viewer',
-      '',
-    );
+    await viewer.connect(shadowTicket(shadow), 'viewer', '');
     await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
     expect(viewer.graphicsPipelineStats?.capsConfirmed).toEqual({
       version: GfxCapsVersion.VERSION107,
@@ -316,16 +308,7 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli 3', ()
     });
     const error = firstValueFrom(viewer.events.error$);
     const terminated = firstValueFrom(viewer.events.connectionTerminated$);
-    await viewer.connect(
-      encodeConnectionString({
-        authString: '',
-        transportId: 1,
-        sessionId: 0,
-        addresses: [{ address: '127.0.0.1', port: shadow.port }],
-      }),
-      'viewer',
-      '',
-    );
+    await viewer.connect(shadowTicket(shadow), 'viewer', '');
     await shared.exec('xsetroot', ['-solid', '#40a0c0']);
     const { error: cause } = await error;
     expect(cause).toMatchObject({ code: 'UNSUPPORTED' });
