@@ -19,6 +19,7 @@ import {
   RdpAcceptor,
   ROP3_SRCCOPY,
 } from '@rdshare/protocol';
+import { RdshareError } from './errors.js';
 import { bitmapDataOf } from './graphics/bitmap-tile-encoder.js';
 import { ClientBitmapCache, cachedBytes } from './graphics/client-bitmap-cache.js';
 import type { EncodedTile } from './graphics/encoded-tile-cache.js';
@@ -53,6 +54,8 @@ export interface ConnectionSettings {
   readonly logger: Logger;
   /** The session's totals, which this connection's traffic adds to. */
   readonly sessionTraffic?: TrafficCounter;
+  /** Bytes written and not yet taken by the viewer past which it is dropped (default {@link MAX_UNSENT_BYTES}). */
+  readonly maxUnsentBytes?: number;
 }
 
 /** Decides on the Client Info PDU (WDS: WorkingDir = auth string, AlternateShell = password). */
@@ -66,6 +69,13 @@ const MAX_CACHE_INDEX = 32767;
 const MAX_TILE_BYTES = cachedBytes(TILE_SIZE, TILE_SIZE);
 /** The most bitmap bytes a Cache Bitmap order carries (its orderLength is a 16-bit signed field). */
 const MAX_CACHED_BITMAP_BYTES = 0x7fff - 16;
+
+/**
+ * The last resort against a viewer that stopped reading: every writer paces itself on the backlog (graphics stop at
+ * a 256 KiB high-water mark, pointers keep only the newest shape, application channels queue at most 1 MiB), so a
+ * connection this far behind has a writer nobody bounded, and the viewer goes rather than the sharer's memory.
+ */
+export const MAX_UNSENT_BYTES = 32 * 1024 * 1024;
 
 /** How long a disconnect waits for the Set Error Info PDU to leave before the transport is destroyed. */
 const DISCONNECT_LINGER_MS = 1000;
@@ -215,6 +225,10 @@ export class AttendeeConnection {
     if (this.ended || this.stream.destroyed) return;
     this.traffic.sent(bytes.byteLength);
     this.stream.write(bytes);
+    const unsent = this.stream.writableLength;
+    if (unsent <= (this.settings.maxUnsentBytes ?? MAX_UNSENT_BYTES)) return;
+    const reason = `the viewer stopped reading: ${unsent} bytes unsent`;
+    this.end({ byClient: false, reason, error: new RdshareError('CONNECTION_FAILED', reason) });
   }
 
   /** Upgrades the same transport to TLS (the X.224 Connection Confirm was the last plain-text PDU). */
