@@ -11,8 +11,7 @@ export function shellQuote(word: string): string {
  * otherwise stays on bitmap updates.
  */
 export function xfreerdpCommand(ticketFile: string, password: string, name = '$USER'): string {
-  const user = name === '$USER' ? '"$USER"' : shellQuote(name);
-  return `xfreerdp ${shellQuote(ticketFile)} ${shellQuote(`/assistance:${password}`)} /u:${user} /cert:ignore /gfx /bpp:32 </dev/null`;
+  return freerdpLine('xfreerdp', ticketFile, password, name, '/cert:ignore /gfx /bpp:32');
 }
 
 /**
@@ -21,6 +20,11 @@ export function xfreerdpCommand(ticketFile: string, password: string, name = '$U
  * password is not one).
  */
 export function xfreerdp3Command(ticketFile: string, password: string, name = '$USER'): string {
+  return freerdpLine('xfreerdp3', ticketFile, password, name, '/d: /p: /cert:ignore');
+}
+
+/** `program` joining the ticket in Remote Assistance mode as `name` (`$USER` left to the shell), then `flags`. */
+function freerdpLine(program: string, ticketFile: string, password: string, name: string, flags: string): string {
   const user = name === '$USER' ? '"$USER"' : shellQuote(name);
-  return `xfreerdp3 ${shellQuote(ticketFile)} ${shellQuote(`/assistance:${password}`)} /u:${user} /d: /p: /cert:ignore </dev/null`;
+  return `${program} ${shellQuote(ticketFile)} ${shellQuote(`/assistance:${password}`)} /u:${user} ${flags} </dev/null`;
 }

@@ -205,7 +205,7 @@ export class GraphicsFanout {
         streams.graphics.invalidate();
         enable();
       },
-      useSink: (newTarget, newCodec, avc) => useSink(newTarget, newCodec, avc),
+      useSink,
       useBitmapUpdates: () => useSink(sink, bitmapCodecClassFor(colorDepth)),
       close: () => {
         closed = true;
