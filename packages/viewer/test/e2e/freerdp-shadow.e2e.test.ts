@@ -82,8 +82,9 @@ describe.each([2, 3] as const)(
         await waitFor(() => viewer.desktop?.width === shared.width, 10_000, 'the desktop to take the display size');
         expect(viewer.desktop).toEqual({ width: shared.width, height: shared.height, colorDepth: depth });
         // freerdp-shadow-cli's own 24-to-16 bpp conversion was seen to put a few pixels one RGB565 level off the
-        // truncation the comparison applies (4 of 307200 in one run); our sharer's 16 bpp path is checked exactly.
-        await expectFrameBufferEqualsScreen(viewer, shared, depth, depth === 16 ? 1 : 0);
+        // truncation the comparison applies (4 of 307200 in one run), FreeRDP 3's two green levels (4 pixels, one
+        // CI run in four); our sharer's 16 bpp path is checked exactly.
+        await expectFrameBufferEqualsScreen(viewer, shared, depth, depth === 16 ? (version === 3 ? 2 : 1) : 0);
         const compressed = decompress.mock.calls.filter(([, flags]) => flags & BulkCompressionFlag.PACKET_COMPRESSED);
         // A whole 640x480 screen comes in over a dozen fragments, some after PACKET_AT_FRONT.
         expect(compressed.length).toBeGreaterThan(10);
