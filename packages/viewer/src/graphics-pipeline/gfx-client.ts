@@ -13,6 +13,7 @@ import {
   GfxCodecId,
   type GfxPdu,
   GfxPixelFormat,
+  ProgressiveDecoder,
   ProtocolError,
   type Rect,
   ZgfxHistory,
@@ -30,6 +31,10 @@ const BYTES_PER_PIXEL = 4;
 const MACROBLOCK = 16;
 /** Bytes received and not yet processed (waiting behind an H.264 decode) before the server counts as flooding. */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** RemoteFX Progressive tiles are 64x64 BGRA. */
+const PROGRESSIVE_TILE_STRIDE = 64 * BYTES_PER_PIXEL;
+/** The progressive context of WireToSurface1 PDUs, which name none (codecContextId is a u32 in WireToSurface2). */
+const WIRE_TO_SURFACE_1_CONTEXT = -1;
 
 function roundUpToMacroblock(n: number): number {
   return Math.ceil(n / MACROBLOCK) * MACROBLOCK;
@@ -61,7 +66,7 @@ export interface GfxClientStats {
   framesDecoded: number;
   /** The confirmed capability set, once the server chose. */
   capsConfirmed: GfxCapabilitySet | undefined;
-  /** Codec ids of the WireToSurface1 PDUs seen, with counts. */
+  /** Codec ids of the WireToSurface1 and WireToSurface2 PDUs seen, with counts. */
   codecs: Map<number, number>;
   /** Cache entries offered to the server (RDPGFX_CACHE_IMPORT_OFFER_PDU) and the slots it filled from them. */
   cacheOffered: number;
@@ -114,14 +119,13 @@ export function gfxClientCapabilities(avc420: boolean, avc444 = false): GfxCapab
 const UNDECODED_CODECS: Readonly<Record<number, string>> = {
   [GfxCodecId.CAVIDEO]: 'RemoteFX',
   [GfxCodecId.CLEARCODEC]: 'ClearCodec',
-  [GfxCodecId.CAPROGRESSIVE]: 'RemoteFX Progressive',
   [GfxCodecId.ALPHA]: 'the alpha codec',
 };
 
 /**
- * The error for a surface command in a codec this client does not decode. Servers choose RemoteFX, ClearCodec and
- * RemoteFX Progressive for clients that cannot take H.264 (FreeRDP 3's shadow server sends progressive tiles), and
- * no capability set turns them off; with an H.264 decoder the same servers send AVC instead.
+ * The error for a surface command in a codec this client does not decode. Servers may choose RemoteFX and
+ * ClearCodec for clients that cannot take H.264, and no capability set turns them off; with an H.264 decoder the
+ * same servers send AVC instead.
  */
 function undecodedCodec(codecId: number): ProtocolError {
   const name = UNDECODED_CODECS[codecId];
@@ -137,8 +141,8 @@ function undecodedCodec(codecId: number): ProtocolError {
 
 /**
  * The client side of the graphics pipeline (MS-RDPEGFX) over its dynamic channel: advertises capabilities,
- * keeps the server's surfaces and bitmap cache, decodes WireToSurface1 (uncompressed, planar, and AVC420 through
- * an injected H.264 decoder), SolidFill, SurfaceToSurface and the cache PDUs, composes mapped surfaces onto the
+ * keeps the server's surfaces and bitmap cache, decodes WireToSurface1 (uncompressed, planar, AVC420 and AVC444
+ * through an injected H.264 decoder, RemoteFX Progressive), WireToSurface2 (RemoteFX Progressive), SolidFill, SurfaceToSurface and the cache PDUs, composes mapped surfaces onto the
  * viewer's frame buffer at each EndFrame and only then acknowledges the frame, so a slow renderer slows what the
  * sharer sends to this viewer alone. Messages are processed strictly in order; `queueDepth` in each
  * acknowledgement counts the frames received and not yet composed.
@@ -161,6 +165,11 @@ export class GfxClient {
   private readonly decoders = new Map<number, Promise<H264Decoder>>();
   /** Each AVC444 surface's YUV444 picture, rebuilt from the views as they come. */
   private readonly avc444 = new Map<number, Avc444Picture>();
+  /**
+   * Each surface's RemoteFX Progressive context: one per surface, as the server keeps one per surface; a PDU that
+   * names another context id starts a fresh one in its place.
+   */
+  private readonly progressive = new Map<number, { codecContextId: number; decoder: ProgressiveDecoder }>();
   private tail: Promise<void> = Promise.resolve();
   private queuedBytes = 0;
   /** EndFrames received whose frames are not composed yet. */
@@ -233,6 +242,7 @@ export class GfxClient {
       );
     this.decoders.clear();
     this.avc444.clear();
+    this.progressive.clear();
     this.surfaces.clear();
     this.cache.clear();
   }
@@ -324,10 +334,18 @@ export class GfxClient {
         this.offered = [];
         this.stats.cacheImported += pdu.cacheSlots.length;
         return;
-      case 'wireToSurface2':
-        throw undecodedCodec(pdu.codecId);
+      case 'wireToSurface2': {
+        this.stats.codecs.set(pdu.codecId, (this.stats.codecs.get(pdu.codecId) ?? 0) + 1);
+        if (pdu.codecId !== GfxCodecId.CAPROGRESSIVE) throw undecodedCodec(pdu.codecId);
+        const surface = this.surfaces.get(pdu.surfaceId);
+        this.decodeProgressive(surface, pdu.codecContextId, pdu.bitmapData, 0, 0);
+        return;
+      }
       case 'deleteEncodingContext':
-        // Only progressive codec contexts have encoding contexts, and a progressive tile already ended the channel.
+        // The server will not refine that context's tiles again (MS-RDPEGFX 3.3.5.17): their coefficients go.
+        if (this.progressive.get(pdu.surfaceId)?.codecContextId === pdu.codecContextId) {
+          this.progressive.delete(pdu.surfaceId);
+        }
         return;
       default:
         throw new ProtocolError('UNEXPECTED', `${pdu.type} from a server`, PDU);
@@ -398,6 +416,9 @@ export class GfxClient {
       case GfxCodecId.AVC444V2:
         await this.avc444Views(surface, pdu, pdu.codecId === GfxCodecId.AVC444 ? 1 : 2);
         return;
+      case GfxCodecId.CAPROGRESSIVE:
+        this.decodeProgressive(surface, WIRE_TO_SURFACE_1_CONTEXT, pdu.bitmapData, destRect.left, destRect.top);
+        return;
       default:
         throw undecodedCodec(pdu.codecId);
     }
@@ -443,6 +464,32 @@ export class GfxClient {
     }
   }
 
+  /**
+   * RemoteFX Progressive tiles into the surface, offset by the destination's origin (tiles are placed relative to
+   * it in WireToSurface1, to the surface in WireToSurface2), each drawn only within its region's rectangles.
+   */
+  private decodeProgressive(
+    surface: GfxSurface,
+    codecContextId: number,
+    bitmapData: Uint8Array,
+    originX: number,
+    originY: number,
+  ): void {
+    let context = this.progressive.get(surface.surfaceId);
+    if (context?.codecContextId !== codecContextId) {
+      context = { codecContextId, decoder: new ProgressiveDecoder(surface.width, surface.height) };
+      this.progressive.set(surface.surfaceId, context);
+    }
+    context.decoder.decode(bitmapData, (pixels, x, y, rects) => {
+      for (const r of rects) {
+        const offset = ((r.top - y) * 64 + (r.left - x)) * BYTES_PER_PIXEL;
+        const width = r.right - r.left;
+        const height = r.bottom - r.top;
+        surface.write(pixels, offset, PROGRESSIVE_TILE_STRIDE, originX + r.left, originY + r.top, width, height, true);
+      }
+    });
+  }
+
   /** The surface's YUV444 picture, made (or remade, after a key frame of another size) at the views' size. */
   private avc444Picture(surface: GfxSurface, view: H264Planes): Avc444Picture {
     const known = this.avc444.get(surface.surfaceId);
@@ -483,6 +530,7 @@ export class GfxClient {
   private deleteSurface(surfaceId: number): void {
     this.surfaces.delete(surfaceId);
     this.avc444.delete(surfaceId);
+    this.progressive.delete(surfaceId);
     const decoder = this.decoders.get(surfaceId);
     this.decoders.delete(surfaceId);
     decoder?.then(

@@ -11,11 +11,16 @@ export const HEIGHT = 480;
 /** An Xvfb display whose root shows a seeded plasma image: every pixel differs from its neighbours. */
 export async function plasmaDisplay(): Promise<XvfbDisplay> {
   const display = await startXvfb({ width: WIDTH, height: HEIGHT });
+  await showPlasma(display);
+  return display;
+}
+
+/** Sets the display's root background to the plasma picture again (after a test painted it over). */
+export async function showPlasma(display: XvfbDisplay): Promise<void> {
   const image = join(mkdtempSync(join(tmpdir(), 'rdshare-viewer-')), 'plasma.png');
   execFileSync('convert', ['-size', `${WIDTH}x${HEIGHT}`, 'plasma:fractal', '-seed', '11', image]);
   // `display -window root` sets the root background and exits with status 1.
   await display.exec('display', ['-window', 'root', image]).catch(() => undefined);
-  return display;
 }
 
 /** How a depth's pixels compare: exact at 24/32 bpp, at the wire's precision below. */
