@@ -221,6 +221,31 @@ describe('the viewer core decodes the same graphics pipeline session to the same
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Digests of a recorded session replayed in Node and in Chromium (H.264 through OpenH264 and WebCodecs). */
+  async function replayInNodeAndChromium(
+    recording: ReturnType<SessionRecorder['snapshot']>,
+    h264: boolean,
+  ): Promise<[string, string]> {
+    const json = encodeRecording(recording);
+    const inNode = await replayGraphicsSession(json, h264 ? nativeH264Decoder() : undefined);
+    const inChromium = await page.evaluate(
+      ([text, decoder]) =>
+        (
+          globalThis as unknown as { gfxReplay: typeof import('../support/browser-gfx-replay.js') }
+        ).gfxReplay.replayGraphicsSession(text, decoder),
+      [json, h264 ? 'webcodecs' : undefined] as const,
+    );
+    return [inNode, inChromium];
+  }
+
+  const shadowTicket = (port: number) =>
+    encodeConnectionString({
+      authString: '',
+      transportId: 1,
+      sessionId: 0,
+      addresses: [{ address: '127.0.0.1', port }],
+    });
+
   it('a recorded RDPGFX (planar) session of our sharer: the live viewer, a Node replay and a Chromium replay agree', async () => {
     const invitation = session.invitations.createInvitation({ groupName: 'rec-gfx', password: 'pw', attendeeLimit: 1 });
     const recorder = new SessionRecorder(tcpTransport());
@@ -292,12 +317,7 @@ describe('the viewer core decodes the same graphics pipeline session to the same
     const display = await plasmaDisplay();
     const shadow = await startFreerdpShadow(display);
     try {
-      const ticket = encodeConnectionString({
-        authString: '',
-        transportId: 1,
-        sessionId: 0,
-        addresses: [{ address: '127.0.0.1', port: shadow.port }],
-      });
+      const ticket = shadowTicket(shadow.port);
       const recorder = new SessionRecorder(tcpTransport());
       const viewer = new RdpViewer({
         crypto,
@@ -343,15 +363,7 @@ describe('the viewer core decodes the same graphics pipeline session to the same
       expect(avc444()).toBeGreaterThan(1);
       viewer.disconnect();
 
-      const json = encodeRecording(recording);
-      const inNode = await replayGraphicsSession(json, nativeH264Decoder());
-      const inChromium = await page.evaluate(
-        (text) =>
-          (
-            globalThis as unknown as { gfxReplay: typeof import('../support/browser-gfx-replay.js') }
-          ).gfxReplay.replayGraphicsSession(text, 'webcodecs'),
-        json,
-      );
+      const [inNode, inChromium] = await replayInNodeAndChromium(recording, true);
       // H.264 decoding is exact and the views are recombined and converted by the same TypeScript: byte for byte.
       expect(inNode).toBe(live);
       expect(inChromium).toBe(live);
@@ -365,12 +377,7 @@ describe('the viewer core decodes the same graphics pipeline session to the same
     const display = await plasmaDisplay();
     const shadow = await startFreerdpShadow(display, { version: 3 });
     try {
-      const ticket = encodeConnectionString({
-        authString: '',
-        transportId: 1,
-        sessionId: 0,
-        addresses: [{ address: '127.0.0.1', port: shadow.port }],
-      });
+      const ticket = shadowTicket(shadow.port);
       const recorder = new SessionRecorder(tcpTransport());
       // No H.264 decoder: shadow 3 sends progressive tiles, decoded by the protocol package's TypeScript alone.
       const viewer = new RdpViewer({
@@ -391,15 +398,7 @@ describe('the viewer core decodes the same graphics pipeline session to the same
       const recording = recorder.snapshot(ticket, 'viewer', '');
       viewer.disconnect();
 
-      const json = encodeRecording(recording);
-      const inNode = await replayGraphicsSession(json);
-      const inChromium = await page.evaluate(
-        (text) =>
-          (
-            globalThis as unknown as { gfxReplay: typeof import('../support/browser-gfx-replay.js') }
-          ).gfxReplay.replayGraphicsSession(text),
-        json,
-      );
+      const [inNode, inChromium] = await replayInNodeAndChromium(recording, false);
       expect(inNode).toBe(live);
       expect(inChromium).toBe(live);
     } finally {
