@@ -11,43 +11,56 @@ export function dwtScratch(): Int16Array {
 }
 
 /**
- * One row (or column) of RemoteFX's inverse lifting ([MS-RDPRFX] 3.1.8.1.4): `n` low and `n` high coefficients
- * into 2n samples, the missing neighbours at either end mirrored. Results are 16-bit, as the reference decoders
- * store them.
+ * One row of RemoteFX's inverse lifting ([MS-RDPRFX] 3.1.8.1.4): `n` low and `n` high coefficients into 2n
+ * samples, the missing neighbours at either end mirrored. Results are 16-bit, as the reference decoders store
+ * them, so odd samples are computed from the even ones as stored.
  */
-function liftRfx(
-  low: Int16Array,
-  lowAt: number,
-  high: Int16Array,
-  highAt: number,
-  step: number,
-  n: number,
-  dst: Int16Array,
-  dstAt: number,
-  dstStep: number,
-): void {
-  let prevHigh = high[highAt];
-  dst[dstAt] = low[lowAt] - prevHigh;
+function liftRow(src: Int16Array, lowAt: number, highAt: number, n: number, dst: Int16Array, dstAt: number): void {
+  let prevHigh = src[highAt];
+  dst[dstAt] = src[lowAt] - prevHigh;
   for (let i = 1; i < n; i++) {
-    const h = high[highAt + i * step];
-    dst[dstAt + 2 * i * dstStep] = low[lowAt + i * step] - ((prevHigh + h + 1) >> 1);
+    const h = src[highAt + i];
+    dst[dstAt + 2 * i] = src[lowAt + i] - ((prevHigh + h + 1) >> 1);
     prevHigh = h;
   }
-  for (let i = 0; i < n - 1; i++) {
-    const even = dstAt + 2 * i * dstStep;
-    dst[even + dstStep] = (high[highAt + i * step] << 1) + ((dst[even] + dst[even + 2 * dstStep]) >> 1);
+  let even = dst[dstAt];
+  for (let i = 0, d = dstAt; i < n - 1; i++, d += 2) {
+    const nextEven = dst[d + 2];
+    dst[d + 1] = (src[highAt + i] << 1) + ((even + nextEven) >> 1);
+    even = nextEven;
   }
-  const last = dstAt + 2 * (n - 1) * dstStep;
-  dst[last + dstStep] = (high[highAt + (n - 1) * step] << 1) + dst[last];
+  dst[dstAt + 2 * n - 1] = (src[highAt + n - 1] << 1) + even;
+}
+
+/**
+ * The vertical lifting of a level: `n` low rows (from `src[0]`) and `n` high rows (from `src[n * width]`) of
+ * `width` values into 2n rows of `dst` from `dstAt`, row against row so the inner loops run over contiguous memory.
+ */
+function liftColumns(src: Int16Array, n: number, width: number, dst: Int16Array, dstAt: number): void {
+  const high = n * width;
+  const rowStep = 2 * width;
+  for (let x = 0; x < width; x++) dst[dstAt + x] = src[x] - src[high + x];
+  for (let i = 1; i < n; i++) {
+    const low = i * width;
+    const h = high + low;
+    const d = dstAt + i * rowStep;
+    for (let x = 0; x < width; x++) dst[d + x] = src[low + x] - ((src[h - width + x] + src[h + x] + 1) >> 1);
+  }
+  for (let i = 0; i < n - 1; i++) {
+    const h = high + i * width;
+    const d = dstAt + i * rowStep;
+    for (let x = 0; x < width; x++) {
+      dst[d + width + x] = (src[h + x] << 1) + ((dst[d + x] + dst[d + rowStep + x]) >> 1);
+    }
+  }
+  const h = high + (n - 1) * width;
+  const d = dstAt + (n - 1) * rowStep;
+  for (let x = 0; x < width; x++) dst[d + width + x] = (src[h + x] << 1) + dst[d + x];
 }
 
 /** RemoteFX's inverse DWT of one tile component in place ([MS-RDPRFX] 3.1.8.1.4): levels of 8, 16 and 32. */
 export function inverseDwt(coefficients: Int16Array, scratch: Int16Array): void {
-  for (const [offset, n] of [
-    [3840, 8],
-    [3072, 16],
-    [0, 32],
-  ] as const) {
+  for (let level = 0, offset = 3840, n = 8; level < 3; level++, n *= 2, offset -= 3 * n * n) {
     const size = n * n;
     const width = 2 * n;
     const hl = offset;
@@ -56,12 +69,10 @@ export function inverseDwt(coefficients: Int16Array, scratch: Int16Array): void 
     const ll = offset + 3 * size;
     // Rows: LL+HL into the upper half of the scratch (L), LH+HH into the lower half (H).
     for (let y = 0; y < n; y++) {
-      liftRfx(coefficients, ll + y * n, coefficients, hl + y * n, 1, n, scratch, y * width, 1);
-      liftRfx(coefficients, lh + y * n, coefficients, hh + y * n, 1, n, scratch, (n + y) * width, 1);
+      liftRow(coefficients, ll + y * n, hl + y * n, n, scratch, y * width);
+      liftRow(coefficients, lh + y * n, hh + y * n, n, scratch, (n + y) * width);
     }
-    for (let x = 0; x < width; x++) {
-      liftRfx(scratch, x, scratch, n * width + x, width, n, coefficients, offset + x, width);
-    }
+    liftColumns(scratch, n, width, coefficients, offset);
   }
 }
 

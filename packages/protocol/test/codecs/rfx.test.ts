@@ -15,6 +15,7 @@ import {
   rfxYCbCrToBgra,
 } from '../../src/index.js';
 import { prng } from '../data/fuzz.js';
+import { referenceDecodeRlgr, referenceInverseDwt, referenceYCbCrToBgra } from './rfx-reference.js';
 import { RFX_SAMPLE_MESSAGES, RFX_SAMPLE_PICTURE } from './rfx-spec-sample.js';
 
 const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
@@ -109,4 +110,49 @@ describe('inverse DWTs', () => {
       expect(new Set(coefficients)).toEqual(new Set([1000]));
     });
   }
+});
+
+describe('the tuned tile kernels give the values of the straightforward ones (rfx-reference.ts)', () => {
+  const rand = prng(11);
+  const randomBytes = (length: number) =>
+    new Uint8Array(length).map(() => (rand() < 0.3 ? (rand() < 0.5 ? 0xff : 0) : Math.floor(rand() * 256)));
+  const randomInt16 = (length: number, magnitude: number) =>
+    new Int16Array(length).map(() => Math.floor((rand() * 2 - 1) * magnitude));
+
+  it('decodeRlgr, on encoded tiles and on any bytes, of any length', () => {
+    for (let round = 0; round < 150; round++) {
+      const mode = round % 2 === 0 ? RlgrMode.RLGR1 : RlgrMode.RLGR3;
+      const size = round % 7 === 0 ? Math.floor(rand() * 100) : 4096;
+      const data =
+        round % 3 === 0 ? encodeRlgr(randomCoefficients(rand, size), mode) : randomBytes(Math.floor(rand() * 4000));
+      const tuned = new Int16Array(size).fill(3);
+      const reference = new Int16Array(size).fill(3);
+      decodeRlgr(data, mode, tuned);
+      referenceDecodeRlgr(data, mode, reference);
+      expect(tuned).toEqual(reference);
+    }
+  });
+
+  it('inverseDwt, including values that overflow 16 bits on the way', () => {
+    for (let round = 0; round < 60; round++) {
+      const coefficients = randomInt16(4096, round % 2 === 0 ? 32768 : 2000);
+      const reference = coefficients.slice();
+      inverseDwt(coefficients, dwtScratch());
+      referenceInverseDwt(reference, dwtScratch());
+      expect(coefficients).toEqual(reference);
+    }
+  });
+
+  it('rfxYCbCrToBgra, into aligned and unaligned output', () => {
+    for (let round = 0; round < 20; round++) {
+      const [y, cb, cr] = [0, 1, 2].map(() => randomInt16(4096, round % 2 === 0 ? 32768 : 5000));
+      const at = round * 3;
+      const outAt = round % 4;
+      const tuned = new Uint8Array(4096 * 4 + 4);
+      const reference = new Uint8Array(4096 * 4 + 4);
+      rfxYCbCrToBgra(y, cb, cr, at, 4096 - at, tuned, outAt);
+      referenceYCbCrToBgra(y, cb, cr, at, 4096 - at, reference, outAt);
+      expect(tuned).toEqual(reference);
+    }
+  });
 });
