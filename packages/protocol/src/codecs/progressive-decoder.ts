@@ -23,6 +23,7 @@ import {
   type RfxSubbandLayout,
 } from './rfx-quantization.js';
 import { decodeRlgr, RlgrMode } from './rlgr.js';
+import { tileRects } from './tile-rects.js';
 
 const PDU = 'RFX_PROGRESSIVE tile';
 const N = RFX_TILE_COEFFICIENTS;
@@ -209,14 +210,7 @@ export class ProgressiveDecoder {
       rfxYCbCrToBgra(this.planes[0], this.planes[1], this.planes[2], 0, N, this.pixels, 0);
       const x = tile.xIdx * PROGRESSIVE_TILE_SIZE;
       const y = tile.yIdx * PROGRESSIVE_TILE_SIZE;
-      const rects: Rect[] = [];
-      for (const r of region.rects) {
-        const left = Math.max(r.x, x);
-        const top = Math.max(r.y, y);
-        const right = Math.min(r.x + r.width, x + PROGRESSIVE_TILE_SIZE, this.width);
-        const bottom = Math.min(r.y + r.height, y + PROGRESSIVE_TILE_SIZE, this.height);
-        if (right > left && bottom > top) rects.push({ left, top, right, bottom });
-      }
+      const rects = tileRects(region.rects, x, y, this.width, this.height);
       if (rects.length > 0) paint(this.pixels, x, y, rects);
     }
   }
