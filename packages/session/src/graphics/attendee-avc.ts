@@ -10,8 +10,18 @@ export interface AvcSink {
   sendAccessUnit(regions: readonly Rect[], unit: Pick<AccessUnit, 'bitstream' | 'auxiliary'>): void;
 }
 
+/**
+ * Past this many bytes waiting in the socket an access unit is skipped (the attendee is out of sync until a key
+ * frame): twice the lossless stream's 256 KiB. The lossless stream fills the socket up to its own mark whenever it
+ * has tiles to send (a join, a refinement), so an access unit held to that mark found it full, cost the attendee
+ * its sync and sent its tiles in motion lossless again, filling the socket for the next key frame: joining the
+ * bench's full-screen 1080p motion cost ~730 lossless tiles (~4 MB) before the first picture got through, and
+ * ~200 (those drawn before the motion is known) with this mark.
+ */
+const ACCESS_UNIT_HIGH_WATER_MARK = 512 * 1024;
+
 export interface AttendeeAvcOptions {
-  /** As {@link AttendeeGraphicsOptions.highWaterMark} (default 256 KiB). */
+  /** Access units are skipped while this many bytes wait in the socket (default 512 KiB). */
   highWaterMark?: number;
   /**
    * How long a tile a copy made of lossy pixels stays this stream's after the copy (default 300 ms, a tile in
@@ -60,7 +70,7 @@ export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
     this.grid = grid;
     this.shown = new Uint32Array(grid.count);
     this.heldUntil = new Float64Array(grid.count);
-    this.highWaterMark = options.highWaterMark ?? 256 * 1024;
+    this.highWaterMark = options.highWaterMark ?? ACCESS_UNIT_HIGH_WATER_MARK;
     this.lossyCopyHoldMs = options.lossyCopyHoldMs ?? 300;
     this.unsubscribe = [encoder.attach(this), encoder.motion.onSettled(() => graphics.wake())];
     graphics.lossy = this;

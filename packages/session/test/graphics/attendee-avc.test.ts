@@ -120,10 +120,12 @@ function setup(options: { stillMs?: number; keyFrameIntervalMs?: number; maxFram
       onError: (e) => errors.push(e),
     },
   );
-  const join = () => {
+  /** An attendee whose streams stop at 100 queued bytes, or at their own defaults. */
+  const join = (marks: 'small' | 'default' = 'small') => {
     const sink = new FakeSink();
-    const graphics = new AttendeeGraphics(s, cache, sink, { highWaterMark: 100 });
-    const avc = new AttendeeAvc(encoder, graphics, sink, s.grid, { highWaterMark: 100 });
+    const highWaterMark = marks === 'small' ? 100 : undefined;
+    const graphics = new AttendeeGraphics(s, cache, sink, { highWaterMark });
+    const avc = new AttendeeAvc(encoder, graphics, sink, s.grid, { highWaterMark });
     graphics.setEnabled(true);
     return { sink, graphics, avc };
   };
@@ -151,6 +153,24 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     expect(t.native.rates[0].frameRate).toBeGreaterThan(7);
     expect(t.native.rates[0].frameRate).toBeLessThan(11);
     expect(t.native.rates[0]).toEqual(h264RateFor({ width: 256, height: 128 }, t.native.rates[0].frameRate));
+    t.encoder.close();
+  });
+
+  it('takes an access unit while the lossless stream has filled the socket to its own mark, not far beyond it', async () => {
+    const t = setup();
+    const a = t.join('default');
+    await wait();
+    // Lossless tiles wait in the socket past the lossless stream's 256 KiB: a key frame must still get through,
+    // or the attendee's tiles in motion would go lossless again and fill the socket for the next one.
+    a.sink.queued = 300 * 1024;
+    await t.move([1]);
+    expect(a.sink.units.map((u) => u.key)).toEqual([true]);
+    expect(a.avc.inSync).toBe(true);
+    // A viewer that stopped reading loses its sync instead of queueing pictures.
+    a.sink.queued = 600 * 1024;
+    await t.move([1], 1);
+    expect(a.sink.units).toHaveLength(1);
+    expect(a.avc.inSync).toBe(false);
     t.encoder.close();
   });
 
