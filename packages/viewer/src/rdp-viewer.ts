@@ -52,8 +52,8 @@ export interface RdpViewerOptions {
    * Ask for the graphics pipeline (MS-RDPEGFX over `drdynvc`; default false). The sharer decides: rdshare's
    * sharer uses it at 32 bpp and paces each viewer by its frame acknowledgements; a sharer that does not offer it
    * keeps sending bitmap updates, which the viewer still decodes. Off by default because the viewer decodes
-   * uncompressed, planar and (with {@link h264Decoder}) AVC420 frames but not ClearCodec, RemoteFX or
-   * progressive, which other servers may send.
+   * uncompressed, planar, RemoteFX (CAVIDEO), RemoteFX Progressive and (with {@link h264Decoder}) AVC420 frames
+   * but not ClearCodec, which other servers may send.
    */
   graphicsPipeline?: boolean;
   /**

@@ -14,8 +14,10 @@ import {
   type GfxPdu,
   GfxPixelFormat,
   ProgressiveDecoder,
+  type ProgressivePainter,
   ProtocolError,
   type Rect,
+  RfxDecoder,
   ZgfxHistory,
 } from '@rdshare/protocol';
 import type { FrameBuffer, FrameRect } from '../frame-buffer.js';
@@ -117,10 +119,24 @@ export function gfxClientCapabilities(avc420: boolean, avc444 = false): GfxCapab
 
 /** Codecs a server may use whatever the capabilities say (MS-RDPEGFX 2.2.1.1.1), by id, named for the user. */
 const UNDECODED_CODECS: Readonly<Record<number, string>> = {
-  [GfxCodecId.CAVIDEO]: 'RemoteFX',
   [GfxCodecId.CLEARCODEC]: 'ClearCodec',
   [GfxCodecId.ALPHA]: 'the alpha codec',
 };
+
+/**
+ * Draws RemoteFX and RemoteFX Progressive tiles (64x64 BGRA, each with the rects it may cover) onto a surface,
+ * offset by the destination's origin; the surface clips.
+ */
+function paintTiles(surface: GfxSurface, originX: number, originY: number): ProgressivePainter {
+  return (pixels, x, y, rects) => {
+    for (const r of rects) {
+      const offset = ((r.top - y) * 64 + (r.left - x)) * BYTES_PER_PIXEL;
+      const width = r.right - r.left;
+      const height = r.bottom - r.top;
+      surface.write(pixels, offset, PROGRESSIVE_TILE_STRIDE, originX + r.left, originY + r.top, width, height, true);
+    }
+  };
+}
 
 /**
  * The error for a surface command in a codec this client does not decode. Servers may choose RemoteFX and
@@ -170,6 +186,8 @@ export class GfxClient {
    * names another context id starts a fresh one in its place.
    */
   private readonly progressive = new Map<number, { codecContextId: number; decoder: ProgressiveDecoder }>();
+  /** Each surface's RemoteFX (CAVIDEO) decoder. */
+  private readonly remoteFx = new Map<number, RfxDecoder>();
   private tail: Promise<void> = Promise.resolve();
   private queuedBytes = 0;
   /** EndFrames received whose frames are not composed yet. */
@@ -243,6 +261,7 @@ export class GfxClient {
     this.decoders.clear();
     this.avc444.clear();
     this.progressive.clear();
+    this.remoteFx.clear();
     this.surfaces.clear();
     this.cache.clear();
   }
@@ -419,6 +438,9 @@ export class GfxClient {
       case GfxCodecId.CAPROGRESSIVE:
         this.decodeProgressive(surface, WIRE_TO_SURFACE_1_CONTEXT, pdu.bitmapData, destRect.left, destRect.top);
         return;
+      case GfxCodecId.CAVIDEO:
+        this.decodeRemoteFx(surface, pdu.bitmapData, destRect.left, destRect.top);
+        return;
       default:
         throw undecodedCodec(pdu.codecId);
     }
@@ -480,14 +502,20 @@ export class GfxClient {
       context = { codecContextId, decoder: new ProgressiveDecoder(surface.width, surface.height) };
       this.progressive.set(surface.surfaceId, context);
     }
-    context.decoder.decode(bitmapData, (pixels, x, y, rects) => {
-      for (const r of rects) {
-        const offset = ((r.top - y) * 64 + (r.left - x)) * BYTES_PER_PIXEL;
-        const width = r.right - r.left;
-        const height = r.bottom - r.top;
-        surface.write(pixels, offset, PROGRESSIVE_TILE_STRIDE, originX + r.left, originY + r.top, width, height, true);
-      }
-    });
+    context.decoder.decode(bitmapData, paintTiles(surface, originX, originY));
+  }
+
+  /**
+   * RemoteFX tiles (CAVIDEO, MS-RDPEGFX 2.2.4.3: an [MS-RDPRFX] message stream) into the surface, placed relative
+   * to the destination's origin. The surface's decoder keeps the stream's header messages for the PDUs after.
+   */
+  private decodeRemoteFx(surface: GfxSurface, bitmapData: Uint8Array, originX: number, originY: number): void {
+    let decoder = this.remoteFx.get(surface.surfaceId);
+    if (!decoder) {
+      decoder = new RfxDecoder();
+      this.remoteFx.set(surface.surfaceId, decoder);
+    }
+    decoder.decode(bitmapData, paintTiles(surface, originX, originY));
   }
 
   /** The surface's YUV444 picture, made (or remade, after a key frame of another size) at the views' size. */
@@ -531,6 +559,7 @@ export class GfxClient {
     this.surfaces.delete(surfaceId);
     this.avc444.delete(surfaceId);
     this.progressive.delete(surfaceId);
+    this.remoteFx.delete(surfaceId);
     const decoder = this.decoders.get(surfaceId);
     this.decoders.delete(surfaceId);
     decoder?.then(

@@ -3,6 +3,8 @@ import {
   encodeAvc420BitmapStream,
   encodeGfxPdus,
   encodePlanar,
+  encodeRfxMessages,
+  encodeRlgr,
   encodeSegmentedData,
   GfxCapsFlags,
   GfxCapsVersion,
@@ -10,6 +12,9 @@ import {
   type GfxPdu,
   GfxPixelFormat,
   ProtocolError,
+  RFX_REGION_LRF,
+  RfxBlockType,
+  RlgrMode,
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
 import type { FrameBuffer } from '../../src/frame-buffer.js';
@@ -194,6 +199,66 @@ describe('GfxClient frames', () => {
     ]);
     await client.idle();
     expect(failures.map((e) => e.message)).toEqual(['MS-RDPEGFX cache: cache slot 5 is empty']);
+  });
+
+  it('CAVIDEO: RemoteFX tiles at the destination, only within the region rects', async () => {
+    const { client, feed, frame, failures } = gfxHarness();
+    /** A component whose LL3 band is all `value` (sent as its first value and zero steps), the rest zero. */
+    const flat = (value: number) => {
+      const coefficients = new Int16Array(4096);
+      coefficients[4032] = value;
+      return encodeRlgr(coefficients, RlgrMode.RLGR1);
+    };
+    const stream = encodeRfxMessages([
+      { blockType: RfxBlockType.WBT_SYNC },
+      { blockType: RfxBlockType.WBT_CODEC_VERSIONS },
+      { blockType: RfxBlockType.WBT_CHANNELS, channels: [{ channelId: 0, width: 8, height: 4 }] },
+      { blockType: RfxBlockType.WBT_CONTEXT, ctxId: 0, flags: 0, entropy: RlgrMode.RLGR1 },
+      { blockType: RfxBlockType.WBT_FRAME_BEGIN, frameIdx: 0, numRegions: 1 },
+      {
+        blockType: RfxBlockType.WBT_REGION,
+        regionFlags: RFX_REGION_LRF,
+        rects: [{ x: 0, y: 0, width: 3, height: 2 }],
+        numTilesets: 1,
+      },
+      {
+        blockType: RfxBlockType.WBT_EXTENSION,
+        idx: 0,
+        flags: 0,
+        entropy: RlgrMode.RLGR1,
+        quantVals: [new Uint8Array(10).fill(6)],
+        tiles: [
+          {
+            quantIdxY: 0,
+            quantIdxCb: 0,
+            quantIdxCr: 0,
+            xIdx: 0,
+            yIdx: 0,
+            yData: flat(50),
+            cbData: flat(0),
+            crData: flat(0),
+          },
+        ],
+      },
+      { blockType: RfxBlockType.WBT_FRAME_END },
+    ]);
+    feed([
+      ...SETUP,
+      { type: 'startFrame', timestamp: 0, frameId: 1 },
+      wireToSurface1(GfxCodecId.CAVIDEO, { left: 2, top: 1, right: 8, bottom: 4 }, stream),
+      { type: 'endFrame', frameId: 1 },
+    ]);
+    await client.idle();
+    expect(failures).toEqual([]);
+    const f = frame();
+    // Y 50 above the centre, no colour: grey 178, on the 3x2 rect from 2,1 only.
+    expect([px(f, 2, 1), px(f, 4, 2)]).toEqual([
+      [178, 178, 178, 255],
+      [178, 178, 178, 255],
+    ]);
+    expect(px(f, 5, 1)).not.toEqual([178, 178, 178, 255]);
+    expect(px(f, 2, 3)).not.toEqual([178, 178, 178, 255]);
+    expect(client.stats.codecs.get(GfxCodecId.CAVIDEO)).toBe(1);
   });
 
   it('ResetGraphics resizes the frame buffer; an unmapped surface is not composed', async () => {
