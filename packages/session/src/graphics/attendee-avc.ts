@@ -48,6 +48,7 @@ export interface AttendeeAvcOptions {
  */
 export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
   inSync = false;
+  joining = true;
   /** Per tile the version the attendee shows lossy: from an access unit, or a copy of such pixels. */
   private readonly shown: Uint32Array;
   /** Per tile until when (ms) a lossy copy keeps it this stream's. */
@@ -139,6 +140,7 @@ export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
     const regions = tileRegions(this.grid, tiles, unit.auxiliary === undefined);
     this.sink.sendAccessUnit(regions, unit);
     this.inSync = true;
+    this.joining = false;
     // Copies that read what this picture shows may have waited for it, and tiles the encoder left to copies this
     // attendee could not take are the lossless stream's now.
     this.graphics.wake();

@@ -25,6 +25,8 @@ export interface AccessUnit {
 export interface AccessUnitReceiver {
   /** Whether its decoder has every access unit since its last key frame, so the next P-frame is of use to it. */
   readonly inSync: boolean;
+  /** Whether it has never been in sync: a newcomer, whose key frame is forced sooner (`joinKeyFrameIntervalMs`). */
+  readonly joining: boolean;
   /** Whether it takes pictures now (a paused or reactivating attendee does not, and needs no key frame). */
   readonly receiving: boolean;
   receive(unit: AccessUnit): void;
@@ -37,6 +39,12 @@ export interface H264SurfaceEncoderOptions {
   format?: AvcFormat;
   /** Fewest ms between two key frames forced for receivers out of sync (default 1000). */
   keyFrameIntervalMs?: number;
+  /**
+   * Fewest ms between two key frames forced for a newcomer (default 250): it has no picture of the motion at all,
+   * and until a key frame its tiles in motion go lossless, which for full-screen 1080p motion is megabytes a
+   * second. Joins are few, and admission bounds how fast they come.
+   */
+  joinKeyFrameIntervalMs?: number;
   /** The most frames a second there can be to encode: the capture rate (default 30). */
   maxFrameRate?: number;
   motion?: MotionTrackerOptions;
@@ -62,8 +70,8 @@ const padded = (n: number) => Math.ceil(n / MACROBLOCK_SIZE) * MACROBLOCK_SIZE;
  * that had to skip an access unit (flow control), is out of sync until a key frame; its tiles in motion meanwhile
  * go lossless, so its picture stays right. Its need forces the next encode to be a key frame, shared by all:
  * the receivers in sync pay a larger frame rather than the encoder running twice. Forced key frames are at least
- * `keyFrameIntervalMs` apart, so a joiner or a persistently slow attendee costs the others at most one key frame
- * a second and waits at most that long on the lossless path.
+ * `keyFrameIntervalMs` apart, so a persistently slow attendee costs the others at most one key frame a second
+ * and waits at most that long on the lossless path; a newcomer waits at most `joinKeyFrameIntervalMs`.
  */
 export class H264SurfaceEncoder {
   readonly motion: MotionTracker;
@@ -89,6 +97,7 @@ export class H264SurfaceEncoder {
   private nextMove: number;
   private readonly receivers = new Set<AccessUnitReceiver>();
   private readonly keyFrameIntervalMs: number;
+  private readonly joinKeyFrameIntervalMs: number;
   private lastKeyFrame = Number.NEGATIVE_INFINITY;
   /** The encoder's state is unknown to every decoder (an encode failed): the next picture must be a key frame. */
   private mustKeyFrame = false;
@@ -108,6 +117,7 @@ export class H264SurfaceEncoder {
     // Subscribed before this encoder, so each capture's motion is known when the encode decision is taken.
     this.motion = new MotionTracker(store, options.motion);
     this.keyFrameIntervalMs = options.keyFrameIntervalMs ?? 1000;
+    this.joinKeyFrameIntervalMs = Math.min(this.keyFrameIntervalMs, options.joinKeyFrameIntervalMs ?? 250);
     this.width = padded(store.frame.width);
     this.height = padded(store.frame.height);
     const size = { width: this.width, height: this.height };
@@ -182,8 +192,12 @@ export class H264SurfaceEncoder {
       this.pending = false;
       const receivers = [...this.receivers].filter((r) => r.receiving);
       const now = Date.now();
+      const sinceKeyFrame = now - this.lastKeyFrame;
       const keyFrame =
-        this.mustKeyFrame || (receivers.some((r) => !r.inSync) && now - this.lastKeyFrame >= this.keyFrameIntervalMs);
+        this.mustKeyFrame ||
+        receivers.some(
+          (r) => !r.inSync && sinceKeyFrame >= (r.joining ? this.joinKeyFrameIntervalMs : this.keyFrameIntervalMs),
+        );
       // A P-frame nobody can decode would be wasted work (the encoder simply predicts from its last picture).
       if (!this.motion.anyMoving || !(keyFrame || receivers.some((r) => r.inSync))) continue;
       // Never a picture of a tile half written by a capture.

@@ -391,14 +391,16 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     const b = t.join();
     await wait();
     b.sink.clear();
-    // Within the key-frame interval of the first key frame: b waits on the lossless path, a keeps its P-frames.
+    // Within the join key-frame interval (250 ms) of the first key frame: b waits on the lossless path, a keeps
+    // its P-frames.
     t.s.markChanged([1]);
     await wait();
     expect(b.avc.inSync).toBe(false);
     expect(b.sink.units).toEqual([]);
     expect(b.sink.lossless()).toEqual([[1, 6]]);
     expect(t.native.calls.at(-1)).toEqual({ keyFrame: false });
-    await wait(1000);
+    // A newcomer's key frame is not held to the 1 s of an attendee that fell out of sync.
+    await wait(300);
     a.sink.clear();
     b.sink.clear();
     t.s.markChanged([1]);
@@ -408,6 +410,34 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     expect(b.sink.units).toEqual(a.sink.units);
     expect(b.sink.tiles).toEqual([]);
     expect(b.avc.inSync).toBe(true);
+  });
+
+  it('an attendee that fell out of sync waits the whole key-frame interval; a newcomer only the join interval', async () => {
+    const t = setup({ keyFrameIntervalMs: 1000 });
+    const a = t.join();
+    await wait();
+    await t.move([1], 4);
+    await wait(300);
+    a.sink.queued = 1000;
+    t.s.markChanged([1]);
+    await wait();
+    expect(a.avc.inSync).toBe(false);
+    a.sink.drained();
+    const keyFrames = () => t.native.calls.filter((c) => c.keyFrame).length;
+    t.s.markChanged([1]);
+    await wait();
+    // 300 ms after the first key frame: past the join interval, within the key-frame interval.
+    expect(keyFrames()).toBe(1);
+    expect(a.avc.inSync).toBe(false);
+    const b = t.join();
+    await wait();
+    t.s.markChanged([1]);
+    await wait();
+    expect(keyFrames()).toBe(2);
+    expect(a.avc.inSync).toBe(true);
+    expect(b.avc.inSync).toBe(true);
+    expect(b.avc.joining).toBe(false);
+    t.encoder.close();
   });
 
   it('an attendee that must skip an access unit gets no P-frame after it: lossless until the next key frame', async () => {
