@@ -1,10 +1,10 @@
 import { decodeConfirmActive } from '../connection/active.js';
 import { encodeSetErrorInfo } from '../connection/error-info.js';
+import { decodeFrameAcknowledge } from '../connection/frame-acknowledge.js';
 import { decodeMcsDomainPdu, McsDisconnectReason, McsPduType } from '../connection/mcs.js';
 import { decodeRefreshRect } from '../connection/refresh-rect.js';
 import { decodeShareControl, PduType, PduType2, type ShareData } from '../connection/share-headers.js';
 import { decodeSuppressOutput } from '../connection/suppress-output.js';
-import { ByteReader } from '../core/byte-reader.js';
 import { ProtocolError } from '../core/errors.js';
 import { clientDecodesMppc64k, MppcCompressor } from '../data/bulk-compression.js';
 import { decodeFastPathInputEvents, decodeFastPathInputHeader } from '../data/fastpath-input.js';
@@ -45,9 +45,6 @@ export type ActivePhase =
 type Reactivation =
   | { phase: typeof AcceptorState.CAPABILITIES }
   | { phase: typeof AcceptorState.FINALIZATION; client: ActivatedClient; finalization: ServerFinalization };
-
-/** The Frame Acknowledge PDU body: frameID, a u32 (MS-RDPBCGR 2.2.14.3). */
-const FRAME_ACKNOWLEDGE_PDU = 'TS_FRAME_ACKNOWLEDGE_PDU';
 
 /**
  * The server side of an activated connection (MS-RDPBCGR 1.3.1.3 and 2.2.8, 2.2.9): decodes input, refresh
@@ -199,7 +196,7 @@ export class ActiveStage {
         return;
       }
       case PduType2.FRAME_ACKNOWLEDGE:
-        this.host.onFrameAcknowledge?.(new ByteReader(share.body, FRAME_ACKNOWLEDGE_PDU).u32le());
+        this.host.onFrameAcknowledge?.(decodeFrameAcknowledge(share.body));
         return;
       case PduType2.FONTLIST:
         throw new ProtocolError('UNEXPECTED', 'Font List PDU after activation', 'active stage');

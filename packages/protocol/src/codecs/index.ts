@@ -8,6 +8,7 @@ export * from './progressive.js';
 export * from './progressive-decoder.js';
 export * from './raw.js';
 export * from './remotefx.js';
+export * from './remotefx-capabilities.js';
 export * from './remotefx-decoder.js';
 export * from './rfx-color.js';
 export * from './rfx-quantization.js';

@@ -6,6 +6,7 @@ export * from './client-info.js';
 export * from './common-capability-sets.js';
 export * from './error-info.js';
 export * from './finalization.js';
+export * from './frame-acknowledge.js';
 export * from './framing.js';
 export * from './gcc.js';
 export * from './licensing.js';

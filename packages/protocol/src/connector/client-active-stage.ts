@@ -1,4 +1,5 @@
 import { decodeSetErrorInfo } from '../connection/error-info.js';
+import { encodeFrameAcknowledge } from '../connection/frame-acknowledge.js';
 import { McsPduType } from '../connection/mcs.js';
 import type { Rect } from '../connection/rect.js';
 import { encodeRefreshRect } from '../connection/refresh-rect.js';
@@ -10,6 +11,7 @@ import { MppcDecompressor } from '../data/bulk-compression.js';
 import { encodeFastPathInputEvents, encodeFastPathInputPdu } from '../data/fastpath-input.js';
 import { decodeFastPathOutputPdu, decodeFastPathUpdates, FastPathReassembler } from '../data/fastpath-output.js';
 import type { InputEvent } from '../data/input-event.js';
+import { type SurfaceCommand, SurfaceCommandType, SurfaceFrameAction } from '../data/surface-commands.js';
 import { type Frame, FrameType } from '../transport/frame-reader.js';
 import { CLIENT_MULTIFRAGMENT_MAX_REQUEST_SIZE } from './client-capabilities.js';
 import { answerDemandActive, type SharedDesktop } from './client-capability-exchange.js';
@@ -54,6 +56,7 @@ export class ClientActiveStage {
   private desktopValue: SharedDesktop;
   private address: ClientAddress;
   private reactivating = false;
+  private frameAcknowledge: boolean;
   private errorInfo?: number;
   private readonly reassembler = new FastPathReassembler(CLIENT_MULTIFRAGMENT_MAX_REQUEST_SIZE);
   /** The bulk compression history the Client Info offered (MPPC, 64 KB). */
@@ -62,6 +65,7 @@ export class ClientActiveStage {
   constructor(private readonly activation: ConnectorActivation) {
     this.desktopValue = activation.desktop;
     this.address = activation.address;
+    this.frameAcknowledge = activation.frameAcknowledge;
   }
 
   get desktop(): SharedDesktop {
@@ -99,7 +103,23 @@ export class ClientActiveStage {
       const update = this.reassembler.push(fragment);
       if (!update || this.reactivating) continue;
       const decoded = decodeFastPathServerUpdate(update.code, update.data);
-      if (decoded) out.events.push({ type: 'update', update: decoded });
+      if (!decoded) continue;
+      out.events.push({ type: 'update', update: decoded });
+      if (decoded.kind === 'surface-commands' && this.frameAcknowledge) this.acknowledgeFrames(decoded.commands, out);
+    }
+  }
+
+  /**
+   * TS_FRAME_ACKNOWLEDGE_PDU for each frame a Frame Marker ends ([MS-RDPRFX] 2.2.3.1): the frame's surface bits
+   * precede its END marker in the events, which the driver hands out before it writes this output.
+   */
+  private acknowledgeFrames(commands: readonly SurfaceCommand[], out: ActiveStageOutput): void {
+    for (const c of commands) {
+      if (
+        c.cmdType === SurfaceCommandType.FRAME_MARKER &&
+        c.frameAction === SurfaceFrameAction.SURFACECMD_FRAMEACTION_END
+      )
+        out.output.push(this.dataFrame(PduType2.FRAME_ACKNOWLEDGE, encodeFrameAcknowledge(c.frameId)));
     }
   }
 
@@ -162,8 +182,10 @@ export class ClientActiveStage {
       { userId: channels.userId, ioChannelId: channels.ioChannelId },
       serverChannelId,
       body,
+      this.activation.surfaceCodecs,
     );
     this.address = exchange.address;
+    this.frameAcknowledge = exchange.frameAcknowledge;
     this.desktopValue = exchange.desktop;
     this.reactivating = true;
     out.output.push(...exchange.frames);

@@ -1,4 +1,7 @@
-import { type CapabilitySet, CapabilitySetType } from '../connection/capabilities.js';
+import { CODEC_MODE } from '../codecs/remotefx.js';
+import { CARDP_CAPS_CAPTURE_NON_CAC, encodeRfxClientCapabilities } from '../codecs/remotefx-capabilities.js';
+import { RlgrMode } from '../codecs/rlgr.js';
+import { type CapabilitySet, CapabilitySetType, CodecGuid, SurfaceCommandFlag } from '../connection/capabilities.js';
 import { commonCapabilitySets } from '../connection/common-capability-sets.js';
 
 /** What the Confirm Active PDU adapts to the server's Demand Active. */
@@ -8,6 +11,27 @@ export interface ClientCapabilityParameters {
   width: number;
   height: number;
 }
+
+/** Surface codecs the client offers on top of bitmap updates (MS-RDPBCGR 2.2.7.2.10); none by default. */
+export interface ClientSurfaceCodecs {
+  /**
+   * RemoteFX ([MS-RDPRFX]): lossy surface bits, and RemoteFX (CAVIDEO) on the graphics pipeline of servers that
+   * pick the codec from this set.
+   */
+  remoteFx?: boolean;
+}
+
+/**
+ * The codecID this client gives RemoteFX in its Bitmap Codecs capability set: the client assigns the ids (only
+ * NSCodec's, 1, is fixed) and the server's surface bits name the codec by it. 3 is the id FreeRDP clients give
+ * it, so server logs read the same.
+ */
+export const CLIENT_REMOTEFX_CODEC_ID = 3;
+/**
+ * TS_FRAME_ACKNOWLEDGE_CAPABILITYSET.maxUnacknowledgedFrameCount: a hint of the frames the client buffers. The
+ * viewer decodes each frame as it arrives and acknowledges at once; 2 is the hint FreeRDP clients send.
+ */
+const CLIENT_MAX_UNACKNOWLEDGED_FRAMES = 2;
 
 /**
  * The largest reassembled fast-path update accepted: a full 32 bpp 4K frame. The server's own MultifragmentUpdate
@@ -22,13 +46,13 @@ const GLYPH_CACHE_DEFINITIONS = 40;
 
 /**
  * The capability sets of the viewer's Confirm Active PDU (MS-RDPBCGR 2.2.1.13.2): fast-path output without bulk
- * compression, bitmap updates only (no drawing orders, no surface commands or codecs, so every server falls back
- * to interleaved RLE, planar or raw bitmaps), colour and large pointers, fast-path input with scancodes, Unicode,
+ * compression, bitmap updates (no drawing orders; without `codecs` no surface commands or codecs either, so every
+ * server falls back to interleaved RLE, planar or raw bitmaps), colour and large pointers, fast-path input with scancodes, Unicode,
  * extended buttons and the horizontal wheel, refresh rect and suppress output.
  */
-export function clientCapabilitySets(p: ClientCapabilityParameters): CapabilitySet[] {
+export function clientCapabilitySets(p: ClientCapabilityParameters, codecs: ClientSurfaceCodecs = {}): CapabilitySet[] {
   const common = commonCapabilitySets({ role: 'client', colorDepth: p.colorDepth, width: p.width, height: p.height });
-  return [
+  const base: CapabilitySet[] = [
     common.general,
     common.bitmap,
     common.order,
@@ -54,5 +78,38 @@ export function clientCapabilitySets(p: ClientCapabilityParameters): CapabilityS
     { type: CapabilitySetType.SOUND, soundFlags: 0 },
     { type: CapabilitySetType.MULTIFRAGMENTUPDATE, maxRequestSize: CLIENT_MULTIFRAGMENT_MAX_REQUEST_SIZE },
     common.largePointer,
+  ];
+  return codecs.remoteFx ? [...base, ...remoteFxCapabilitySets()] : base;
+}
+
+/**
+ * What offering RemoteFX takes: the surface commands that carry it with frame markers around each frame (FreeRDP
+ * servers mark frames only for clients that accept the marker), the codec with its TS_RFX_CLNT_CAPS_CONTAINER
+ * (both entropy coders, image mode), and frame acknowledgement, which servers use to pace surface bits.
+ */
+function remoteFxCapabilitySets(): CapabilitySet[] {
+  return [
+    {
+      type: CapabilitySetType.SURFACE_COMMANDS,
+      cmdFlags:
+        SurfaceCommandFlag.SET_SURFACE_BITS | SurfaceCommandFlag.STREAM_SURFACE_BITS | SurfaceCommandFlag.FRAME_MARKER,
+    },
+    {
+      type: CapabilitySetType.BITMAP_CODECS,
+      codecs: [
+        {
+          guid: CodecGuid.REMOTEFX,
+          codecId: CLIENT_REMOTEFX_CODEC_ID,
+          properties: encodeRfxClientCapabilities({
+            captureFlags: CARDP_CAPS_CAPTURE_NON_CAC,
+            icaps: [
+              { flags: CODEC_MODE, entropy: RlgrMode.RLGR1 },
+              { flags: CODEC_MODE, entropy: RlgrMode.RLGR3 },
+            ],
+          }),
+        },
+      ],
+    },
+    { type: CapabilitySetType.FRAME_ACKNOWLEDGE, maxUnacknowledgedFrameCount: CLIENT_MAX_UNACKNOWLEDGED_FRAMES },
   ];
 }

@@ -3,7 +3,7 @@ import { CapabilitySetType, findCapability } from '../connection/capabilities.js
 import { PduType } from '../connection/share-headers.js';
 import { ProtocolError } from '../core/errors.js';
 import type { SecurityLayerCodec } from '../transport/security-layer.js';
-import { clientCapabilitySets } from './client-capabilities.js';
+import { type ClientSurfaceCodecs, clientCapabilitySets } from './client-capabilities.js';
 import { ClientFinalization } from './client-finalization.js';
 import { type ClientAddress, encodeClientDataFrame, encodeClientShareControlFrame } from './client-frames.js';
 
@@ -26,6 +26,11 @@ export interface CapabilityExchange {
   desktop: SharedDesktop;
   address: ClientAddress;
   frames: Uint8Array[];
+  /**
+   * The server announced TS_FRAME_ACKNOWLEDGE_CAPABILITYSET ([MS-RDPRFX] 2.2.1.3): it takes a
+   * TS_FRAME_ACKNOWLEDGE_PDU for each frame its surface commands end, and may pace itself on them.
+   */
+  frameAcknowledge: boolean;
 }
 
 /**
@@ -38,6 +43,7 @@ export function answerDemandActive(
   address: Omit<ClientAddress, 'shareId'>,
   serverChannelId: number,
   body: Uint8Array,
+  codecs: ClientSurfaceCodecs,
 ): CapabilityExchange {
   const demand: DemandActive = decodeDemandActive(body);
   const bitmap = findCapability(demand.capabilitySets, CapabilitySetType.BITMAP);
@@ -58,7 +64,7 @@ export function answerDemandActive(
     shareId: demand.shareId,
     originatorId: CONFIRM_ACTIVE_ORIGINATOR_ID,
     sourceDescriptor: CLIENT_SOURCE_DESCRIPTOR,
-    capabilitySets: clientCapabilitySets(desktop),
+    capabilitySets: clientCapabilitySets(desktop, codecs),
   });
   const frames = [
     encodeClientShareControlFrame(security, joined, PduType.CONFIRM_ACTIVE, confirm),
@@ -66,5 +72,6 @@ export function answerDemandActive(
       encodeClientDataFrame(security, joined, pdu.pduType2, pdu.body),
     ),
   ];
-  return { desktop, address: joined, frames };
+  const frameAcknowledge = findCapability(demand.capabilitySets, CapabilitySetType.FRAME_ACKNOWLEDGE) !== undefined;
+  return { desktop, address: joined, frames, frameAcknowledge };
 }

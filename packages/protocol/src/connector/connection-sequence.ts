@@ -28,6 +28,7 @@ import { SecurityFlag } from '../security/security-flags.js';
 import { ChannelTable } from '../transport/channel-table.js';
 import { type Frame, FrameType } from '../transport/frame-reader.js';
 import { SecurityLayer, SecurityLayerCodec } from '../transport/security-layer.js';
+import type { ClientSurfaceCodecs } from './client-capabilities.js';
 import { answerDemandActive, type SharedDesktop } from './client-capability-exchange.js';
 import { clientConnectData } from './client-connect-data.js';
 import { ClientFinalization } from './client-finalization.js';
@@ -120,6 +121,10 @@ export interface ConnectorActivation {
   serverChannelId: number;
   /** The protocol the X.224 negotiation selected (NegProtocol). */
   selectedProtocol: number;
+  /** The surface codecs offered, offered again on each reactivation. */
+  surfaceCodecs: ClientSurfaceCodecs;
+  /** The server announced Frame Acknowledge: each frame its surface commands end is acknowledged. */
+  frameAcknowledge: boolean;
 }
 
 /** The client's connection sequence as a union of states, each carrying only what it knows. */
@@ -137,6 +142,7 @@ export type ConnectorSequenceState =
       desktop: SharedDesktop;
       address: ClientAddress;
       serverChannelId: number;
+      frameAcknowledge: boolean;
     } & ConnectorAdmitting)
   | { phase: typeof ConnectorState.ACTIVE; activation: ConnectorActivation };
 
@@ -410,7 +416,7 @@ function onDomainPdu(state: DomainState, bytes: Uint8Array, config: ConnectorCon
         state.security.unwrap(pdu.data);
         return step(state);
       }
-      return onIoPdu(state, pdu.data);
+      return onIoPdu(state, pdu.data, config);
   }
 }
 
@@ -446,7 +452,7 @@ function admissionFrames(state: ConnectorAttached, config: ConnectorConfig): Uin
 
 type AdmittingState = Extract<ConnectorSequenceState, { phase: 'licensing' | 'capabilities' | 'finalization' }>;
 
-function onIoPdu(state: AdmittingState, data: Uint8Array): ConnectorStep {
+function onIoPdu(state: AdmittingState, data: Uint8Array, config: ConnectorConfig): ConnectorStep {
   const { flags, payload } = unwrapServerIoPdu(state.security, data);
   const pdu = classifyServerIoPdu(flags, payload);
   switch (pdu.kind) {
@@ -456,7 +462,13 @@ function onIoPdu(state: AdmittingState, data: Uint8Array): ConnectorStep {
       if (pdu.pduType === PduType.DEMAND_ACTIVE) {
         if (state.phase === ConnectorState.FINALIZATION) throw unexpected('Demand Active', state.phase);
         const { userId, ioChannelId } = state.channels;
-        const exchange = answerDemandActive(state.security, { userId, ioChannelId }, pdu.pduSource, pdu.body);
+        const exchange = answerDemandActive(
+          state.security,
+          { userId, ioChannelId },
+          pdu.pduSource,
+          pdu.body,
+          config.surfaceCodecs ?? {},
+        );
         // Some servers skip licensing: a Demand Active then also says the Client Info was accepted.
         const actions: ConnectorAction[] = state.phase === ConnectorState.LICENSING ? [{ type: 'authenticated' }] : [];
         return step(
@@ -466,6 +478,7 @@ function onIoPdu(state: AdmittingState, data: Uint8Array): ConnectorStep {
             desktop: exchange.desktop,
             address: exchange.address,
             serverChannelId: pdu.pduSource,
+            frameAcknowledge: exchange.frameAcknowledge,
           },
           exchange.frames,
           actions,
@@ -485,6 +498,8 @@ function onIoPdu(state: AdmittingState, data: Uint8Array): ConnectorStep {
         address: state.address,
         serverChannelId: state.serverChannelId,
         selectedProtocol: state.selectedProtocol,
+        surfaceCodecs: config.surfaceCodecs ?? {},
+        frameAcknowledge: state.frameAcknowledge,
       };
       return step({ phase: ConnectorState.ACTIVE, activation });
     }

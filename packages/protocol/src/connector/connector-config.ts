@@ -1,6 +1,7 @@
 import type { ProtocolError } from '../core/errors.js';
 import type { CryptoProvider, RsaKey } from '../security/crypto-provider.js';
 import type { InvitationKeyHashes } from '../security/invitation-key-hash.js';
+import type { ClientSurfaceCodecs } from './client-capabilities.js';
 
 /** Which security layers the connector offers; TLS needs {@link ConnectorHost.startTls}. */
 export interface ConnectorSecurity {
@@ -45,6 +46,11 @@ export interface ConnectorConfig {
    * graphics as MS-RDPEGFX over the `drdynvc` channel, which must be in {@link channels}. Default false.
    */
   graphicsPipeline?: boolean;
+  /**
+   * Surface codecs to offer in the Confirm Active (with the Surface Commands and Frame Acknowledge sets they
+   * need), in every activation and reactivation. Default none: the capability sets stay bitmap updates only.
+   */
+  surfaceCodecs?: ClientSurfaceCodecs;
   /** Largest reassembled static channel message (default 1 MiB). */
   maxChannelMessage?: number;
 }

@@ -179,8 +179,10 @@ export class RdpConnector {
       for (let frame = this.reader.next(); frame && !this.closed; frame = this.reader.next()) {
         if (this.active) {
           const result = this.active.receive(frame);
-          for (const bytes of result.output) this.host.write(bytes);
+          // Events first: a frame acknowledgement in the output must follow the drawing of its frame, and must
+          // not go out when drawing it failed and closed the connection.
           for (const event of result.events) this.dispatch(event);
+          if (!this.closed) for (const bytes of result.output) this.host.write(bytes);
         } else {
           this.apply(stepConnector(this.sequence, { type: 'frame', frame }, this.config));
         }

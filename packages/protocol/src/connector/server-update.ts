@@ -4,12 +4,15 @@ import { type BitmapData, decodeBitmapUpdate, UPDATETYPE_BITMAP } from '../data/
 import { FastPathUpdateCode } from '../data/fastpath-output.js';
 import { decodePaletteUpdate, UPDATETYPE_PALETTE } from '../data/palette-update.js';
 import { decodeFastPathPointerUpdate, decodePointerPdu, type PointerUpdate } from '../data/pointer-update.js';
+import { decodeSurfaceCommands, type SurfaceCommand } from '../data/surface-commands.js';
 
 /** A graphics update from the server, decoded far enough for a renderer (the bitmaps stay encoded). */
 export type ServerUpdate =
   | { kind: 'bitmap'; rects: BitmapData[] }
   | { kind: 'palette'; palette: Palette }
-  | { kind: 'pointer'; pointer: PointerUpdate };
+  | { kind: 'pointer'; pointer: PointerUpdate }
+  /** Surface bits (bitmaps still encoded, named by the codec ids the client proposed) and frame markers. */
+  | { kind: 'surface-commands'; commands: SurfaceCommand[] };
 
 /** TS_UPDATE_HDR.updateType of a slow-path update (MS-RDPBCGR 2.2.9.1.1.3.1). */
 const UPDATETYPE_ORDERS = 0x0000;
@@ -17,8 +20,8 @@ const UPDATETYPE_SYNCHRONIZE = 0x0003;
 const UPDATE_TYPE_LENGTH = 2;
 
 /**
- * Decodes one reassembled fast-path update (MS-RDPBCGR 2.2.9.1.2.1). Synchronize updates and the kinds the client
- * never asked for (orders, surface commands) are undefined: skipped.
+ * Decodes one reassembled fast-path update (MS-RDPBCGR 2.2.9.1.2.1). Synchronize updates and orders, which the
+ * client never asks for, are undefined: skipped. Surface commands exist only in fast-path (2.2.9.2).
  */
 export function decodeFastPathServerUpdate(code: number, data: Uint8Array): ServerUpdate | undefined {
   switch (code) {
@@ -26,6 +29,8 @@ export function decodeFastPathServerUpdate(code: number, data: Uint8Array): Serv
       return { kind: 'bitmap', rects: decodeBitmapUpdate(data) };
     case FastPathUpdateCode.PALETTE:
       return { kind: 'palette', palette: decodePaletteUpdate(data) };
+    case FastPathUpdateCode.SURFCMDS:
+      return { kind: 'surface-commands', commands: decodeSurfaceCommands(data) };
     case FastPathUpdateCode.PTR_NULL:
     case FastPathUpdateCode.PTR_DEFAULT:
     case FastPathUpdateCode.PTR_POSITION:

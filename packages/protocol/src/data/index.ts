@@ -10,3 +10,4 @@ export * from './palette-update.js';
 export * from './pointer-update.js';
 export * from './primary-orders.js';
 export * from './slowpath-input.js';
+export * from './surface-commands.js';

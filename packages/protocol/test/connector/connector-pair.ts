@@ -25,6 +25,8 @@ export class ConnectorPair {
   readonly serverChannelData: [string, Uint8Array][] = [];
   readonly clientChannelData: [string, Uint8Array][] = [];
   readonly reactivations: SharedDesktop[] = [];
+  /** The frameIDs of the TS_FRAME_ACKNOWLEDGE_PDUs the server received. */
+  readonly frameAcknowledgements: number[] = [];
   /** Every byte the server wrote, in order: a recording to replay against a fresh connector. */
   readonly serverStream: Uint8Array[] = [];
   clientInfo?: ClientInfo;
@@ -57,6 +59,7 @@ export class ConnectorPair {
         this.serverActive = client;
       },
       onInput: (events) => this.input.push(...events),
+      onFrameAcknowledge: (frameId) => this.frameAcknowledgements.push(frameId),
       onChannelData: (name, data) => this.serverChannelData.push([name, data]),
       onClose: (reason) => {
         this.serverClose = reason;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AcceptorOptions } from '../../src/acceptor/acceptor-host.js';
 import { encodeRaw } from '../../src/codecs/raw.js';
+import { CodecGuid, SurfaceCommandFlag } from '../../src/connection/capabilities.js';
 import { InfoFlag } from '../../src/connection/client-info.js';
 import { ErrorInfo } from '../../src/connection/error-info.js';
+import { CLIENT_REMOTEFX_CODEC_ID } from '../../src/connector/client-capabilities.js';
 import type { ConnectorConfig } from '../../src/connector/connector-config.js';
 import { ConnectorFailure } from '../../src/connector/connector-config.js';
 import { ConnectorState } from '../../src/connector/connector-state.js';
@@ -11,6 +13,12 @@ import { encodeBitmapUpdate } from '../../src/data/bitmap-update.js';
 import { FastPathUpdateCode } from '../../src/data/fastpath-output.js';
 import { mouseMoveEvent } from '../../src/data/input-event.js';
 import { encodeFastPathPointerUpdate } from '../../src/data/pointer-update.js';
+import {
+  encodeSurfaceCommands,
+  type SurfaceCommand,
+  SurfaceCommandType,
+  SurfaceFrameAction,
+} from '../../src/data/surface-commands.js';
 import { EncryptionMethod } from '../../src/security/encryption-method.js';
 import { invitationKeyHashes } from '../../src/security/invitation-key-hash.js';
 import { encodeProprietaryCertificate } from '../../src/security/proprietary-certificate.js';
@@ -223,5 +231,51 @@ describe('RdpConnector against RdpAcceptor', () => {
       kind: ConnectorFailure.SERVER_DISCONNECT,
       errorInfo: ErrorInfo.LOGON_TIMEOUT,
     });
+  });
+
+  it('offering RemoteFX: every Confirm Active announces it, surface commands come through, each ended frame is acknowledged', async () => {
+    const [layer] = LAYERS;
+    const pair = new ConnectorPair(connectorConfig({ surfaceCodecs: { remoteFx: true } }), layer.options, publicKey);
+    await pair.connect();
+    await pair.flush();
+    const announced = () => {
+      const capabilities = pair.serverActive?.capabilities;
+      expect(capabilities?.codecs).toEqual([
+        expect.objectContaining({ guid: CodecGuid.REMOTEFX, codecId: CLIENT_REMOTEFX_CODEC_ID }),
+      ]);
+      expect(capabilities?.surfaceCommands).toBe(
+        SurfaceCommandFlag.SET_SURFACE_BITS | SurfaceCommandFlag.STREAM_SURFACE_BITS | SurfaceCommandFlag.FRAME_MARKER,
+      );
+      expect(capabilities?.frameAcknowledge).toBe(2);
+    };
+    announced();
+    const frame = (frameId: number): SurfaceCommand[] => [
+      {
+        cmdType: SurfaceCommandType.FRAME_MARKER,
+        frameAction: SurfaceFrameAction.SURFACECMD_FRAMEACTION_BEGIN,
+        frameId,
+      },
+      {
+        cmdType: SurfaceCommandType.STREAM_SURFACE_BITS,
+        destLeft: 0,
+        destTop: 0,
+        destRight: 640,
+        destBottom: 480,
+        bitmap: { bpp: 32, codecId: CLIENT_REMOTEFX_CODEC_ID, width: 640, height: 480, bitmapData: Uint8Array.of(1) },
+      },
+      { cmdType: SurfaceCommandType.FRAME_MARKER, frameAction: SurfaceFrameAction.SURFACECMD_FRAMEACTION_END, frameId },
+    ];
+    pair.acceptor.sendFastPath([{ code: FastPathUpdateCode.SURFCMDS, data: encodeSurfaceCommands(frame(5)) }]);
+    await pair.flush();
+    expect(pair.updates).toEqual([{ kind: 'surface-commands', commands: frame(5) }]);
+    expect(pair.frameAcknowledgements).toEqual([5]);
+
+    pair.acceptor.resize(800, 600);
+    await pair.flush();
+    announced();
+    pair.acceptor.sendFastPath([{ code: FastPathUpdateCode.SURFCMDS, data: encodeSurfaceCommands(frame(6)) }]);
+    await pair.flush();
+    expect(pair.frameAcknowledgements).toEqual([5, 6]);
+    expect(pair.clientClose).toBeUndefined();
   });
 });
