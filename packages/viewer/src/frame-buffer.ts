@@ -109,18 +109,36 @@ export class FrameBuffer {
     else decodeRaw(rect.data, width, height, bpp as BitmapBpp, dst, { palette: this.palette });
     const x = rect.destLeft;
     const y = rect.destTop;
-    const w = Math.min(rect.destRight - x + 1, width, this.widthValue - x);
-    const h = Math.min(rect.destBottom - y + 1, height, this.heightValue - y);
+    const w = Math.min(rect.destRight - x + 1, width);
+    const h = Math.min(rect.destBottom - y + 1, height);
+    return this.writeBgra(dst, 0, width * BYTES_PER_PIXEL, x, y, w, h);
+  }
+
+  /**
+   * Copies `width` x `height` BGRA pixels (rows `stride` bytes apart from `offset` in `src`) to (`x`, `y`),
+   * opaque and clipped to the frame, as the surface codecs' decoders hand them out. Returns the area changed, or
+   * undefined when it lies outside.
+   */
+  writeBgra(
+    src: Uint8Array,
+    offset: number,
+    stride: number,
+    x: number,
+    y: number,
+    width: number,
+    height: number,
+  ): FrameRect | undefined {
+    const w = Math.min(width, this.widthValue - x);
+    const h = Math.min(height, this.heightValue - y);
     if (w <= 0 || h <= 0) return undefined;
     const frameStride = this.widthValue * BYTES_PER_PIXEL;
-    const srcStride = width * BYTES_PER_PIXEL;
     for (let row = 0; row < h; row++) {
-      let s = row * srcStride;
+      let s = offset + row * stride;
       let d = (y + row) * frameStride + x * BYTES_PER_PIXEL;
       for (let col = 0; col < w; col++, s += 4, d += 4) {
-        this.pixels[d] = dst[s + 2];
-        this.pixels[d + 1] = dst[s + 1];
-        this.pixels[d + 2] = dst[s];
+        this.pixels[d] = src[s + 2];
+        this.pixels[d + 1] = src[s + 1];
+        this.pixels[d + 2] = src[s];
         this.pixels[d + 3] = 0xff;
       }
     }

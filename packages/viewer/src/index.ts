@@ -11,6 +11,7 @@ export { webCodecsH264Decoder } from './graphics-pipeline/web-codecs-h264-decode
 export { type PointerImage, PointerState, type PointerView, pointerImage } from './pointer-state.js';
 export { RdpViewer, type RdpViewerOptions, ViewerState } from './rdp-viewer.js';
 export { scriptCryptoProvider } from './script-crypto.js';
+export type { SurfaceBitsStats } from './surface-bits.js';
 export { controlChangeFlags, type ViewerApplicationFilter, type ViewerAttendee } from './viewer-collaboration.js';
 export type { ViewerEventTypes } from './viewer-events.js';
 export type { ViewerConnection, ViewerTransport } from './viewer-transport.js';

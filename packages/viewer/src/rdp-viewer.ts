@@ -13,10 +13,12 @@ import {
   mouseButtonEvent,
   mouseMoveEvent,
   mouseWheelEvent,
+  ProtocolError,
   PtrXFlags,
   RdpConnector,
   type ServerUpdate,
   type SharedDesktop,
+  type SurfaceCommand,
 } from '@rdshare/protocol';
 import { type ControlLevel, EventHub, type SessionEvents } from '@rdshare/rx';
 import { type Observable, Subject } from 'rxjs';
@@ -29,6 +31,7 @@ import { GfxPersistentCache } from './graphics-pipeline/gfx-persistent-cache.js'
 import type { H264DecoderFactory } from './graphics-pipeline/h264-decoder.js';
 import { ViewerGraphicsPipeline } from './graphics-pipeline/viewer-graphics-pipeline.js';
 import { PointerState, type PointerView } from './pointer-state.js';
+import { SurfaceBits, type SurfaceBitsStats } from './surface-bits.js';
 import { type ViewerApplicationFilter, type ViewerAttendee, ViewerCollaboration } from './viewer-collaboration.js';
 import type { ViewerEventTypes } from './viewer-events.js';
 import type { ViewerConnection, ViewerTransport } from './viewer-transport.js';
@@ -67,6 +70,14 @@ export interface RdpViewerOptions {
    * one per RdpViewer, in memory; pass one to share it or to {@link GfxPersistentCache.save} it for a later process.
    */
   graphicsCache?: GfxPersistentCache;
+  /**
+   * Codecs to offer on top of the lossless bitmap updates; default none. `remoteFx`: RemoteFX (MS-RDPRFX), which
+   * is lossy: the viewer announces it in its Bitmap Codecs capability set and draws the surface bits sharers then
+   * send (Windows and FreeRDP servers), acknowledging each frame so the sharer paces itself; with
+   * {@link graphicsPipeline}, FreeRDP's shadow server also takes it as the pipeline's codec (CAVIDEO). Surface bits
+   * in a codec the viewer did not offer end the connection with an UNSUPPORTED ProtocolError.
+   */
+  codecs?: { remoteFx?: boolean };
 }
 
 /** Where a viewer is. */
@@ -146,6 +157,7 @@ export class RdpViewer {
   private focusKeys = new FocusReleaseKeys();
   private graphicsPipeline?: ViewerGraphicsPipeline;
   private readonly graphicsCache: GfxPersistentCache;
+  private surfaceBits?: SurfaceBits;
 
   constructor(private readonly options: RdpViewerOptions) {
     if (!options || typeof options.crypto !== 'object' || typeof options.transport?.connect !== 'function')
@@ -196,6 +208,14 @@ export class RdpViewer {
    */
   get graphicsPipelineStats(): GfxClientStats | undefined {
     return this.graphicsPipeline?.gfx?.stats;
+  }
+
+  /**
+   * What surface commands drew (surface bits by codecID, frames ended), on a connection that offered a surface
+   * codec (`codecs.remoteFx`); undefined otherwise.
+   */
+  get surfaceBitsStats(): SurfaceBitsStats | undefined {
+    return this.surfaceBits?.stats;
   }
 
   /** Resolves once the graphics pipeline has composed everything received so far (recorded-session replays). */
@@ -460,6 +480,7 @@ export class RdpViewer {
           ...this.virtualChannelManager.names,
         ],
         graphicsPipeline: this.options.graphicsPipeline === true,
+        ...(this.options.codecs?.remoteFx ? { surfaceCodecs: { remoteFx: true } } : {}),
         security,
         ...(ticket.kh !== undefined || ticket.kh2 !== undefined
           ? { keyHashes: { ...(ticket.kh ? { kh: ticket.kh } : {}), ...(ticket.kh2 ? { kh2: ticket.kh2 } : {}) } }
@@ -471,6 +492,7 @@ export class RdpViewer {
     this.connection = connection;
     this.graphicsPipeline?.close();
     this.graphicsPipeline = this.options.graphicsPipeline ? this.newGraphicsPipeline(connector) : undefined;
+    this.surfaceBits = this.options.codecs?.remoteFx ? new SurfaceBits() : undefined;
     return new Promise<void>((resolve, reject) => {
       this.attempt = { resolve, reject };
       connection.onData((bytes) => connector.receive(bytes));
@@ -527,7 +549,18 @@ export class RdpViewer {
       case 'pointer':
         this.pointers.next(this.pointerState.apply(update.pointer));
         return;
+      case 'surface-commands':
+        this.drawSurfaceCommands(update.commands);
+        return;
     }
+  }
+
+  /** A server that sends surface commands to a viewer that offered no surface codec breaks the negotiation. */
+  private drawSurfaceCommands(commands: readonly SurfaceCommand[]): void {
+    if (!this.surfaceBits)
+      throw new ProtocolError('UNSUPPORTED', 'surface commands, though no surface codec was offered', 'TS_SURFCMD');
+    if (!this.buffer) return;
+    for (const rect of this.surfaceBits.apply(commands, this.buffer)) this.frames.next(rect);
   }
 
   private newGraphicsPipeline(connector: RdpConnector): ViewerGraphicsPipeline {
@@ -584,6 +617,7 @@ export class RdpViewer {
   private reset(): void {
     this.graphicsPipeline?.close();
     this.graphicsPipeline = undefined;
+    this.surfaceBits = undefined;
     this.attempt = undefined;
     this.connector = undefined;
     this.connection = undefined;

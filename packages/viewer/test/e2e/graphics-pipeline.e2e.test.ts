@@ -1,32 +1,21 @@
-import { encodeConnectionString, GfxCapsFlags, GfxCapsVersion, GfxCodecId } from '@rdshare/protocol';
+import { GfxCapsFlags, GfxCapsVersion, GfxCodecId } from '@rdshare/protocol';
 import { CTRL_LEVEL, RdpSession } from '@rdshare/session';
 import { type FreerdpShadow, startAnimation, startFreerdpShadow, waitFor, type XvfbDisplay } from '@rdshare/testkit';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type H264DecoderFactory, RdpViewer } from '../../src/index.js';
 import { nativeH264Decoder, nodeCryptoProvider, tcpTransport } from '../../src/node/index.js';
-import { expectFrameBufferEqualsScreen, plasmaDisplay, showPlasma } from './shared-desktop.js';
+import {
+  expectCloseToScreen,
+  expectFrameBufferEqualsScreen,
+  plasmaDisplay,
+  psnrRgb,
+  shadowTicket,
+  showPlasma,
+} from './shared-desktop.js';
 
 const crypto = nodeCryptoProvider();
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** PSNR in dB of the RGB channels of two RGBA pictures of the same size (alpha ignored); 0 when sizes differ. */
-function psnrRgb(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length || a.length === 0) return 0;
-  let squared = 0;
-  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) squared += (a[i + c] - b[i + c]) ** 2;
-  const mse = squared / ((a.length / 4) * 3);
-  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
-}
-
-/** A ticket for a freerdp-shadow-cli: no key hashes (its key is checked in freerdp-shadow.e2e), no auth string. */
-const shadowTicket = (shadow: FreerdpShadow) =>
-  encodeConnectionString({
-    authString: '',
-    transportId: 1,
-    sessionId: 0,
-    addresses: [{ address: '127.0.0.1', port: shadow.port }],
-  });
 
 describe('RdpViewer with the graphics pipeline against our sharer (RdpSession on Xvfb, real TCP and TLS)', () => {
   let shared: XvfbDisplay;
@@ -314,21 +303,7 @@ describe('RdpViewer with the graphics pipeline against freerdp-shadow-cli 3', ()
     await viewer.connect(shadowTicket(shadow), 'viewer', '');
     await waitFor(() => viewer.graphicsPipelineStats?.capsConfirmed, 10_000, 'shadow to confirm capabilities');
     const progressive = () => viewer.graphicsPipelineStats?.codecs.get(GfxCodecId.CAPROGRESSIVE) ?? 0;
-    const closeTo = async (what: string, threshold: number) => {
-      const expected = await shared.screenshot();
-      let psnr = 0;
-      await waitFor(
-        async () => {
-          await viewer.graphicsIdle();
-          psnr = psnrRgb(expected, viewer.frameBuffer?.data ?? new Uint8Array(0));
-          return psnr > threshold;
-        },
-        15_000,
-        `the viewer to show ${what} (PSNR above ${threshold} dB)`,
-      ).catch((err) => {
-        throw new Error(`${(err as Error).message}; last PSNR ${psnr.toFixed(1)} dB`);
-      });
-    };
+    const closeTo = (what: string, threshold: number) => expectCloseToScreen(viewer, shared, what, threshold);
 
     await showPlasma(shared);
     await waitFor(() => progressive() > 0, 10_000, 'a RemoteFX Progressive tile');

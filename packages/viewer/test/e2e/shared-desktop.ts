@@ -2,7 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffRgba, startXtermLineReader, startXvfb, to555, to565, waitFor, type XvfbDisplay } from '@rdshare/testkit';
+import { encodeConnectionString } from '@rdshare/protocol';
+import {
+  diffRgba,
+  type FreerdpShadow,
+  startXtermLineReader,
+  startXvfb,
+  to555,
+  to565,
+  waitFor,
+  type XvfbDisplay,
+} from '@rdshare/testkit';
 import { KeyboardCodeType, type RdpViewer } from '../../src/index.js';
 
 export const WIDTH = 640;
@@ -22,6 +32,49 @@ export async function showPlasma(display: XvfbDisplay): Promise<void> {
   // `display -window root` sets the root background and exits with status 1.
   await display.exec('display', ['-window', 'root', image]).catch(() => undefined);
 }
+
+/** PSNR in dB of the RGB channels of two RGBA pictures of the same size (alpha ignored); 0 when sizes differ. */
+export function psnrRgb(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length || a.length === 0) return 0;
+  let squared = 0;
+  for (let i = 0; i < a.length; i += 4) for (let c = 0; c < 3; c++) squared += (a[i + c] - b[i + c]) ** 2;
+  const mse = squared / ((a.length / 4) * 3);
+  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
+}
+
+/**
+ * Waits until the viewer, once its graphics pipeline is idle, shows the display's current screen above
+ * `threshold` dB PSNR (lossy codecs), or fails with the last PSNR seen.
+ */
+export async function expectCloseToScreen(
+  viewer: RdpViewer,
+  display: XvfbDisplay,
+  what: string,
+  threshold: number,
+): Promise<void> {
+  const expected = await display.screenshot();
+  let psnr = 0;
+  await waitFor(
+    async () => {
+      await viewer.graphicsIdle();
+      psnr = psnrRgb(expected, viewer.frameBuffer?.data ?? new Uint8Array(0));
+      return psnr > threshold;
+    },
+    15_000,
+    `the viewer to show ${what} (PSNR above ${threshold} dB)`,
+  ).catch((err) => {
+    throw new Error(`${(err as Error).message}; last PSNR ${psnr.toFixed(1)} dB`);
+  });
+}
+
+/** A ticket for a freerdp-shadow-cli: no key hashes (its key is checked in freerdp-shadow.e2e), no auth string. */
+export const shadowTicket = (shadow: FreerdpShadow) =>
+  encodeConnectionString({
+    authString: '',
+    transportId: 1,
+    sessionId: 0,
+    addresses: [{ address: '127.0.0.1', port: shadow.port }],
+  });
 
 /** How a depth's pixels compare: exact at 24/32 bpp, at the wire's precision below. */
 export function reduceFor(depth: number): (v: number, channel: number) => number {

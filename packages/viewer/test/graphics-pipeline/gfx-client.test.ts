@@ -3,8 +3,6 @@ import {
   encodeAvc420BitmapStream,
   encodeGfxPdus,
   encodePlanar,
-  encodeRfxMessages,
-  encodeRlgr,
   encodeSegmentedData,
   GfxCapsFlags,
   GfxCapsVersion,
@@ -12,8 +10,6 @@ import {
   type GfxPdu,
   GfxPixelFormat,
   ProtocolError,
-  RFX_REGION_LRF,
-  RfxBlockType,
   RlgrMode,
 } from '@rdshare/protocol';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +18,7 @@ import { gfxClientCapabilities } from '../../src/graphics-pipeline/gfx-client.js
 import type { H264Decoder, H264Picture } from '../../src/graphics-pipeline/h264-decoder.js';
 import { gfxHarness, wireToSurface1 } from '../support/gfx-harness.js';
 import { prng } from '../support/prng.js';
+import { greyTileRfxStream } from '../support/rfx-stream.js';
 
 function hex(dump: string): Uint8Array {
   return Uint8Array.from(dump.split(/\s+/).filter(Boolean), (b) => Number.parseInt(b, 16));
@@ -203,45 +200,7 @@ describe('GfxClient frames', () => {
 
   it('CAVIDEO: RemoteFX tiles at the destination, only within the region rects', async () => {
     const { client, feed, frame, failures } = gfxHarness();
-    /** A component whose LL3 band is all `value` (sent as its first value and zero steps), the rest zero. */
-    const flat = (value: number) => {
-      const coefficients = new Int16Array(4096);
-      coefficients[4032] = value;
-      return encodeRlgr(coefficients, RlgrMode.RLGR1);
-    };
-    const stream = encodeRfxMessages([
-      { blockType: RfxBlockType.WBT_SYNC },
-      { blockType: RfxBlockType.WBT_CODEC_VERSIONS },
-      { blockType: RfxBlockType.WBT_CHANNELS, channels: [{ channelId: 0, width: 8, height: 4 }] },
-      { blockType: RfxBlockType.WBT_CONTEXT, ctxId: 0, flags: 0, entropy: RlgrMode.RLGR1 },
-      { blockType: RfxBlockType.WBT_FRAME_BEGIN, frameIdx: 0, numRegions: 1 },
-      {
-        blockType: RfxBlockType.WBT_REGION,
-        regionFlags: RFX_REGION_LRF,
-        rects: [{ x: 0, y: 0, width: 3, height: 2 }],
-        numTilesets: 1,
-      },
-      {
-        blockType: RfxBlockType.WBT_EXTENSION,
-        idx: 0,
-        flags: 0,
-        entropy: RlgrMode.RLGR1,
-        quantVals: [new Uint8Array(10).fill(6)],
-        tiles: [
-          {
-            quantIdxY: 0,
-            quantIdxCb: 0,
-            quantIdxCr: 0,
-            xIdx: 0,
-            yIdx: 0,
-            yData: flat(50),
-            cbData: flat(0),
-            crData: flat(0),
-          },
-        ],
-      },
-      { blockType: RfxBlockType.WBT_FRAME_END },
-    ]);
+    const stream = greyTileRfxStream(RlgrMode.RLGR1);
     feed([
       ...SETUP,
       { type: 'startFrame', timestamp: 0, frameId: 1 },
