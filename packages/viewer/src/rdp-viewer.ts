@@ -19,6 +19,7 @@ import {
   type ServerUpdate,
   type SharedDesktop,
   type SurfaceCommand,
+  SurfaceCommandType,
 } from '@rdshare/protocol';
 import { type ControlLevel, EventHub, type SessionEvents } from '@rdshare/rx';
 import { type Observable, Subject } from 'rxjs';
@@ -72,8 +73,8 @@ export interface RdpViewerOptions {
   graphicsCache?: GfxPersistentCache;
   /**
    * Codecs to offer on top of the lossless bitmap updates; default none. `remoteFx`: RemoteFX (MS-RDPRFX), which
-   * is lossy: the viewer announces it in its Bitmap Codecs capability set and draws the surface bits sharers then
-   * send (Windows and FreeRDP servers), acknowledging each frame so the sharer paces itself; with
+   * is lossy: the viewer announces it in its Bitmap Codecs capability set and draws the RemoteFX surface bits the
+   * sharer then sends, acknowledging each frame so the sharer paces itself; with
    * {@link graphicsPipeline}, FreeRDP's shadow server also takes it as the pipeline's codec (CAVIDEO). Surface bits
    * in a codec the viewer did not offer end the connection with an UNSUPPORTED ProtocolError.
    */
@@ -555,10 +556,13 @@ export class RdpViewer {
     }
   }
 
-  /** A server that sends surface commands to a viewer that offered no surface codec breaks the negotiation. */
   private drawSurfaceCommands(commands: readonly SurfaceCommand[]): void {
-    if (!this.surfaceBits)
-      throw new ProtocolError('UNSUPPORTED', 'surface commands, though no surface codec was offered', 'TS_SURFCMD');
+    if (!this.surfaceBits) {
+      // Frame markers alone draw nothing; surface bits to a viewer that offered no codec break the negotiation.
+      if (commands.some((c) => c.cmdType !== SurfaceCommandType.FRAME_MARKER))
+        throw new ProtocolError('UNSUPPORTED', 'surface bits, though no surface codec was offered', 'TS_SURFCMD');
+      return;
+    }
     if (!this.buffer) return;
     for (const rect of this.surfaceBits.apply(commands, this.buffer)) this.frames.next(rect);
   }
