@@ -23,7 +23,7 @@ function px(frame: FrameBuffer, x: number, y: number): number[] {
   return [...frame.data.subarray(i, i + 4)];
 }
 
-/** One grey tile (Y 50) on an 8x4 channel, drawn only in a 3x2 rect; RLGR3, which the graphics pipeline test leaves out. */
+/** One grey tile (Y 50) on an 8x4 channel, drawn only in a 3x2 rect; in RLGR3, which the pipeline tests leave out. */
 const STREAM = greyTileRfxStream(RlgrMode.RLGR3);
 
 const bits = (codecId: number, destLeft: number, destTop: number): SurfaceCommand => ({

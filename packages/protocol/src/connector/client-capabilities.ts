@@ -47,8 +47,9 @@ const GLYPH_CACHE_DEFINITIONS = 40;
 /**
  * The capability sets of the viewer's Confirm Active PDU (MS-RDPBCGR 2.2.1.13.2): fast-path output without bulk
  * compression, bitmap updates (no drawing orders; without `codecs` no surface commands or codecs either, so every
- * server falls back to interleaved RLE, planar or raw bitmaps), colour and large pointers, fast-path input with scancodes, Unicode,
- * extended buttons and the horizontal wheel, refresh rect and suppress output.
+ * server falls back to interleaved RLE, planar or raw bitmaps), colour and large pointers, fast-path input with
+ * scancodes, Unicode, extended buttons and the horizontal wheel, refresh rect and suppress output. `codecs` appends
+ * the sets a surface codec needs, after the others, so the sets before them stay byte for byte the same.
  */
 export function clientCapabilitySets(p: ClientCapabilityParameters, codecs: ClientSurfaceCodecs = {}): CapabilitySet[] {
   const common = commonCapabilitySets({ role: 'client', colorDepth: p.colorDepth, width: p.width, height: p.height });
@@ -83,9 +84,9 @@ export function clientCapabilitySets(p: ClientCapabilityParameters, codecs: Clie
 }
 
 /**
- * What offering RemoteFX takes: the surface commands that carry it with frame markers around each frame (FreeRDP
- * servers mark frames only for clients that accept the marker), the codec with its TS_RFX_CLNT_CAPS_CONTAINER
- * (both entropy coders, image mode), and frame acknowledgement, which servers use to pace surface bits.
+ * What offering RemoteFX takes: the surface commands that carry it and the frame markers around each frame, the
+ * codec with its TS_RFX_CLNT_CAPS_CONTAINER (both entropy coders, image mode), and frame acknowledgement, on which
+ * servers pace surface bits (FreeRDP's shadow server slows to a few frames a second without it).
  */
 function remoteFxCapabilitySets(): CapabilitySet[] {
   return [
