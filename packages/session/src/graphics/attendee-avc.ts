@@ -120,6 +120,10 @@ export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
       return;
     }
     if (!this.inSync && !unit.keyFrame) return;
+    // Offered a key frame, taken or not, it is no newcomer: one whose socket is too full to take it waits the
+    // whole key-frame interval like any attendee out of sync, or it would force a key frame on all four times a
+    // second.
+    if (unit.keyFrame) this.joining = false;
     if (this.sink.accessUnitBacklog() >= this.highWaterMark) {
       this.lostSync();
       return;
@@ -140,7 +144,6 @@ export class AttendeeAvc implements AccessUnitReceiver, LossyStream {
     const regions = tileRegions(this.grid, tiles, unit.auxiliary === undefined);
     this.sink.sendAccessUnit(regions, unit);
     this.inSync = true;
-    this.joining = false;
     // Copies that read what this picture shows may have waited for it, and tiles the encoder left to copies this
     // attendee could not take are the lossless stream's now.
     this.graphics.wake();

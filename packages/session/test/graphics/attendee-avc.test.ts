@@ -440,6 +440,31 @@ describe('AttendeeAvc with the shared H.264 encoder', () => {
     t.encoder.close();
   });
 
+  it('a newcomer too busy to take its key frame waits the whole interval for the next: no key frame storm', async () => {
+    const t = setup({ keyFrameIntervalMs: 1000 });
+    const a = t.join();
+    await wait();
+    await t.move([1], 4);
+    await wait(300);
+    const b = t.join();
+    b.sink.queued = 1000;
+    await wait();
+    const keyFrames = () => t.native.calls.filter((c) => c.keyFrame).length;
+    t.s.markChanged([1]);
+    await wait();
+    expect(keyFrames()).toBe(2);
+    expect(b.avc.inSync).toBe(false);
+    expect(b.avc.joining).toBe(false);
+    b.sink.drained();
+    await wait(300);
+    t.s.markChanged([1]);
+    await wait();
+    // 300 ms after the key frame it could not take: within the 1 s interval, so no key frame for it yet.
+    expect(keyFrames()).toBe(2);
+    expect(a.avc.inSync).toBe(true);
+    t.encoder.close();
+  });
+
   it('an attendee that must skip an access unit gets no P-frame after it: lossless until the next key frame', async () => {
     const t = setup({ keyFrameIntervalMs: 0 });
     const a = t.join();
