@@ -61,7 +61,8 @@ const WIRE_ORDER: readonly RfxSubband[] = [
 
 /**
  * Reads an RFX_COMPONENT_CODEC_QUANT ([MS-RDPEGFX] 2.2.4.2.1.5.2, the same packing as [MS-RDPRFX]
- * TS_RFX_CODEC_QUANT): ten 4-bit values in {@link WIRE_ORDER}. Returns them indexed by {@link RfxSubband}.
+ * TS_RFX_CODEC_QUANT): ten 4-bit values, LL3 HL3 LH3 HH3 HL2 LH2 HH2 HL1 LH1 HH1, low nibble first. Returns them
+ * indexed by {@link RfxSubband}.
  */
 export function readComponentCodecQuant(r: ByteReader): Uint8Array {
   r.need(5, 'RFX_COMPONENT_CODEC_QUANT');
