@@ -25,7 +25,7 @@ export interface AccessUnit {
 export interface AccessUnitReceiver {
   /** Whether its decoder has every access unit since its last key frame, so the next P-frame is of use to it. */
   readonly inSync: boolean;
-  /** Whether it has never been in sync: a newcomer, whose key frame is forced sooner (`joinKeyFrameIntervalMs`). */
+  /** Whether it was never offered a key frame: a newcomer, whose key frame is forced sooner (`joinKeyFrameIntervalMs`). */
   readonly joining: boolean;
   /** Whether it takes pictures now (a paused or reactivating attendee does not, and needs no key frame). */
   readonly receiving: boolean;
